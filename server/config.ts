@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+const boolFlag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  HOTSPOTS_DATA_DIR: z.string().min(1).default('./var'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  HOTSPOTS_DEMO: boolFlag.default(true),
+  HOTSPOTS_WEB_DIR: z.string().min(1).default('./dist/web'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL + PostGIS when set; the embedded SQLite file in dataDir otherwise. */
+  databaseUrl: string | undefined;
+  /** Load the demo town when the database holds no township yet (never twice). */
+  demo: boolean;
+  webDir: string;
+}
+
+/** Reads the environment into one typed Config; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.HOTSPOTS_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    demo: e.HOTSPOTS_DEMO,
+    webDir: path.resolve(e.HOTSPOTS_WEB_DIR),
+  };
+}

@@ -1,0 +1,40 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import { AppError } from '../services/errors.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Every failure leaves as `{ "error": { "code", "message" } }`. */
+export const onError: ErrorHandler = (err, c) => {
+  if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status as ContentfulStatusCode);
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 413 ? 'body_too_large' : status === 400 ? 'bad_request' : `http_${status}`;
+    return c.json(errorBody(code, err.message || 'The request could not be handled.'), status);
+  }
+  console.error('unhandled error', c.req.method, c.req.path, err);
+  return c.json(errorBody('internal_error', 'Something went wrong on the server. The request was not completed; try again.'), 500);
+};
+
+export const notFound: NotFoundHandler = (c) =>
+  c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`), 404);
+
+/** The zValidator hook: a failed validation answers 400 with what was wrong, field by field. */
+export function validationHook(
+  result: { success: true } | { success: false; error: z.ZodError },
+  c: Context,
+): Response | undefined {
+  if (result.success) return undefined;
+  const message = result.error.issues
+    .map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`)
+    .join('; ');
+  return c.json(errorBody('invalid_input', message), 400);
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { REPORT_STATUSES } from '../domain/reports.ts';
+
+// Shapes of what clients send, shared by the routes (and readable by the web through AppType).
+
+const csv = (item: z.ZodType<string>, what: string) =>
+  z
+    .string()
+    .max(2000)
+    .transform((s, ctx) => {
+      const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+      const out: string[] = [];
+      for (const p of parts) {
+        const r = item.safeParse(p);
+        if (!r.success) {
+          ctx.addIssue({ code: 'custom', message: `"${p}" is not a valid ${what}` });
+          return z.NEVER;
+        }
+        out.push(r.data);
+      }
+      return out;
+    });
+
+export const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'use a date (2026-11-29) or a date-time with offset (2026-11-29T08:00:00+08:00)',
+});
+
+export const bboxParam = z
+  .string()
+  .transform((s, ctx) => {
+    const n = s.split(',').map((p) => Number(p.trim()));
+    if (n.length !== 4 || n.some((v) => !Number.isFinite(v))) {
+      ctx.addIssue({ code: 'custom', message: 'bbox must be four numbers: minLon,minLat,maxLon,maxLat' });
+      return z.NEVER;
+    }
+    const [minLon, minLat, maxLon, maxLat] = n as [number, number, number, number];
+    if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon > maxLon || minLat > maxLat) {
+      ctx.addIssue({ code: 'custom', message: 'bbox must be minLon,minLat,maxLon,maxLat within WGS84 ranges, min before max' });
+      return z.NEVER;
+    }
+    return [minLon, minLat, maxLon, maxLat] as [number, number, number, number];
+  });
+
+export const categoryCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'category codes are lower-case letters, digits and _');
+
+export const reportQuery = z.object({
+  bbox: bboxParam.optional(),
+  category: csv(categoryCode, 'category code').optional(),
+  status: csv(z.enum(REPORT_STATUSES), `status (${REPORT_STATUSES.join(', ')})`).optional(),
+  zone: z.uuid('zone must be an area id').optional(),
+  village: z.uuid('village must be an area id').optional(),
+  from: dateOrDateTime.optional(),
+  to: dateOrDateTime.optional(),
+  limit: z.coerce.number().int().min(1).max(10_000, 'limit is at most 10000; narrow the filters or page by date').optional(),
+});
+export type ReportQuery = z.infer<typeof reportQuery>;
+
+export const newReportBody = z.strictObject({
+  category: categoryCode,
+  lon: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+  accuracyM: z.number().min(0).max(100_000).optional(),
+  description: z.string().max(2000, 'a description is at most 2000 characters').optional(),
+  capturedAt: z.iso.datetime({ offset: true, error: 'capturedAt must be an ISO date-time with offset' }).optional(),
+});
+
+export const idempotencyHeader = z.object({
+  'idempotency-key': z.uuid('Idempotency-Key must be a UUID made by the client').optional(),
+});
+
+export const areaQuery = z.object({
+  kind: csv(z.enum(['cleaning_zone', 'village', 'community', 'unit']), 'area kind').optional(),
+});

@@ -1,0 +1,88 @@
+import type { Deps } from './context.ts';
+import { currentTownship } from './context.ts';
+import { listAreas as listAreaRows } from '../store/areas.ts';
+import { listBasemapFeatures } from '../store/basemap.ts';
+import { listCategories as listCategoryRows } from '../store/categories.ts';
+import type { AreaKind } from '../store/schema.ts';
+import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
+
+export interface AreaProperties {
+  id: string;
+  kind: AreaKind;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  responsibleName: string | null;
+  responsiblePhone: string | null;
+}
+
+/** The township the deployment serves: names, time zone, boundary and its bounding box. */
+export async function getTownship(deps: Deps) {
+  const t = await currentTownship(deps);
+  const boundary = JSON.parse(t.boundary) as AreaGeometry;
+  return {
+    id: t.id,
+    code: t.code,
+    nameZh: t.name_zh,
+    nameEn: t.name_en,
+    timezone: t.timezone,
+    bbox: bboxOf(boundary),
+    boundary,
+  };
+}
+
+/** The township's areas as a GeoJSON FeatureCollection, optionally of some kinds only. */
+export async function listAreas(deps: Deps, kinds?: readonly AreaKind[]) {
+  const t = await currentTownship(deps);
+  const rows = await listAreaRows(deps.store.db, t.id, kinds);
+  return {
+    type: 'FeatureCollection' as const,
+    features: rows.map((a) => ({
+      type: 'Feature' as const,
+      id: a.id,
+      geometry: JSON.parse(a.polygon) as AreaGeometry,
+      properties: {
+        id: a.id,
+        kind: a.kind,
+        code: a.code,
+        nameZh: a.name_zh,
+        nameEn: a.name_en,
+        responsibleName: a.responsible_name,
+        responsiblePhone: a.responsible_phone,
+      } satisfies AreaProperties,
+    })),
+  };
+}
+
+/** Roads and landmarks the offline basemap draws, as GeoJSON. */
+export async function getBasemap(deps: Deps) {
+  const t = await currentTownship(deps);
+  const rows = await listBasemapFeatures(deps.store.db, t.id);
+  return {
+    type: 'FeatureCollection' as const,
+    features: rows.map((r) => ({
+      type: 'Feature' as const,
+      id: r.id,
+      geometry: JSON.parse(r.geometry) as
+        | { type: 'LineString'; coordinates: [number, number][] }
+        | { type: 'Point'; coordinates: [number, number] }
+        | { type: 'Polygon'; coordinates: [number, number][][] },
+      properties: { layer: r.layer, kind: r.kind, nameZh: r.name_zh, nameEn: r.name_en },
+    })),
+  };
+}
+
+/** The township's problem categories in display order. */
+export async function listCategories(deps: Deps) {
+  const t = await currentTownship(deps);
+  const rows = await listCategoryRows(deps.store.db, t.id);
+  return rows.map((c) => ({
+    code: c.code,
+    nameZh: c.name_zh,
+    nameEn: c.name_en,
+    color: c.color,
+    deadlineHours: c.deadline_hours,
+    deductionYuan: c.deduction_yuan,
+    active: c.active === 1,
+  }));
+}

@@ -1,0 +1,14 @@
+/**
+ * An error a user can act on. Services throw it; the HTTP layer turns it into
+ * `{ "error": { "code", "message" } }` with the given status.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

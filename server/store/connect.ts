@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import type { Database as Schema } from './schema.ts';
+import * as foundation from './migrations/2026-11-29T0900-foundation.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  /** Where the SQLite file lives; undefined on PostgreSQL. */
+  file: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** PostgreSQL URL; when absent, SQLite at `sqliteFile`. */
+  databaseUrl?: string | undefined;
+  sqliteFile?: string;
+  /** PostgreSQL schema to use instead of public (tests isolate themselves this way). */
+  pgSchema?: string;
+}
+
+// Migrations are listed here, in order, rather than read from disk, so they also work bundled.
+const migrations: Record<string, Migration> = {
+  '2026-11-29T0900-foundation': foundation,
+};
+
+const PG_TIMESTAMPTZ = 1184;
+const PG_INT8 = 20;
+
+/** Opens the store chosen by the configuration; does not migrate. */
+export function openStore(opts: StoreOptions): Store {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.pgSchema);
+  const file = opts.sqliteFile ?? ':memory:';
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  // WAL lets map readers continue while a report is written; synchronous=FULL makes every
+  // acknowledged report durable across a power cut, not only a process crash; the ledger decides pay.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    file: file === ':memory:' ? undefined : file,
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, schema: string | undefined): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: string) => {
+        // One time format for both dialects: ISO-8601 UTC strings.
+        if (oid === PG_TIMESTAMPTZ) return (v: string) => new Date(v).toISOString();
+        if (oid === PG_INT8) return (v: string) => Number(v);
+        return pg.types.getTypeParser(oid, format as 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', file: undefined, close: () => db.destroy() };
+}
+
+/** Brings the schema up to date; safe to run on every start and from several processes. */
+export async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,2 @@
+export { openStore, migrate, type Store, type Dialect, type StoreOptions } from './connect.ts';
+export type * from './schema.ts';

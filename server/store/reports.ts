@@ -1,0 +1,86 @@
+import { sql, type Kysely, type Transaction, type Insertable, type Selectable } from 'kysely';
+import type { Database, ReportEventTable, ReportStatus, ReportTable } from './schema.ts';
+import type { Dialect } from './connect.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type ReportRow = Selectable<ReportTable>;
+export type ReportEventRow = Selectable<ReportEventTable>;
+
+export interface ReportFilter {
+  townshipId: string;
+  /** [minLon, minLat, maxLon, maxLat] */
+  bbox?: [number, number, number, number] | undefined;
+  categories?: readonly string[] | undefined;
+  statuses?: readonly ReportStatus[] | undefined;
+  zoneId?: string | undefined;
+  villageId?: string | undefined;
+  /** observed_at >= from (ISO) */
+  from?: string | undefined;
+  /** observed_at < to (ISO) */
+  to?: string | undefined;
+  limit: number;
+}
+
+// SQLite's bound-parameter limit is generous, but batches keep each statement's memory small.
+const BATCH = 400;
+
+export async function insertReports(db: Db, rows: Insertable<ReportTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('reports').values(rows.slice(i, i + BATCH)).execute();
+}
+
+export async function insertReportEvents(db: Db, rows: Insertable<ReportEventTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('report_events').values(rows.slice(i, i + BATCH)).execute();
+}
+
+export function findReportById(db: Db, townshipId: string, id: string): Promise<ReportRow | undefined> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('township_id', '=', townshipId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function findReportByIdempotencyKey(db: Db, townshipId: string, key: string): Promise<ReportRow | undefined> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('township_id', '=', townshipId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export function listReportEvents(db: Db, reportId: string): Promise<ReportEventRow[]> {
+  return db.selectFrom('report_events').selectAll().where('report_id', '=', reportId).orderBy('id').execute();
+}
+
+/** Reports matching the filter, newest observation first, at most filter.limit + 1 (so callers can tell truncation). */
+export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise<ReportRow[]> {
+  let q = db.selectFrom('reports').selectAll().where('township_id', '=', f.townshipId);
+  if (f.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = f.bbox;
+    q =
+      dialect === 'postgres'
+        ? q.where(sql<boolean>`geom && ST_MakeEnvelope(${minLon}, ${minLat}, ${maxLon}, ${maxLat}, 4326)`)
+        : q.where(
+            sql<boolean>`seq IN (SELECT id FROM reports_rtree WHERE min_lon >= ${minLon} AND max_lon <= ${maxLon}
+              AND min_lat >= ${minLat} AND max_lat <= ${maxLat})`,
+          );
+  }
+  if (f.categories?.length) q = q.where('category_code', 'in', f.categories);
+  if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
+  if (f.zoneId) q = q.where('zone_id', '=', f.zoneId);
+  if (f.villageId) q = q.where('village_id', '=', f.villageId);
+  if (f.from) q = q.where('observed_at', '>=', f.from);
+  if (f.to) q = q.where('observed_at', '<', f.to);
+  return q.orderBy('observed_at', 'desc').orderBy('seq', 'desc').limit(f.limit + 1).execute();
+}
+
+export async function countReports(db: Db, townshipId: string): Promise<number> {
+  const r = await db
+    .selectFrom('reports')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('township_id', '=', townshipId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,128 @@
+import type { Generated } from 'kysely';
+
+/**
+ * One Database type for both dialects. Timestamps are ISO-8601 UTC strings on both sides
+ * (TEXT in SQLite, timestamptz in PostgreSQL read back as ISO strings by connect.ts).
+ * Geometry is kept as GeoJSON text and plain lon/lat; the spatial indexes (SQLite R*Tree,
+ * PostGIS GiST on generated geometry columns) live beside the tables and are never written directly.
+ */
+export interface Database {
+  townships: TownshipTable;
+  areas: AreaTable;
+  categories: CategoryTable;
+  basemap_features: BasemapFeatureTable;
+  users: UserTable;
+  reports: ReportTable;
+  report_events: ReportEventTable;
+}
+
+export interface TownshipTable {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  /** GeoJSON Polygon or MultiPolygon, WGS84. */
+  boundary: string;
+  timezone: string;
+  created_at: string;
+}
+
+export type AreaKind = 'cleaning_zone' | 'village' | 'community' | 'unit';
+
+export interface AreaTable {
+  id: string;
+  township_id: string;
+  kind: AreaKind;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  /** GeoJSON Polygon or MultiPolygon, WGS84. */
+  polygon: string;
+  min_lon: number;
+  min_lat: number;
+  max_lon: number;
+  max_lat: number;
+  responsible_name: string | null;
+  responsible_phone: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CategoryTable {
+  township_id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  /** #rrggbb */
+  color: string;
+  deadline_hours: number;
+  deduction_yuan: number;
+  sort_order: number;
+  active: number;
+}
+
+export interface BasemapFeatureTable {
+  id: Generated<number>;
+  township_id: string;
+  layer: 'road' | 'landmark' | 'water';
+  kind: string;
+  name_zh: string | null;
+  name_en: string | null;
+  /** GeoJSON geometry, WGS84. */
+  geometry: string;
+}
+
+export type Role = 'admin' | 'leader' | 'office' | 'inspector' | 'cleaner' | 'unit';
+
+export interface UserTable {
+  id: string;
+  township_id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  created_at: string;
+}
+
+export type ReportStatus = 'reported' | 'notified' | 'rectified' | 'closed' | 'rejected' | 'duplicate';
+
+export interface ReportTable {
+  /** Insertion order; also the key of the SQLite R*Tree. */
+  seq: Generated<number>;
+  id: string;
+  township_id: string;
+  category_code: string;
+  lon: number;
+  lat: number;
+  accuracy_m: number | null;
+  description: string | null;
+  status: ReportStatus;
+  zone_id: string | null;
+  village_id: string | null;
+  unit_id: string | null;
+  reporter_id: string | null;
+  duplicate_of: string | null;
+  /** The phone's clock at capture, as sent. */
+  captured_at: string | null;
+  /** The server's clock when the report arrived. */
+  received_at: string;
+  /** When the problem was seen: captured_at when plausible, else received_at. Filters and analysis use this. */
+  observed_at: string;
+  deadline_at: string | null;
+  closed_at: string | null;
+  updated_at: string;
+  idempotency_key: string | null;
+}
+
+export interface ReportEventTable {
+  id: Generated<number>;
+  report_id: string;
+  township_id: string;
+  type: string;
+  from_status: ReportStatus | null;
+  to_status: ReportStatus | null;
+  actor_id: string | null;
+  at: string;
+  note: string | null;
+  /** JSON object or null. */
+  data: string | null;
+}

@@ -1,0 +1,114 @@
+import { useEffect, useRef } from 'react';
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import type { Layer, PickingInfo } from '@deck.gl/core';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface MapClick {
+  lngLat: [number, number];
+  picked: PickingInfo | null;
+}
+
+interface Props {
+  style: maplibregl.StyleSpecification;
+  layers: Layer[];
+  bounds: [number, number, number, number];
+  cursor: string;
+  onClick(e: MapClick): void;
+  onZoom(zoom: number): void;
+  onReady?(map: maplibregl.Map): void;
+}
+
+declare global {
+  interface Window {
+    /** Handles for end-to-end tests and for debugging in the browser console. */
+    __hotspots?: { map: maplibregl.Map; overlay: MapboxOverlay; ready: boolean };
+  }
+}
+
+/** MapLibre for the basemap, deck.gl drawn over it (not interleaved: aggregation layers need their own pass). */
+export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onReady }: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const overlayRef = useRef<MapboxOverlay | null>(null);
+  const handlers = useRef({ onClick, onZoom });
+  handlers.current = { onClick, onZoom };
+
+  useEffect(() => {
+    const map = new maplibregl.Map({
+      container: container.current!,
+      style,
+      bounds: [
+        [bounds[0], bounds[1]],
+        [bounds[2], bounds[3]],
+      ],
+      fitBoundsOptions: { padding: 24 },
+      attributionControl: false,
+      maxZoom: 19,
+      dragRotate: false,
+      pitchWithRotate: false,
+    });
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+    const overlay = new MapboxOverlay({
+      interleaved: false,
+      layers,
+      onClick: (info) => {
+        if (!info.coordinate) return;
+        handlers.current.onClick({
+          lngLat: [info.coordinate[0]!, info.coordinate[1]!],
+          picked: info.picked ? info : null,
+        });
+      },
+    });
+    map.addControl(overlay);
+    map.on('zoomend', () => handlers.current.onZoom(map.getZoom()));
+    mapRef.current = map;
+    overlayRef.current = overlay;
+    window.__hotspots = { map, overlay, ready: false };
+    map.once('idle', () => {
+      handlers.current.onZoom(map.getZoom());
+      if (window.__hotspots) window.__hotspots.ready = true;
+      onReady?.(map);
+    });
+    return () => {
+      map.remove();
+      mapRef.current = null;
+      overlayRef.current = null;
+      delete window.__hotspots;
+    };
+    // The map is made once; later prop changes are applied by the effects below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    mapRef.current?.setStyle(style, { diff: true });
+  }, [style]);
+
+  useEffect(() => {
+    overlayRef.current?.setProps({ layers });
+  }, [layers]);
+
+  useEffect(() => {
+    overlayRef.current?.setProps({
+      getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : cursor !== 'default' ? cursor : isHovering ? 'pointer' : 'grab'),
+    });
+  }, [cursor]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}
+
+/** Flies the map to a bounding box. */
+export function fitTo(map: maplibregl.Map | null, b: [number, number, number, number], padding = 24) {
+  map?.fitBounds(
+    [
+      [b[0], b[1]],
+      [b[2], b[3]],
+    ],
+    { padding, duration: 600 },
+  );
+}

@@ -1,0 +1,264 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type * as maplibregl from 'maplibre-gl';
+import { api, unwrap, type AreasResponse, type Basemap, type Category, type CreatedReport, type ReportList, type Township } from '../api.ts';
+import { useI18n } from '../i18n/index.tsx';
+import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
+import { buildBasemapStyle } from '../map/basemap.ts';
+import { hexToRgb, type RGB } from '../map/colors.ts';
+import { heatmapLayer } from '../map/layers/heatmap.ts';
+import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
+import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
+import { toBinaryPoints } from '../map/layers/points.ts';
+import { FilterPanel, daysBefore, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
+import { Legend } from '../components/Legend.tsx';
+import { ReportDetail } from '../components/ReportDetail.tsx';
+import { NewReportForm } from '../components/NewReportForm.tsx';
+import { createRouter, type RoutableArea } from '../../server/domain/routing.ts';
+import { localDate } from '../../server/domain/calendar.ts';
+import type { AreaGeometry, BBox } from '../../server/domain/geo.ts';
+
+export interface ReferenceData {
+  township: Township;
+  areas: AreasResponse;
+  categories: Category[];
+  basemap: Basemap;
+}
+
+const FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
+const REPORT_LIMIT = 5000;
+
+/** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
+export function ReviewView({ data }: { data: ReferenceData }) {
+  const { t, lang, name } = useI18n();
+  const { township, areas, categories, basemap } = data;
+  const today = localDate(Date.now(), township.timezone);
+
+  const [filters, setFilters] = useState<Filters>({
+    categories: categories.map((c) => c.code),
+    from: daysBefore(today, 29),
+    to: today,
+  });
+  const [layers, setLayers] = useState<LayerToggles>({ areas: true, heatmap: true, pins: true, labels: true });
+  const [reports, setReports] = useState<ReportList | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  const [zoom, setZoom] = useState(12);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [placing, setPlacing] = useState(false);
+  const [draft, setDraft] = useState<[number, number] | null>(null);
+  const [draftCategory, setDraftCategory] = useState<string | null>(null);
+  const [toast, setToast] = useState<string | null>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setLoadError(null);
+    if (filters.categories.length === 0) {
+      setReports({ type: 'FeatureCollection', numberReturned: 0, limit: REPORT_LIMIT, truncated: false, features: [] });
+      return;
+    }
+    const all = filters.categories.length === categories.length;
+    unwrap(
+      api.reports.$get({
+        query: {
+          ...(all ? {} : { category: filters.categories.join(',') }),
+          from: filters.from,
+          to: filters.to,
+          limit: String(REPORT_LIMIT),
+        },
+      }),
+    )
+      .then((r) => live && setReports(r))
+      .catch((e: Error) => live && setLoadError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [filters, categories.length, reload]);
+
+  const router = useMemo(() => {
+    const routable: RoutableArea[] = areas.features.map((f) => ({
+      id: f.properties.id,
+      kind: f.properties.kind,
+      code: f.properties.code,
+      nameZh: f.properties.nameZh,
+      nameEn: f.properties.nameEn,
+      geometry: f.geometry as AreaGeometry,
+    }));
+    return createRouter(township.boundary as AreaGeometry, routable);
+  }, [areas, township]);
+
+  const zones = useMemo(
+    () =>
+      areas.features
+        .filter((f) => f.properties.kind === 'cleaning_zone')
+        .map((f) => f.properties)
+        .sort((a, b) => a.code.localeCompare(b.code)),
+    [areas],
+  );
+  const townCentre = useMemo<BBox>(() => {
+    const zoneIds = new Set(zones.map((z) => z.id));
+    const b: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const f of areas.features) {
+      if (!zoneIds.has(f.properties.id)) continue;
+      const g = f.geometry as AreaGeometry;
+      const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+      for (const p of polys)
+        for (const [x, y] of p[0] ?? []) {
+          b[0] = Math.min(b[0], x);
+          b[1] = Math.min(b[1], y);
+          b[2] = Math.max(b[2], x);
+          b[3] = Math.max(b[3], y);
+        }
+    }
+    return b;
+  }, [areas, zones]);
+
+  const style = useMemo(
+    () => buildBasemapStyle({ township, areas, basemap, showAreas: layers.areas }),
+    [township, areas, basemap, layers.areas],
+  );
+  const colors = useMemo<Record<string, RGB>>(
+    () => Object.fromEntries(categories.map((c) => [c.code, hexToRgb(c.color)])),
+    [categories],
+  );
+  const labels = useMemo(() => buildPlaceLabels(areas, basemap, lang), [areas, basemap, lang]);
+  const features = useMemo(() => reports?.features ?? [], [reports]);
+  const points = useMemo(() => toBinaryPoints(features), [features]);
+
+  const deckLayers = useMemo(
+    () => [
+      heatmapLayer(points, { visible: layers.heatmap, radiusPixels: 40 }),
+      pinsLayer(features, { visible: layers.pins, colors, selectedId: selected }),
+      labelsLayer(labels, { visible: layers.labels, zoom, fontFamily: FONT_FAMILY }),
+      draftLayer(draft, draftCategory ? (colors[draftCategory] ?? [90, 90, 90]) : [90, 90, 90]),
+    ],
+    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory],
+  );
+
+  const onClick = useCallback(
+    (e: MapClick) => {
+      if (placing) {
+        setDraft(e.lngLat);
+        return;
+      }
+      if (e.picked?.layer?.id === PINS_LAYER_ID && e.picked.object) {
+        setSelected((e.picked.object as { id: string }).id);
+      } else {
+        setSelected(null);
+      }
+    },
+    [placing],
+  );
+
+  const onCreated = (r: CreatedReport) => {
+    const feature = {
+      type: 'Feature' as const,
+      id: r.id,
+      geometry: { type: 'Point' as const, coordinates: [r.lon, r.lat] as [number, number] },
+      properties: {
+        id: r.id,
+        category: r.category,
+        status: r.status,
+        zoneId: r.zone?.id ?? null,
+        villageId: r.village?.id ?? null,
+        description: r.description,
+        observedAt: r.observedAt,
+        deadlineAt: r.deadlineAt,
+      },
+    };
+    setReports((prev) =>
+      prev ? { ...prev, numberReturned: prev.numberReturned + 1, features: [feature, ...prev.features] } : prev,
+    );
+    const where = [r.zone ? name(r.zone) : null, r.village ? name(r.village) : null].filter(Boolean).join(' · ');
+    setToast(t('submitted', { place: where }));
+    setTimeout(() => setToast(null), 5000);
+    setPlacing(false);
+    setDraft(null);
+    setDraftCategory(null);
+    setSelected(r.id);
+  };
+
+  const cancelPlacing = () => {
+    setPlacing(false);
+    setDraft(null);
+    setDraftCategory(null);
+  };
+
+  return (
+    <div className="review">
+      <div className="sidebar">
+        <button
+          type="button"
+          className={placing ? 'report-button active' : 'report-button'}
+          onClick={() => (placing ? cancelPlacing() : (setPlacing(true), setSelected(null)))}
+          data-testid="report-mode"
+        >
+          {placing ? t('cancel') : `＋ ${t('reportMode')}`}
+        </button>
+        <p className="count" data-testid="report-count" aria-live="polite">
+          {loadError ? (
+            <span className="error">
+              {t('loadFailed', { msg: loadError })}{' '}
+              <button type="button" className="link" onClick={() => setReload((n) => n + 1)}>
+                {t('retry')}
+              </button>
+            </span>
+          ) : reports ? (
+            <>
+              {t('reportsShown', { n: reports.numberReturned })}
+              {reports.truncated && t('reportsTruncated', { n: reports.limit })}
+            </>
+          ) : (
+            t('loading')
+          )}
+        </p>
+        <FilterPanel
+          categories={categories}
+          filters={filters}
+          onFilters={setFilters}
+          layers={layers}
+          onLayers={setLayers}
+          today={today}
+        />
+        <Legend categories={categories} zones={zones} showHeat={layers.heatmap} />
+      </div>
+      <div className="map-wrap">
+        <MapView
+          style={style}
+          layers={deckLayers}
+          bounds={township.bbox as [number, number, number, number]}
+          cursor={placing ? 'crosshair' : 'default'}
+          onClick={onClick}
+          onZoom={setZoom}
+          onReady={(m) => (mapRef.current = m)}
+        />
+        <div className="map-buttons">
+          <button type="button" onClick={() => fitTo(mapRef.current, township.bbox as BBox)} data-testid="fit-township">
+            {t('wholeTownship')}
+          </button>
+          <button type="button" onClick={() => fitTo(mapRef.current, townCentre, 40)} data-testid="fit-centre">
+            {t('townCentre')}
+          </button>
+        </div>
+        {placing && !draft && <div className="hint" data-testid="placing-hint">{t('reportModeActive')}</div>}
+        {toast && (
+          <div className="toast" role="status" data-testid="toast">
+            {toast}
+          </div>
+        )}
+        {placing && draft && (
+          <NewReportForm
+            position={draft}
+            route={router.route(draft[0], draft[1])}
+            categories={categories}
+            category={draftCategory}
+            onCategory={setDraftCategory}
+            onCreated={onCreated}
+            onCancel={cancelPlacing}
+          />
+        )}
+        {!placing && selected && <ReportDetail id={selected} categories={categories} onClose={() => setSelected(null)} />}
+      </div>
+    </div>
+  );
+}
