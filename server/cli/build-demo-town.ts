@@ -120,9 +120,21 @@ const zoneFeatures: Feature<Polygon | MultiPolygon>[] = [];
 let taken: Feature<Polygon | MultiPolygon> | null = null;
 for (const z of zoneDefs) {
   let shape = turf.intersect(turf.featureCollection([z.shape, township]))!;
-  if (taken) shape = turf.difference(turf.featureCollection([shape, taken]))!;
+  if (taken) shape = dropSlivers(turf.difference(turf.featureCollection([shape, taken]))!);
   zoneFeatures.push(areaFeature(z.code, 'cleaning_zone', z.zh, z.en, shape.geometry, z.head));
   taken = taken ? turf.union(turf.featureCollection([taken, shape]))! : shape;
+}
+
+/** Differences of buffered corridors leave slivers and pinholes a few metres across: drop them. */
+function dropSlivers(f: Feature<Polygon | MultiPolygon>): Feature<Polygon | MultiPolygon> {
+  const MIN_M2 = 2000;
+  const ringArea = (ring: Position[]) => turf.area(turf.polygon([ring]));
+  const parts = (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates)
+    .filter((poly) => ringArea(poly[0]!) >= MIN_M2)
+    .map((poly) => [poly[0]!, ...poly.slice(1).filter((hole) => ringArea(hole) >= MIN_M2)]);
+  const geometry: Polygon | MultiPolygon =
+    parts.length === 1 ? { type: 'Polygon', coordinates: parts[0]! } : { type: 'MultiPolygon', coordinates: parts };
+  return turf.feature(geometry, f.properties);
 }
 
 // ---------------------------------------------------------------- units (门前三包)

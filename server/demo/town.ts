@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AreaGeometry, Position } from '../domain/geo.ts';
-import type { RoutableKind } from '../domain/routing.ts';
+import type { RoutableKind, Router } from '../domain/routing.ts';
+import type { GeneratorTown } from './generator.ts';
 
 // The demo township as shipped in data/: boundary, areas, roads, landmarks and categories.
 
@@ -85,5 +86,22 @@ function pick(f: any) {
     nameZh: f.properties.nameZh ?? null,
     nameEn: f.properties.nameEn ?? null,
     geometry: f.geometry,
+  };
+}
+
+/** What the report generator needs from a town: its router, clock zone, landmarks and roads by key. */
+export function generatorTownFrom(town: DemoTown, router: Router): GeneratorTown {
+  const landmarks: Record<string, Position> = {};
+  const roads: Record<string, Position[]> = {};
+  for (const f of town.features) {
+    if (f.geometry.type === 'Point') landmarks[f.key] = f.geometry.coordinates;
+    else roads[f.key] = f.geometry.coordinates;
+  }
+  return {
+    router,
+    timezone: town.timezone,
+    landmarks,
+    roads,
+    deadlineHours: Object.fromEntries(town.categories.map((c) => [c.code, c.deadlineHours])),
   };
 }

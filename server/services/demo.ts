@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './context.ts';
-import { readDemoTown } from '../demo/town.ts';
+import { generatorTownFrom, readDemoTown } from '../demo/town.ts';
 import { generateReports, type GeneratedReport } from '../demo/generator.ts';
 import { createRouter, type RoutableArea } from '../domain/routing.ts';
-import { bboxOf, type Position } from '../domain/geo.ts';
+import { bboxOf } from '../domain/geo.ts';
 import { observedAt } from '../domain/reports.ts';
 import { countTownships, insertTownship } from '../store/townships.ts';
 import { insertAreas } from '../store/areas.ts';
@@ -39,22 +39,9 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
 
   const areas: RoutableArea[] = town.areas.map((a) => ({ ...a, id: randomUUID() }));
   const router = createRouter(town.boundary, areas);
-  const landmarks: Record<string, Position> = {};
-  const roads: Record<string, Position[]> = {};
-  for (const f of town.features) {
-    if (f.geometry.type === 'Point') landmarks[f.key] = f.geometry.coordinates;
-    else roads[f.key] = f.geometry.coordinates;
-  }
-  const generated = generateReports(
-    {
-      router,
-      timezone: town.timezone,
-      landmarks,
-      roads,
-      deadlineHours: Object.fromEntries(town.categories.map((c) => [c.code, c.deadlineHours])),
-    },
-    { seed: opts.seed ?? DEMO_SEED, end: end.toISOString(), days: opts.days ?? DEMO_DAYS, scale: opts.scale ?? 1 },
-  );
+  const generated = generateReports(generatorTownFrom(town, router), {
+    seed: opts.seed ?? DEMO_SEED, end: end.toISOString(), days: opts.days ?? DEMO_DAYS, scale: opts.scale ?? 1,
+  });
 
   let loaded = 0;
   try {

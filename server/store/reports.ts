@@ -59,13 +59,20 @@ export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise
   let q = db.selectFrom('reports').selectAll().where('township_id', '=', f.townshipId);
   if (f.bbox) {
     const [minLon, minLat, maxLon, maxLat] = f.bbox;
-    q =
-      dialect === 'postgres'
-        ? q.where(sql<boolean>`geom && ST_MakeEnvelope(${minLon}, ${minLat}, ${maxLon}, ${maxLat}, 4326)`)
-        : q.where(
-            sql<boolean>`seq IN (SELECT id FROM reports_rtree WHERE min_lon >= ${minLon} AND max_lon <= ${maxLon}
-              AND min_lat >= ${minLat} AND max_lat <= ${maxLat})`,
-          );
+    // Both spatial indexes keep 32-bit float boxes, so they only narrow the search;
+    // the exact comparison on the stored doubles decides points near the edge.
+    const pad = 1e-4;
+    q = q
+      .where(
+        dialect === 'postgres'
+          ? sql<boolean>`geom && ST_MakeEnvelope(${minLon - pad}, ${minLat - pad}, ${maxLon + pad}, ${maxLat + pad}, 4326)`
+          : sql<boolean>`seq IN (SELECT id FROM reports_rtree WHERE max_lon >= ${minLon - pad} AND min_lon <= ${maxLon + pad}
+              AND max_lat >= ${minLat - pad} AND min_lat <= ${maxLat + pad})`,
+      )
+      .where('lon', '>=', minLon)
+      .where('lon', '<=', maxLon)
+      .where('lat', '>=', minLat)
+      .where('lat', '<=', maxLat);
   }
   if (f.categories?.length) q = q.where('category_code', 'in', f.categories);
   if (f.statuses?.length) q = q.where('status', 'in', f.statuses);

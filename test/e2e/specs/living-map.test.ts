@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/config.ts';
+import { startServer, type RunningServer } from '../../../server/server.ts';
+import { launchBrowser, type Browser } from '../helper.ts';
+import { TownMap, type RGB } from '../driver.ts';
+import { alongRoad, demoTown } from '../../helpers/town.ts';
+
+// A leading-group member opens the map of the demo town, sees its zones, villages, pins and heat,
+// and drops a pin for a pile of rubbish on a lane of zone 3.
+
+const WEB_DIR = path.resolve('dist/web');
+const { generatorTown } = demoTown();
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) {
+    throw new Error('The web app is not built: run "npm run build" (npm test does it first).');
+  }
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-'));
+  server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {});
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const GARBAGE_RED: RGB = [215, 48, 31];
+const AD_PURPLE: RGB = [140, 45, 158];
+const HEAT: RGB[] = [
+  [254, 178, 76],
+  [253, 141, 60],
+  [240, 59, 32],
+  [189, 0, 38],
+];
+
+describe('the living map of the demo town', () => {
+  it('draws the four cleaning zones and every village of the township', async () => {
+    const map = await TownMap.open(browser, server.url);
+    try {
+      const drawn = await map.drawnAreas();
+      expect(drawn.villages).toHaveLength(9);
+      expect(drawn.villages).toEqual(expect.arrayContaining(['安章社区', '半边街村']));
+      expect(drawn.zones).toEqual(['第一保洁区', '第三保洁区', '第二保洁区', '第四保洁区']);
+      expect(map.problems).toEqual([]);
+    } finally {
+      await map.close();
+    }
+  });
+
+  it('draws report pins in their category colours and a heatmap where they concentrate', async () => {
+    const map = await TownMap.open(browser, server.url);
+    try {
+      await map.zoomToTownCentre();
+      await map.toggleLayer('heatmap');
+      const withPins = await map.pixelsLike([GARBAGE_RED, AD_PURPLE], 24);
+      await map.toggleLayer('pins');
+      const withoutPins = await map.pixelsLike([GARBAGE_RED, AD_PURPLE], 24);
+      expect(withPins).toBeGreaterThan(300);
+      expect(withoutPins).toBeLessThan(withPins / 4);
+
+      const noHeat = await map.pixelsLike(HEAT, 18);
+      await map.toggleLayer('heatmap');
+      const heat = await map.pixelsLike(HEAT, 18);
+      expect(heat).toBeGreaterThan(noHeat + 2000);
+      expect(await map.reportCountText()).toMatch(/当前显示 \d+ 条问题/);
+    } finally {
+      await map.close();
+    }
+  });
+
+  it('drops a pin on a lane of zone 3, shows its zone and village before sending, and the server has it', async () => {
+    const map = await TownMap.open(browser, server.url);
+    try {
+      await map.zoomToTownCentre();
+      const [lon, lat] = alongRoad(generatorTown.roads, 'laneB', 1, 0.4);
+      const countBefore = await map.reportCountText();
+      await map.dropPin(lon, lat);
+      expect(await map.placeShownForPin()).toBe('第三保洁区 · 安章社区');
+      const note = `e2e 巷道垃圾 ${Date.now()}`;
+      const toast = await map.describeAndSubmit('exposed_garbage', note);
+      expect(toast).toContain('第三保洁区');
+      expect(await map.reportCountText()).not.toBe(countBefore);
+
+      const d = 0.002;
+      const res = await fetch(`${server.url}/api/reports?bbox=${[lon - d, lat - d, lon + d, lat + d].join(',')}&category=exposed_garbage`);
+      const body = (await res.json()) as { features: { id: string; properties: { description: string | null } }[] };
+      const mine = body.features.filter((f) => f.properties.description === note);
+      expect(mine).toHaveLength(1);
+      const detail = (await (await fetch(`${server.url}/api/reports/${mine[0]!.id}`)).json()) as any;
+      expect(detail.zone.nameZh).toBe('第三保洁区');
+      expect(Math.abs(detail.lon - lon)).toBeLessThan(0.0002);
+      expect(Math.abs(detail.lat - lat)).toBeLessThan(0.0002);
+      await map.page.locator('[data-testid=report-detail]').waitFor();
+      expect(map.problems).toEqual([]);
+    } finally {
+      await map.close();
+    }
+  });
+
+  it('speaks English on demand', async () => {
+    const map = await TownMap.open(browser, server.url);
+    try {
+      expect(await map.title()).toContain('创文卫生热点地图');
+      await map.switchLanguage();
+      expect(await map.title()).toContain('Sanitation hotspot map');
+      expect(await map.title()).toContain('Naju Township');
+    } finally {
+      await map.close();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { deadlineFrom, observedAt } from '../../../server/domain/reports.ts';
+import { isMarketDay, localDate, localMidnightUtc, nextLocalDate } from '../../../server/domain/calendar.ts';
+
+describe('which clock to trust for when a problem was seen', () => {
+  const received = '2026-11-29T08:00:00.000Z';
+
+  it('believes a plausible phone capture time', () => {
+    expect(observedAt('2026-11-29T06:30:00+00:00', received)).toBe('2026-11-29T06:30:00.000Z');
+    expect(observedAt('2026-11-29T14:30:00+08:00', received)).toBe('2026-11-29T06:30:00.000Z');
+  });
+
+  it('falls back to the server time when the phone is hours ahead', () => {
+    expect(observedAt('2026-11-29T11:00:00Z', received)).toBe(received);
+  });
+
+  it('falls back to the server time when the phone claims more than a week ago', () => {
+    expect(observedAt('2026-11-20T08:00:00Z', received)).toBe(received);
+    expect(observedAt('2026-11-23T08:00:00Z', received)).toBe('2026-11-23T08:00:00.000Z');
+  });
+
+  it('uses the server time when there is no capture time or it is garbage', () => {
+    expect(observedAt(null, received)).toBe(received);
+    expect(observedAt('yesterday', received)).toBe(received);
+  });
+
+  it('computes a deadline from hours', () => {
+    expect(deadlineFrom('2026-11-29T08:00:00.000Z', 24)).toBe('2026-11-30T08:00:00.000Z');
+  });
+});
+
+describe('the township calendar', () => {
+  it('takes local dates in the township time zone', () => {
+    expect(localDate('2026-11-29T17:00:00Z', 'Asia/Shanghai')).toBe('2026-11-30');
+    expect(localMidnightUtc('2026-11-30', 'Asia/Shanghai')).toBe('2026-11-29T16:00:00.000Z');
+    expect(nextLocalDate('2026-12-31')).toBe('2027-01-01');
+  });
+
+  it('knows market days by the last digit of the day (逢五逢十)', () => {
+    expect(['2026-11-05', '2026-11-10', '2026-11-30'].map((d) => isMarketDay(d))).toEqual([true, true, true]);
+    expect(['2026-11-01', '2026-11-11', '2026-11-29'].map((d) => isMarketDay(d))).toEqual([false, false, false]);
+  });
+});

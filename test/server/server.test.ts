@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { startServer, type RunningServer } from '../../server/server.ts';
+
+// The real server on a real port and a real SQLite file, as `npm start` runs it.
+
+const quiet = () => {};
+let dirs: string[] = [];
+let running: RunningServer[] = [];
+afterEach(async () => {
+  for (const r of running) await r.close().catch(() => {});
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  dirs = [];
+  running = [];
+});
+
+function tempDir() {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-server-'));
+  dirs.push(d);
+  return d;
+}
+
+async function start(env: Record<string, string>) {
+  const r = await startServer(loadConfig({ PORT: '0', ...env }), quiet);
+  running.push(r);
+  return r;
+}
+
+async function countAll(url: string): Promise<number> {
+  const res = await fetch(`${url}/api/reports?limit=10000`);
+  return ((await res.json()) as { numberReturned: number }).numberReturned;
+}
+
+describe('the server', () => {
+  it('survives a restart on the same database: migrations rerun, the demo is not loaded twice, reports stay', async () => {
+    const dir = tempDir();
+    const a = await start({ HOTSPOTS_DATA_DIR: dir });
+    const before = await countAll(a.url);
+    expect(before).toBeGreaterThan(1000);
+    const post = await fetch(`${a.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'weeds', lon: 105.9352, lat: 26.1448 }),
+    });
+    expect(post.status).toBe(201);
+    await a.close();
+    running = [];
+    expect(fs.existsSync(path.join(dir, 'hotspots.sqlite'))).toBe(true);
+
+    const b = await start({ HOTSPOTS_DATA_DIR: dir });
+    expect(await countAll(b.url)).toBe(before + 1);
+  });
+
+  it('starts empty with HOTSPOTS_DEMO=0 and says how to set up a township', async () => {
+    const r = await start({ HOTSPOTS_DATA_DIR: tempDir(), HOTSPOTS_DEMO: '0' });
+    const res = await fetch(`${r.url}/api/township`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: { code: 'no_township', message: expect.stringContaining('HOTSPOTS_DEMO') } });
+  });
+
+  it('serves the web app at / and on its own routes, and JSON errors under /api', async () => {
+    const web = tempDir();
+    fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>hotspots</title><div id="root"></div>');
+    const r = await start({ HOTSPOTS_DATA_DIR: tempDir(), HOTSPOTS_WEB_DIR: web });
+    for (const p of ['/', '/field']) {
+      const res = await fetch(`${r.url}${p}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<div id="root">');
+    }
+    const api = await fetch(`${r.url}/api/nope`);
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it('refuses a bad configuration with a message naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(loadConfig({}).port).toBe(8787);
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+  });
+});

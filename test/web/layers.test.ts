@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { buildBasemapStyle, AREA_FILL_LAYER, ZONE_FILL_LAYER } from '../../web/map/basemap.ts';
+import { buildPlaceLabels, placeLabels, labelsLayer, interiorPoints, type PlaceLabel } from '../../web/map/layers/labels.ts';
+import { heatmapLayer, HEATMAP_LAYER_ID } from '../../web/map/layers/heatmap.ts';
+import { pinsLayer, PINS_LAYER_ID } from '../../web/map/layers/pins.ts';
+import { toBinaryPoints } from '../../web/map/layers/points.ts';
+import { hexToRgb } from '../../web/map/colors.ts';
+import { containsPoint } from '../../server/domain/geo.ts';
+import { readDemoTown } from '../../server/demo/town.ts';
+import type { AreasResponse, Basemap, ReportFeature, Township } from '../../web/api.ts';
+
+// Layer configuration is plain data: checked here without a browser.
+
+const town = readDemoTown();
+const areas = {
+  type: 'FeatureCollection',
+  features: town.areas.map((a) => ({
+    type: 'Feature',
+    id: a.code,
+    geometry: a.geometry,
+    properties: { id: a.code, kind: a.kind, code: a.code, nameZh: a.nameZh, nameEn: a.nameEn, responsibleName: null, responsiblePhone: null },
+  })),
+} as unknown as AreasResponse;
+const basemap = {
+  type: 'FeatureCollection',
+  features: town.features.map((f, i) => ({
+    type: 'Feature',
+    id: i,
+    geometry: f.geometry,
+    properties: { layer: f.layer, kind: f.kind, nameZh: f.nameZh, nameEn: f.nameEn },
+  })),
+} as unknown as Basemap;
+const township = { nameEn: 'Naju', boundary: town.boundary } as unknown as Township;
+
+const report = (id: string, category: string, lon: number, lat: number, status = 'reported'): ReportFeature =>
+  ({
+    type: 'Feature',
+    id,
+    geometry: { type: 'Point', coordinates: [lon, lat] },
+    properties: { id, category, status, zoneId: null, villageId: null, description: null, observedAt: '', deadlineAt: null },
+  }) as ReportFeature;
+
+describe('the offline basemap style', () => {
+  it('draws only from the township data: no tiles, no glyph server', () => {
+    const style = buildBasemapStyle({ township, areas, basemap, showAreas: true });
+    expect(style.glyphs).toBeUndefined();
+    expect(Object.values(style.sources).every((s) => s.type === 'geojson')).toBe(true);
+    expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
+    expect(style.layers.map((l) => l.id)).toEqual(expect.arrayContaining([AREA_FILL_LAYER, ZONE_FILL_LAYER, 'roads', 'township-line']));
+  });
+
+  it('hides zones and villages when their layer is switched off', () => {
+    const style = buildBasemapStyle({ township, areas, basemap, showAreas: false });
+    const zone = style.layers.find((l) => l.id === ZONE_FILL_LAYER)!;
+    expect(zone.layout).toMatchObject({ visibility: 'none' });
+    expect(style.layers.find((l) => l.id === 'roads')!.layout?.visibility).toBeUndefined();
+  });
+});
+
+describe('place labels', () => {
+  const labels = buildPlaceLabels(areas, basemap, 'zh-CN');
+
+  it('labels every village, zone and named landmark, in the chosen language', () => {
+    const texts = labels.map((l) => l.text);
+    expect(texts).toEqual(expect.arrayContaining(['安章社区', '半边街村', '第三保洁区', '镇政府', '农贸市场']));
+    expect(buildPlaceLabels(areas, basemap, 'en').map((l) => l.text)).toContain('Farmers market');
+  });
+
+  it('puts a zone label inside its zone, though a corridor of streets has no centre of its own', () => {
+    for (const a of town.areas.filter((x) => x.kind === 'cleaning_zone')) {
+      const label = labels.find((l) => l.text === a.nameZh)!;
+      expect(containsPoint(a.geometry, ...label.position)).toBe(true);
+      for (const p of interiorPoints(a.geometry, 8)) expect(containsPoint(a.geometry, ...p)).toBe(true);
+    }
+  });
+
+  it('never draws two labels over each other, and keeps the higher priority one', () => {
+    const a: PlaceLabel = { text: '镇政府', position: [105.9352, 26.1448], kind: 'landmark', priority: 85, minZoom: 0 };
+    const b: PlaceLabel = { text: '第二保洁区', position: [105.93521, 26.14481], kind: 'zone', priority: 80, minZoom: 0 };
+    expect(placeLabels([b, a], 15).map((l) => l.text)).toEqual(['镇政府']);
+    // a lower-priority label with a free alternative moves there instead of vanishing
+    const moved = placeLabels([a, { ...b, alternatives: [[105.95, 26.16]] }], 15);
+    expect(moved.map((l) => [l.text, l.position])).toEqual([
+      ['镇政府', [105.9352, 26.1448]],
+      ['第二保洁区', [105.95, 26.16]],
+    ]);
+    // far apart at a closer zoom, both fit
+    expect(placeLabels([a, b], 22)).toHaveLength(2);
+  });
+
+  it('shows only village names at township zoom and more as you zoom in, without overlaps', () => {
+    const far = placeLabels(labels, 11.5);
+    expect(new Set(far.map((l) => l.kind))).toEqual(new Set(['village']));
+    const near = placeLabels(labels, 15);
+    expect(near.length).toBeGreaterThan(far.length + 8);
+    const layer = labelsLayer(labels, { visible: true, zoom: 15, fontFamily: 'sans-serif' });
+    expect((layer.props.data as PlaceLabel[]).length).toBe(near.length);
+  });
+});
+
+describe('report layers', () => {
+  const reports = [
+    report('a', 'exposed_garbage', 105.93, 26.14),
+    report('b', 'illegal_ad', 105.94, 26.15, 'closed'),
+  ];
+
+  it('packs positions into one Float32Array for the heatmap', () => {
+    const pts = toBinaryPoints(reports);
+    expect(pts.length).toBe(2);
+    expect(Array.from(pts.positions)).toEqual([Math.fround(105.93), Math.fround(26.14), Math.fround(105.94), Math.fround(26.15)]);
+    const layer = heatmapLayer(pts, { visible: true, radiusPixels: 30 });
+    expect(layer.id).toBe(HEATMAP_LAYER_ID);
+    expect((layer.props.data as any).attributes.getPosition.value).toBe(pts.positions);
+    expect(heatmapLayer(toBinaryPoints([]), { visible: true, radiusPixels: 30 }).props.visible).toBe(false);
+  });
+
+  it('colours pins by category and fades finished items', () => {
+    const colors = { exposed_garbage: hexToRgb('#d7301f'), illegal_ad: hexToRgb('#8c2d9e') };
+    const layer = pinsLayer(reports, { visible: true, colors, selectedId: null });
+    expect(layer.id).toBe(PINS_LAYER_ID);
+    const fill = layer.props.getFillColor as unknown as (d: ReportFeature) => number[];
+    expect(fill(reports[0]!)).toEqual([215, 48, 31, 235]);
+    expect(fill(reports[1]!)).toEqual([140, 45, 158, 110]);
+  });
+});
