@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { sql } from 'kysely';
 import type { Deps } from '../services/context.ts';
+import { ping } from '../store/health.ts';
 
 export const healthRoutes = (deps: Deps) =>
   new Hono().get('/', async (c) => {
-    await sql`SELECT 1`.execute(deps.store.db);
+    await ping(deps.store.db);
     return c.json({ status: 'ok' as const, database: deps.store.dialect, time: deps.now().toISOString() }, 200);
   });

@@ -33,6 +33,16 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Opens the map in a fresh page for one story and always closes it. */
+async function onMap(story: (map: TownMap) => Promise<void>): Promise<void> {
+  const map = await TownMap.open(browser, server.url);
+  try {
+    await story(map);
+  } finally {
+    await map.close();
+  }
+}
+
 const GARBAGE_RED: RGB = [215, 48, 31];
 const AD_PURPLE: RGB = [140, 45, 158];
 const HEAT: RGB[] = [
@@ -44,21 +54,17 @@ const HEAT: RGB[] = [
 
 describe('the living map of the demo town', () => {
   it('draws the four cleaning zones and every village of the township', async () => {
-    const map = await TownMap.open(browser, server.url);
-    try {
+    await onMap(async (map) => {
       const drawn = await map.drawnAreas();
       expect(drawn.villages).toHaveLength(9);
       expect(drawn.villages).toEqual(expect.arrayContaining(['安章社区', '半边街村']));
       expect(drawn.zones).toEqual(['第一保洁区', '第三保洁区', '第二保洁区', '第四保洁区']);
       expect(map.problems).toEqual([]);
-    } finally {
-      await map.close();
-    }
+    });
   });
 
   it('draws report pins in their category colours and a heatmap where they concentrate', async () => {
-    const map = await TownMap.open(browser, server.url);
-    try {
+    await onMap(async (map) => {
       await map.zoomToTownCentre();
       await map.toggleLayer('heatmap');
       const withPins = await map.pixelsLike([GARBAGE_RED, AD_PURPLE], 24);
@@ -72,14 +78,11 @@ describe('the living map of the demo town', () => {
       const heat = await map.pixelsLike(HEAT, 18);
       expect(heat).toBeGreaterThan(noHeat + 2000);
       expect(await map.reportCountText()).toMatch(/当前显示 \d+ 条问题/);
-    } finally {
-      await map.close();
-    }
+    });
   });
 
   it('drops a pin on a lane of zone 3, shows its zone and village before sending, and the server has it', async () => {
-    const map = await TownMap.open(browser, server.url);
-    try {
+    await onMap(async (map) => {
       await map.zoomToTownCentre();
       const [lon, lat] = alongRoad(generatorTown.roads, 'laneB', 1, 0.4);
       const countBefore = await map.reportCountText();
@@ -101,20 +104,15 @@ describe('the living map of the demo town', () => {
       expect(Math.abs(detail.lat - lat)).toBeLessThan(0.0002);
       await map.page.locator('[data-testid=report-detail]').waitFor();
       expect(map.problems).toEqual([]);
-    } finally {
-      await map.close();
-    }
+    });
   });
 
   it('speaks English on demand', async () => {
-    const map = await TownMap.open(browser, server.url);
-    try {
+    await onMap(async (map) => {
       expect(await map.title()).toContain('创文卫生热点地图');
       await map.switchLanguage();
       expect(await map.title()).toContain('Sanitation hotspot map');
       expect(await map.title()).toContain('Naju Township');
-    } finally {
-      await map.close();
-    }
+    });
   });
 });
