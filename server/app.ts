@@ -8,29 +8,46 @@ import { errorBody, notFound, onError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { townshipRoutes } from './http/township.ts';
 import { reportRoutes } from './http/reports.ts';
+import { authRoutes } from './http/auth.ts';
+import { photoRoutes } from './http/photos.ts';
+import { ledgerRoutes } from './http/ledger.ts';
+import { csrfMiddleware, sessionMiddleware } from './http/access.ts';
+import type { AppEnv } from './http/env.ts';
+import { MAX_PHOTO_BYTES } from './media/photos.ts';
 
 export interface AppOptions {
   /** Built web app to serve at /; omitted in API-only tests. */
   webDir?: string | undefined;
+  /** Mark the session cookie Secure (behind HTTPS). */
+  secureCookies?: boolean | undefined;
 }
 
-function createApi(deps: Deps) {
-  return new Hono()
-    .use(
-      '*',
-      bodyLimit({
-        maxSize: 64 * 1024,
-        onError: (c) => c.json(errorBody('body_too_large', 'The request body is larger than 64 KiB.'), 413),
-      }),
-    )
+const jsonLimit = bodyLimit({
+  maxSize: 64 * 1024,
+  onError: (c) => c.json(errorBody('body_too_large', 'The request body is larger than 64 KiB.'), 413),
+});
+const photoLimit = bodyLimit({
+  maxSize: MAX_PHOTO_BYTES + 64 * 1024,
+  onError: (c) => c.json(errorBody('photo_too_large', '照片不能超过10MB。A photo may be at most 10 MB.'), 413),
+});
+
+function createApi(deps: Deps, opts: AppOptions) {
+  return new Hono<AppEnv>()
+    .use('/photos', photoLimit)
+    .use('*', async (c, next) => (c.req.path.endsWith('/photos') ? next() : jsonLimit(c, next)))
+    .use('*', csrfMiddleware)
+    .use('*', sessionMiddleware(deps))
     .route('/health', healthRoutes(deps))
+    .route('/auth', authRoutes(deps, { secureCookies: opts.secureCookies ?? false }))
     .route('/', townshipRoutes(deps))
-    .route('/reports', reportRoutes(deps));
+    .route('/reports', reportRoutes(deps))
+    .route('/photos', photoRoutes(deps))
+    .route('/', ledgerRoutes(deps));
 }
 
 /** The whole HTTP application: the API under /api and, when built, the web app. */
 export function createApp(deps: Deps, opts: AppOptions = {}) {
-  const api = createApi(deps);
+  const api = createApi(deps, opts);
   const app = new Hono().route('/api', api);
   app.onError(onError);
   app.notFound(notFound);

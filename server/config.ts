@@ -15,6 +15,8 @@ const EnvSchema = z.object({
     .optional(),
   HOTSPOTS_DEMO: boolFlag.default(true),
   HOTSPOTS_WEB_DIR: z.string().min(1).default('./dist/web'),
+  HOTSPOTS_PUBLIC_MAP: boolFlag.default(false),
+  HOTSPOTS_SECURE_COOKIES: boolFlag.default(false),
 });
 
 export interface Config {
@@ -26,6 +28,10 @@ export interface Config {
   /** Load the demo town when the database holds no township yet (never twice). */
   demo: boolean;
   webDir: string;
+  /** Let anyone on the network read the map without signing in (reports can never be written anonymously). */
+  publicMap: boolean;
+  /** Mark the session cookie Secure (set when served over HTTPS). */
+  secureCookies: boolean;
 }
 
 /** Reads the environment into one typed Config; a bad value stops start-up with a message naming the variable. */
@@ -44,5 +50,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     demo: e.HOTSPOTS_DEMO,
     webDir: path.resolve(e.HOTSPOTS_WEB_DIR),
+    publicMap: e.HOTSPOTS_PUBLIC_MAP,
+    secureCookies: e.HOTSPOTS_SECURE_COOKIES,
   };
 }

@@ -6,6 +6,9 @@ import { createApp } from './app.ts';
 import { openStore, migrate, type Store } from './store/connect.ts';
 import { createDeps, type Deps } from './services/context.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
+import { sweepOverdue } from './services/lifecycle.ts';
+
+const SWEEP_EVERY_MS = 60_000;
 
 export interface RunningServer {
   url: string;
@@ -22,16 +25,21 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   });
   try {
     await migrate(store);
-    const deps = createDeps(store);
+    const deps = createDeps(store, { photosDir: path.join(config.dataDir, 'photos'), publicMap: config.publicMap });
     if (config.demo) {
       const loaded = await loadDemoIfEmpty(deps);
       if (loaded) log(`Loaded the demo town with ${loaded.reports} reports.`);
     }
-    const app = createApp(deps, { webDir: config.webDir });
+    const app = createApp(deps, { webDir: config.webDir, secureCookies: config.secureCookies });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', reject);
     });
+    // Missed deadlines are charged as they pass, not only when someone opens the ledger.
+    const sweeper = setInterval(() => {
+      sweepOverdue(deps).catch((err) => log(`overdue sweep failed: ${(err as Error).message}`));
+    }, SWEEP_EVERY_MS);
+    sweeper.unref();
     const { port } = server.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
@@ -40,6 +48,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
       store,
       deps,
       close: async () => {
+        clearInterval(sweeper);
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await store.close();
       },

@@ -33,6 +33,10 @@ export interface TownCategory {
   color: string;
   deadlineHours: number;
   deductionYuan: number;
+  sameDay: boolean;
+  scorePoints: number;
+  duplicateRadiusM: number;
+  responsibility: 'area' | 'unit';
 }
 
 export interface DemoTown {

@@ -53,3 +53,9 @@ export function nextLocalDate(localYmd: string): string {
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
 }
+
+/** "YYYY-MM-DD HH:MM" of an instant in a time zone, for tables people read. */
+export function localDateTime(iso: string, timeZone: string): string {
+  const t = Date.parse(iso);
+  return new Date(t + tzOffsetMs(timeZone, t)).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import type { Deps } from '../services/context.ts';
 import { ping } from '../store/health.ts';
+import { guard } from './access.ts';
+import type { AppEnv } from './env.ts';
 
 export const healthRoutes = (deps: Deps) =>
-  new Hono().get('/', async (c) => {
+  new Hono<AppEnv>().get('/', guard(deps, 'GET /api/health'), async (c) => {
     await ping(deps.store.db);
     return c.json({ status: 'ok' as const, database: deps.store.dialect, time: deps.now().toISOString() }, 200);
   });

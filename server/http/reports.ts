@@ -2,40 +2,69 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { currentTownship } from '../services/context.ts';
-import { createReport, getReport, listReports, REPORT_LIST_DEFAULT } from '../services/reports.ts';
+import { addSightingTo, createReport, findNearby, getReport, listReports, REPORT_LIST_DEFAULT } from '../services/reports.ts';
+import { transition } from '../services/lifecycle.ts';
 import type { ReportStatus } from '../domain/reports.ts';
 import { localMidnightUtc, nextLocalDate } from '../domain/calendar.ts';
+import { guard } from './access.ts';
+import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { idempotencyHeader, newReportBody, reportQuery } from './schemas.ts';
+import { idempotencyHeader, nearbyQuery, newReportBody, reportQuery, sightingBody, transitionBody } from './schemas.ts';
 
 const isDateOnly = (s: string) => s.length === 10;
+const idParam = z.object({ id: z.uuid('report ids are UUIDs') });
+
+/** Turns the query's dates into instants: whole dates are the township's local days, "to" inclusive. */
+export async function periodOf(deps: Deps, q: { from?: string | undefined; to?: string | undefined }) {
+  const needsZone = (q.from && isDateOnly(q.from)) || (q.to && isDateOnly(q.to));
+  const tz = needsZone ? (await currentTownship(deps)).timezone : 'UTC';
+  const from = q.from ? (isDateOnly(q.from) ? localMidnightUtc(q.from, tz) : new Date(q.from).toISOString()) : undefined;
+  const to = q.to ? (isDateOnly(q.to) ? localMidnightUtc(nextLocalDate(q.to), tz) : new Date(q.to).toISOString()) : undefined;
+  return { from, to };
+}
 
 export const reportRoutes = (deps: Deps) =>
-  new Hono()
-    .get('/', validate('query', reportQuery), async (c) => {
+  new Hono<AppEnv>()
+    .get('/', guard(deps, 'GET /api/reports'), validate('query', reportQuery), async (c) => {
       const q = c.req.valid('query');
-      // Whole days are the township's local days; "to" includes its day.
-      const tz = q.from && isDateOnly(q.from) || q.to && isDateOnly(q.to) ? (await currentTownship(deps)).timezone : 'UTC';
-      const from = q.from ? (isDateOnly(q.from) ? localMidnightUtc(q.from, tz) : new Date(q.from).toISOString()) : undefined;
-      const to = q.to ? (isDateOnly(q.to) ? localMidnightUtc(nextLocalDate(q.to), tz) : new Date(q.to).toISOString()) : undefined;
       const body = await listReports(deps, {
         bbox: q.bbox,
         categories: q.category,
         statuses: q.status as ReportStatus[] | undefined,
         zoneId: q.zone,
         villageId: q.village,
-        from,
-        to,
+        ...(await periodOf(deps, q)),
         limit: q.limit ?? REPORT_LIST_DEFAULT,
       });
       return c.json(body, 200);
     })
-    .get('/:id', validate('param', z.object({ id: z.uuid('report ids are UUIDs') })), async (c) =>
-      c.json(await getReport(deps, c.req.valid('param').id), 200),
+    .get('/nearby', guard(deps, 'GET /api/reports/nearby'), validate('query', nearbyQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await findNearby(deps, q.category, q.lon, q.lat), 200);
+    })
+    .get('/:id', guard(deps, 'GET /api/reports/:id'), validate('param', idParam), async (c) =>
+      c.json(await getReport(deps, c.req.valid('param').id, c.get('user')), 200),
     )
-    .post('/', validate('header', idempotencyHeader), validate('json', newReportBody), async (c) => {
+    .post('/', guard(deps, 'POST /api/reports'), validate('header', idempotencyHeader), validate('json', newReportBody), async (c) => {
       const key = c.req.valid('header')['idempotency-key'];
-      const { report, created } = await createReport(deps, c.req.valid('json'), { idempotencyKey: key });
+      const { report, created, nearby } = await createReport(deps, c.req.valid('json'), {
+        idempotencyKey: key,
+        reporter: c.get('user'),
+      });
       if (!created) c.header('Idempotent-Replayed', 'true');
-      return c.json(report, created ? 201 : 200);
-    });
+      return c.json({ ...report, nearby }, created ? 201 : 200);
+    })
+    .post(
+      '/:id/transitions',
+      guard(deps, 'POST /api/reports/:id/transitions'),
+      validate('param', idParam),
+      validate('json', transitionBody),
+      async (c) => c.json(await transition(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .post(
+      '/:id/sightings',
+      guard(deps, 'POST /api/reports/:id/sightings'),
+      validate('param', idParam),
+      validate('json', sightingBody),
+      async (c) => c.json(await addSightingTo(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 201),
+    );

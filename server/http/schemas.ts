@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REPORT_STATUSES } from '../domain/reports.ts';
+import { ACTIONS } from '../domain/lifecycle.ts';
 
 // Shapes of what clients send, shared by the routes (and readable by the web through AppType).
 
@@ -41,6 +42,8 @@ export const bboxParam = z
     return [minLon, minLat, maxLon, maxLat] as [number, number, number, number];
   });
 
+export const photoId = z.string().regex(/^[0-9a-f]{64}$/, 'photo ids are the ids POST /api/photos returned');
+
 export const categoryCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'category codes are lower-case letters, digits and _');
 
 export const reportQuery = z.object({
@@ -62,6 +65,36 @@ export const newReportBody = z.strictObject({
   accuracyM: z.number().min(0).max(100_000).optional(),
   description: z.string().max(2000, 'a description is at most 2000 characters').optional(),
   capturedAt: z.iso.datetime({ offset: true, error: 'capturedAt must be an ISO date-time with offset' }).optional(),
+  photoIds: z.array(photoId).max(10, 'at most 10 photos per report').optional(),
+});
+
+export const nearbyQuery = z.object({
+  category: categoryCode,
+  lon: z.coerce.number().min(-180).max(180),
+  lat: z.coerce.number().min(-90).max(90),
+});
+
+export const transitionBody = z.strictObject({
+  action: z.enum(ACTIONS, { error: `action must be one of ${ACTIONS.join(', ')}` }),
+  note: z.string().max(2000).optional(),
+  photoIds: z.array(photoId).max(10).optional(),
+  duplicateOf: z.uuid('duplicateOf must be a report id').optional(),
+  version: z.number().int().min(1).optional(),
+});
+
+export const sightingBody = z.strictObject({
+  note: z.string().max(2000).optional(),
+  photoIds: z.array(photoId).max(10).optional(),
+});
+
+export const ledgerQuery = reportQuery.extend({
+  overdue: z.enum(['0', '1']).optional(),
+  sort: z.enum(['observed', 'deadline']).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+});
+
+export const monthQuery = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM').optional(),
 });
 
 export const idempotencyHeader = z.object({

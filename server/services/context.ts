@@ -6,11 +6,19 @@ import { createRouter, type RoutableArea, type Router } from '../domain/routing.
 import type { AreaGeometry } from '../domain/geo.ts';
 import { AppError } from './errors.ts';
 
-/** What every service needs: the store and a clock (tests pass a fixed one). */
+/** What every service needs: the store, a clock (tests pass one they control) and a few settings. */
 export interface Deps {
   store: Store;
   now: () => Date;
   cache: ServiceCache;
+  options: DepsOptions;
+}
+
+export interface DepsOptions {
+  /** Where photo files live. */
+  photosDir: string;
+  /** Anyone on the network may read the map without signing in. */
+  publicMap: boolean;
 }
 
 /** Per-process caches of data that changes rarely; cleared by the services that change it. */
@@ -19,8 +27,16 @@ export interface ServiceCache {
   routers: Map<string, { router: Router; areas: RoutableArea[] }>;
 }
 
-export function createDeps(store: Store, now: () => Date = () => new Date()): Deps {
-  return { store, now, cache: { routers: new Map() } };
+export function createDeps(
+  store: Store,
+  opts: Partial<DepsOptions> & { now?: () => Date; photosDir: string },
+): Deps {
+  return {
+    store,
+    now: opts.now ?? (() => new Date()),
+    cache: { routers: new Map() },
+    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false },
+  };
 }
 
 /** The township this deployment serves (the first one created). */

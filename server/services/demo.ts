@@ -11,6 +11,14 @@ import { insertCategories } from '../store/categories.ts';
 import { insertBasemapFeatures } from '../store/basemap.ts';
 import { insertReportEvents, insertReports } from '../store/reports.ts';
 import { isUniqueViolation } from '../store/errors.ts';
+import { insertUsers } from '../store/users.ts';
+import { insertDeductions } from '../store/deductions.ts';
+import { hashPassword } from './passwords.ts';
+import { sweepOverdue } from './lifecycle.ts';
+import { responsibleArea } from '../domain/responsibility.ts';
+import { localDate } from '../domain/calendar.ts';
+import type { Role } from '../domain/lifecycle.ts';
+import type { TownCategory } from '../demo/town.ts';
 
 export const DEMO_SEED = 20221;
 export const DEMO_DAYS = 91;
@@ -42,6 +50,37 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
   const generated = generateReports(generatorTownFrom(town, router), {
     seed: opts.seed ?? DEMO_SEED, end: end.toISOString(), days: opts.days ?? DEMO_DAYS, scale: opts.scale ?? 1,
   });
+
+  // Demo-only accounts, all with the password "demo"; a database started without the demo never has them.
+  const demoHash = await hashPassword('demo');
+  const areaId = (code: string) => areas.find((a) => a.code === code)!.id;
+  const person = (username: string, displayName: string, role: Role, area: string | null = null) => ({
+    id: randomUUID(),
+    township_id: townshipId,
+    username,
+    display_name: displayName,
+    role,
+    created_at: nowIso,
+    password_hash: demoHash,
+    area_id: area,
+    phone: null,
+    active: 1,
+  });
+  const users = [
+    person('admin', '系统管理员', 'admin'),
+    person('leader', '领导小组', 'leader'),
+    person('office', '镇创建办', 'office'),
+    person('inspector', '督查员', 'inspector'),
+    ...town.areas
+      .filter((a) => a.kind === 'cleaning_zone')
+      .map((a, i) => person(`cleaner${i + 1}`, `${a.responsibleName ?? '保洁员'}(${a.nameZh})`, 'cleaner', areaId(a.code))),
+    ...town.areas
+      .filter((a) => a.kind === 'village' || a.kind === 'community')
+      .map((a) => person(a.code.replace(/^village-/, ''), `${a.responsibleName ?? '负责人'}(${a.nameZh})`, 'cleaner', areaId(a.code))),
+    ...town.areas
+      .filter((a) => a.kind === 'unit')
+      .map((a) => person(a.code, `${a.responsibleName ?? a.nameZh}(${a.nameZh})`, 'unit', areaId(a.code))),
+  ];
 
   let loaded = 0;
   try {
@@ -92,6 +131,10 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
         deduction_yuan: c.deductionYuan,
         sort_order: i,
         active: 1,
+        same_day: c.sameDay ? 1 : 0,
+        score_points: c.scorePoints,
+        duplicate_radius_m: c.duplicateRadiusM,
+        responsibility: c.responsibility,
       })),
     );
     await insertBasemapFeatures(
@@ -105,7 +148,8 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
         geometry: JSON.stringify(f.geometry),
       })),
     );
-    await insertGenerated(trx, townshipId, router, generated);
+    await insertUsers(trx, users);
+    await insertGenerated(trx, townshipId, town.timezone, router, generated, town.categories, users, nowIso);
     loaded = generated.length;
     });
   } catch (err) {
@@ -115,18 +159,48 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
   }
   deps.cache.township = undefined;
   deps.cache.routers.clear();
+  await sweepOverdue(deps);
   return { reports: loaded };
 }
 
 async function insertGenerated(
   trx: Parameters<typeof insertReports>[0],
   townshipId: string,
+  timezone: string,
   router: ReturnType<typeof createRouter>,
   reports: GeneratedReport[],
+  categories: TownCategory[],
+  users: { id: string; username: string; role: Role; area_id: string | null }[],
+  nowIso: string,
 ): Promise<void> {
+  const byCode = new Map(categories.map((c) => [c.code, c]));
+  const ownerOf = (areaId: string | null) => users.find((u) => u.area_id === areaId && (u.role === 'cleaner' || u.role === 'unit'));
+  const office = users.find((u) => u.role === 'office')!;
+  const inspector = users.find((u) => u.role === 'inspector')!;
+  const deductions: Parameters<typeof insertDeductions>[1] = [];
   const rows = reports.map((g) => {
     const route = router.route(g.lon, g.lat);
+    const place = { zoneId: route?.zone?.id ?? null, villageId: route?.village?.id ?? null, unitId: route?.unit?.id ?? null };
+    const category = byCode.get(g.category);
+    const responsible = responsibleArea(place, category?.responsibility ?? 'area');
+    const owner = ownerOf(responsible);
     const last = g.events[g.events.length - 1]!;
+    const rectified = g.events.filter((e) => e.type === 'rectify').at(-1);
+    // A rectification after the deadline cost the owner its deduction.
+    if (g.deadlineAt && rectified && rectified.at > g.deadlineAt && responsible) {
+      deductions.push({
+        township_id: townshipId,
+        report_id: g.id,
+        area_id: responsible,
+        person_id: owner?.id ?? null,
+        category_code: g.category,
+        deadline_at: g.deadlineAt,
+        amount_yuan: category?.responsibility === 'unit' && responsible === place.unitId ? 0 : (category?.deductionYuan ?? 0),
+        points: category?.scorePoints ?? 0,
+        month: localDate(g.deadlineAt, timezone).slice(0, 7),
+        created_at: nowIso,
+      });
+    }
     return {
       id: g.id,
       township_id: townshipId,
@@ -136,10 +210,10 @@ async function insertGenerated(
       accuracy_m: g.accuracyM,
       description: g.description,
       status: g.status,
-      zone_id: route?.zone?.id ?? null,
-      village_id: route?.village?.id ?? null,
-      unit_id: route?.unit?.id ?? null,
-      reporter_id: null,
+      zone_id: place.zoneId,
+      village_id: place.villageId,
+      unit_id: place.unitId,
+      reporter_id: inspector.id,
       duplicate_of: g.duplicateOf,
       captured_at: g.capturedAt,
       received_at: g.receivedAt,
@@ -148,9 +222,20 @@ async function insertGenerated(
       closed_at: g.closedAt,
       updated_at: last.at > g.receivedAt ? last.at : g.receivedAt,
       idempotency_key: null,
+      assignee_id: owner?.id ?? null,
+      responsible_area_id: responsible,
+      rectified_by: g.status === 'rectified' || g.status === 'closed' ? (owner?.id ?? office.id) : null,
+      recurrence_of: null,
+      version: g.events.length,
     };
   });
   await insertReports(trx, rows);
+  const actorFor = (g: GeneratedReport, type: string) => {
+    if (type === 'created') return inspector.id;
+    if (type === 'rectify') return rows.find((r) => r.id === g.id)?.assignee_id ?? office.id;
+    if (type === 'reopen') return inspector.id;
+    return office.id;
+  };
   await insertReportEvents(
     trx,
     reports.flatMap((g) =>
@@ -160,11 +245,12 @@ async function insertGenerated(
         type: e.type,
         from_status: e.from,
         to_status: e.to,
-        actor_id: null,
+        actor_id: actorFor(g, e.type),
         at: e.at,
         note: e.note,
         data: null,
       })),
     ),
   );
+  await insertDeductions(trx, deductions);
 }

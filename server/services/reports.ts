@@ -1,22 +1,34 @@
 import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { ReportEventTable } from '../store/schema.ts';
 import type { Deps } from './context.ts';
 import { currentTownship, townshipRouter } from './context.ts';
 import { AppError } from './errors.ts';
+import type { SessionUser } from './auth.ts';
+import { photoRef, requirePhotos } from './photos.ts';
+import { areaRef, toView, viewContext, personRef, type ReportView } from './report-views.ts';
 import {
+  addSighting,
   findReportById,
   findReportByIdempotencyKey,
   insertReportEvents,
   insertReports,
+  listReportDeductions,
   listReportEvents,
   queryReports,
   type ReportFilter,
   type ReportRow,
 } from '../store/reports.ts';
-import { listCategories as listCategoryRows } from '../store/categories.ts';
+import { insertReportPhotos, listReportPhotos } from '../store/photos.ts';
+import { findUsersForArea } from '../store/users.ts';
+import type { CategoryRow } from '../store/categories.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { TownshipRow } from '../store/townships.ts';
-import type { RoutableArea } from '../domain/routing.ts';
-import { observedAt, type ReportStatus } from '../domain/reports.ts';
+import { observedAt } from '../domain/reports.ts';
+import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
+import { classifyNearby, deadlineFor, isOverdue, radiusInDegrees, responsibleArea } from '../domain/responsibility.ts';
+
+export type { ReportView } from './report-views.ts';
 
 export interface NewReport {
   category: string;
@@ -25,89 +37,61 @@ export interface NewReport {
   accuracyM?: number | undefined;
   description?: string | undefined;
   capturedAt?: string | undefined;
-}
-
-export interface AreaRef {
-  id: string;
-  kind: RoutableArea['kind'];
-  code: string;
-  nameZh: string;
-  nameEn: string;
-}
-
-export interface ReportView {
-  id: string;
-  category: string;
-  lon: number;
-  lat: number;
-  accuracyM: number | null;
-  description: string | null;
-  status: ReportStatus;
-  zone: AreaRef | null;
-  village: AreaRef | null;
-  unit: AreaRef | null;
-  duplicateOf: string | null;
-  capturedAt: string | null;
-  receivedAt: string;
-  observedAt: string;
-  deadlineAt: string | null;
-  closedAt: string | null;
-  updatedAt: string;
+  photoIds?: string[] | undefined;
 }
 
 export const REPORT_LIST_MAX = 10_000;
 export const REPORT_LIST_DEFAULT = 2_000;
 
-function areaRef(a: RoutableArea | undefined | null): AreaRef | null {
-  return a ? { id: a.id, kind: a.kind, code: a.code, nameZh: a.nameZh, nameEn: a.nameEn } : null;
-}
-
-function toView(row: ReportRow, areas: Map<string, RoutableArea>): ReportView {
-  const ref = (id: string | null) => (id ? areaRef(areas.get(id)) : null);
-  return {
-    id: row.id,
-    category: row.category_code,
-    lon: row.lon,
-    lat: row.lat,
-    accuracyM: row.accuracy_m,
-    description: row.description,
-    status: row.status,
-    zone: ref(row.zone_id),
-    village: ref(row.village_id),
-    unit: ref(row.unit_id),
-    duplicateOf: row.duplicate_of,
-    capturedAt: row.captured_at,
-    receivedAt: row.received_at,
-    observedAt: row.observed_at,
-    deadlineAt: row.deadline_at,
-    closedAt: row.closed_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-async function areaIndex(deps: Deps, township: TownshipRow) {
-  const { areas, router } = await townshipRouter(deps, township);
-  return { router, byId: new Map(areas.map((a) => [a.id, a])) };
-}
-
 function samePayload(row: ReportRow, input: NewReport): boolean {
   return row.category_code === input.category && row.lon === input.lon && row.lat === input.lat;
 }
 
+function activeCategory(categories: Iterable<CategoryRow>, code: string): CategoryRow {
+  const all = [...categories].filter((c) => c.active === 1);
+  const c = all.find((x) => x.code === code);
+  if (!c) {
+    throw new AppError(422, 'unknown_category', `Unknown category "${code}". Use one of: ${all.map((x) => x.code).join(', ')}.`);
+  }
+  return c;
+}
+
+/** Open items of the category near a spot (possible duplicates) and the recently closed one it may bring back. */
+async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: number, lat: number, now: string) {
+  const { dLon, dLat } = radiusInDegrees(lat, category.duplicate_radius_m);
+  const rows = await queryReports(deps.store.db, deps.store.dialect, {
+    townshipId: t.id,
+    bbox: [lon - dLon, lat - dLat, lon + dLon, lat + dLat],
+    categories: [category.code],
+    statuses: ['reported', 'notified', 'rectified', 'closed'],
+    limit: 200,
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const found = classifyNearby(
+    [lon, lat],
+    category.duplicate_radius_m,
+    now,
+    rows.map((r) => ({ id: r.id, status: r.status, lon: r.lon, lat: r.lat, closedAt: r.closed_at })),
+  );
+  return { open: found.open.map((c) => ({ row: byId.get(c.id)!, distanceM: c.distanceM })), recurrenceOf: found.recurrenceOf };
+}
+
 /**
- * Records a new report at a spot, routed to its cleaning zone and village. A retry with the same
- * idempotency key returns the first report (created: false) instead of making a second one.
+ * Records a new report at a spot, routed to its zone and village and, when the responsible person is
+ * known, notified to them with the category's deadline. Open items of the same category nearby come
+ * back with it, so the reporter can add a sighting instead. A retry with the same idempotency key
+ * returns the first report (created: false) instead of making a second one.
  */
 export async function createReport(
   deps: Deps,
   input: NewReport,
-  opts: { idempotencyKey?: string | undefined; reporterId?: string | null } = {},
-): Promise<{ report: ReportView; created: boolean }> {
+  opts: { idempotencyKey?: string | undefined; reporter?: SessionUser | null } = {},
+): Promise<{ report: ReportView; created: boolean; nearby: (ReportView & { distanceM: number })[] }> {
   const t = await currentTownship(deps);
-  const idx = await areaIndex(deps, t);
+  const ctx = await viewContext(deps, t);
   const db = deps.store.db;
 
-  const replay = async (): Promise<{ report: ReportView; created: boolean } | undefined> => {
+  const replay = async () => {
     if (!opts.idempotencyKey) return undefined;
     const existing = await findReportByIdempotencyKey(db, t.id, opts.idempotencyKey);
     if (!existing) return undefined;
@@ -118,21 +102,14 @@ export async function createReport(
         'This Idempotency-Key was already used for a different report. Make a new key for each new report.',
       );
     }
-    return { report: toView(existing, idx.byId), created: false };
+    return { report: toView(existing, ctx), created: false, nearby: [] };
   };
   const earlier = await replay();
   if (earlier) return earlier;
 
-  const categories = await listCategoryRows(db, t.id);
-  const category = categories.find((c) => c.code === input.category && c.active === 1);
-  if (!category) {
-    throw new AppError(
-      422,
-      'unknown_category',
-      `Unknown category "${input.category}". Use one of: ${categories.filter((c) => c.active === 1).map((c) => c.code).join(', ')}.`,
-    );
-  }
-  const route = idx.router.route(input.lon, input.lat);
+  const category = activeCategory(ctx.categories.values(), input.category);
+  const { router } = await townshipRouter(deps, t);
+  const route = router.route(input.lon, input.lat);
   if (!route) {
     throw new AppError(
       422,
@@ -140,8 +117,17 @@ export async function createReport(
       `The spot (${input.lon}, ${input.lat}) lies outside ${t.name_zh} (${t.name_en}). Move the pin inside the township boundary.`,
     );
   }
+  const photoIds = [...new Set(input.photoIds ?? [])];
+  await requirePhotos(deps, t.id, photoIds);
 
-  const now = deps.now().toISOString();
+  const now = ctx.now;
+  const nearby = await nearbyOf(deps, t, category, input.lon, input.lat, now);
+  const place = { zoneId: route.zone?.id ?? null, villageId: route.village?.id ?? null, unitId: route.unit?.id ?? null };
+  const responsible = responsibleArea(place, category.responsibility);
+  const assignee = responsible
+    ? (await findUsersForArea(db, responsible, category.responsibility === 'unit' && responsible === place.unitId ? ['unit'] : ['cleaner']))[0]
+    : undefined;
+  const reporterId = opts.reporter?.id ?? null;
   const row = {
     id: randomUUID(),
     township_id: t.id,
@@ -150,36 +136,58 @@ export async function createReport(
     lat: input.lat,
     accuracy_m: input.accuracyM ?? null,
     description: input.description?.trim() || null,
-    status: 'reported' as const,
-    zone_id: route.zone?.id ?? null,
-    village_id: route.village?.id ?? null,
-    unit_id: route.unit?.id ?? null,
-    reporter_id: opts.reporterId ?? null,
+    status: assignee ? ('notified' as const) : ('reported' as const),
+    zone_id: place.zoneId,
+    village_id: place.villageId,
+    unit_id: place.unitId,
+    reporter_id: reporterId,
     duplicate_of: null,
     captured_at: input.capturedAt ? new Date(input.capturedAt).toISOString() : null,
     received_at: now,
     observed_at: observedAt(input.capturedAt, now),
-    deadline_at: null,
+    deadline_at: assignee ? deadlineFor({ deadlineHours: category.deadline_hours, sameDay: category.same_day === 1 }, now, t.timezone) : null,
     closed_at: null,
     updated_at: now,
     idempotency_key: opts.idempotencyKey ?? null,
+    assignee_id: assignee?.id ?? null,
+    responsible_area_id: responsible,
+    rectified_by: null,
+    recurrence_of: nearby.recurrenceOf,
   };
   try {
     await db.transaction().execute(async (trx) => {
       await insertReports(trx, [row]);
-      await insertReportEvents(trx, [
+      const events: Insertable<ReportEventTable>[] = [
         {
           report_id: row.id,
           township_id: t.id,
           type: 'created',
           from_status: null,
           to_status: 'reported',
-          actor_id: row.reporter_id,
+          actor_id: reporterId,
           at: now,
           note: null,
-          data: JSON.stringify({ lon: row.lon, lat: row.lat, category: row.category_code, capturedAt: row.captured_at }),
+          data: JSON.stringify({ photoIds, recurrenceOf: row.recurrence_of, capturedAt: row.captured_at }),
         },
-      ]);
+      ];
+      if (assignee) {
+        events.push({
+          report_id: row.id,
+          township_id: t.id,
+          type: 'notify',
+          from_status: 'reported',
+          to_status: 'notified',
+          actor_id: null,
+          at: now,
+          note: `自动通知 ${assignee.display_name}`,
+          data: JSON.stringify({ assigneeId: assignee.id, deadlineAt: row.deadline_at, automatic: true }),
+        });
+      }
+      await insertReportEvents(trx, events);
+      await insertReportPhotos(
+        trx,
+        photoIds.map((photo_id) => ({ report_id: row.id, photo_id, kind: 'before' as const, event_id: null, added_at: now })),
+      );
     });
   } catch (err) {
     // Two deliveries of the same report raced; the one that lost returns the winner's report.
@@ -191,7 +199,63 @@ export async function createReport(
   }
   const saved = await findReportById(db, t.id, row.id);
   if (!saved) throw new AppError(500, 'report_not_saved', 'The report could not be read back after saving. Try again.');
-  return { report: toView(saved, idx.byId), created: true };
+  return {
+    report: toView(saved, ctx),
+    created: true,
+    nearby: nearby.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
+  };
+}
+
+/** Open items of a category within its duplicate radius of a spot, nearest first. */
+export async function findNearby(deps: Deps, categoryCode: string, lon: number, lat: number) {
+  const t = await currentTownship(deps);
+  const ctx = await viewContext(deps, t);
+  const category = activeCategory(ctx.categories.values(), categoryCode);
+  const found = await nearbyOf(deps, t, category, lon, lat, ctx.now);
+  return {
+    radiusM: category.duplicate_radius_m,
+    items: found.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
+    recurrenceOf: found.recurrenceOf,
+  };
+}
+
+/** Adds a sighting (with photos) to an existing open item instead of opening a new one. */
+export async function addSightingTo(
+  deps: Deps,
+  user: SessionUser,
+  id: string,
+  input: { note?: string | undefined; photoIds?: string[] | undefined },
+): Promise<ReportView> {
+  const t = await currentTownship(deps);
+  const row = await findReportById(deps.store.db, t.id, id);
+  if (!row) throw new AppError(404, 'report_not_found', `No report with id ${id} in ${t.name_zh}.`);
+  if (!['reported', 'notified', 'rectified'].includes(row.status)) {
+    throw new AppError(409, 'item_not_open', '该问题已办结,请新报一条。This item is no longer open; report a new one.');
+  }
+  const photoIds = [...new Set(input.photoIds ?? [])];
+  await requirePhotos(deps, t.id, photoIds);
+  const now = deps.now().toISOString();
+  await deps.store.db.transaction().execute(async (trx) => {
+    await addSighting(trx, id, now);
+    await insertReportEvents(trx, [
+      {
+        report_id: id,
+        township_id: t.id,
+        type: 'sighting',
+        from_status: row.status,
+        to_status: row.status,
+        actor_id: user.id,
+        at: now,
+        note: input.note?.trim() || null,
+        data: JSON.stringify({ photoIds }),
+      },
+    ]);
+    await insertReportPhotos(
+      trx,
+      photoIds.map((photo_id) => ({ report_id: id, photo_id, kind: 'sighting' as const, event_id: null, added_at: now })),
+    );
+  });
+  return toView((await findReportById(deps.store.db, t.id, id))!, await viewContext(deps, t));
 }
 
 export type ReportListFilter = Omit<ReportFilter, 'townshipId'>;
@@ -203,6 +267,7 @@ export async function listReports(deps: Deps, filter: ReportListFilter) {
   const rows = await queryReports(deps.store.db, deps.store.dialect, { ...filter, limit, townshipId: t.id });
   const truncated = rows.length > limit;
   const page = truncated ? rows.slice(0, limit) : rows;
+  const now = deps.now().toISOString();
   return {
     type: 'FeatureCollection' as const,
     numberReturned: page.length,
@@ -216,6 +281,7 @@ export async function listReports(deps: Deps, filter: ReportListFilter) {
         id: r.id,
         category: r.category_code,
         status: r.status,
+        overdue: isOverdue(r.status, r.deadline_at, now),
         zoneId: r.zone_id,
         villageId: r.village_id,
         description: r.description,
@@ -226,22 +292,49 @@ export async function listReports(deps: Deps, filter: ReportListFilter) {
   };
 }
 
-/** One report with its zone, village and its event history. */
-export async function getReport(deps: Deps, id: string) {
+/** One report with its places, people, photos, history, and the actions the viewer may take. */
+export async function getReport(deps: Deps, id: string, viewer: SessionUser | null) {
   const t = await currentTownship(deps);
-  const idx = await areaIndex(deps, t);
+  const ctx = await viewContext(deps, t);
   const row = await findReportById(deps.store.db, t.id, id);
   if (!row) throw new AppError(404, 'report_not_found', `No report with id ${id} in ${t.name_zh}.`);
-  const events = await listReportEvents(deps.store.db, id);
+  const [events, photos, deductions] = await Promise.all([
+    listReportEvents(deps.store.db, id),
+    listReportPhotos(deps.store.db, id),
+    listReportDeductions(deps.store.db, id),
+  ]);
+  const actions = viewer
+    ? allowedActions(
+        { id: viewer.id, role: viewer.role, areaId: viewer.areaId },
+        {
+          status: row.status,
+          zoneId: row.zone_id,
+          villageId: row.village_id,
+          unitId: row.unit_id,
+          responsibleAreaId: row.responsible_area_id,
+          rectifiedBy: row.rectified_by,
+        },
+      )
+    : [];
   return {
-    ...toView(row, idx.byId),
+    ...toView(row, ctx),
+    photos: photos.map((p) => ({ ...photoRef(p.photo_id), kind: p.kind, addedAt: p.added_at })),
     events: events.map((e) => ({
       type: e.type,
       from: e.from_status,
       to: e.to_status,
       at: e.at,
-      actorId: e.actor_id,
+      actor: e.actor_id ? personRef(ctx.users.get(e.actor_id)) : null,
       note: e.note,
     })),
+    deductions: deductions.map((d) => ({
+      deadlineAt: d.deadline_at,
+      amountYuan: d.amount_yuan,
+      points: d.points,
+      area: areaRef(ctx.areas.get(d.area_id)),
+      person: d.person_id ? personRef(ctx.users.get(d.person_id)) : null,
+    })),
+    allowedActions: actions,
+    canSeeAll: viewer ? SEES_ALL.includes(viewer.role) : false,
   };
 }

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
 import type { Database as Schema } from './schema.ts';
 import * as foundation from './migrations/2026-11-29T0900-foundation.ts';
+import * as accountability from './migrations/2026-11-29T1400-accountability.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +14,8 @@ export interface Store {
   dialect: Dialect;
   /** Where the SQLite file lives; undefined on PostgreSQL. */
   file: string | undefined;
+  /** The PostgreSQL schema in use when not the default. */
+  pgSchema?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export interface StoreOptions {
 // Migrations are listed here, in order, rather than read from disk, so they also work bundled.
 const migrations: Record<string, Migration> = {
   '2026-11-29T0900-foundation': foundation,
+  '2026-11-29T1400-accountability': accountability,
 };
 
 const PG_TIMESTAMPTZ = 1184;
@@ -68,7 +72,7 @@ function openPostgres(url: string, schema: string | undefined): Store {
     },
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', file: undefined, close: () => db.destroy() };
+  return { db, dialect: 'postgres', file: undefined, pgSchema: schema, close: () => db.destroy() };
 }
 
 /** Brings the schema up to date; safe to run on every start and from several processes. */
@@ -76,6 +80,8 @@ export async function migrate(store: Store): Promise<void> {
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
+    // Keep the migration bookkeeping in the store's own schema, not another one on the search path.
+    ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -18,6 +18,12 @@ export interface ReportFilter {
   from?: string | undefined;
   /** observed_at < to (ISO) */
   to?: string | undefined;
+  /** Items this area answers for. */
+  responsibleAreaId?: string | undefined;
+  /** Only items still waiting for rectification whose deadline is before this instant. */
+  overdueAt?: string | undefined;
+  sort?: 'observed' | 'deadline' | undefined;
+  offset?: number | undefined;
   limit: number;
 }
 
@@ -80,7 +86,18 @@ export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise
   if (f.villageId) q = q.where('village_id', '=', f.villageId);
   if (f.from) q = q.where('observed_at', '>=', f.from);
   if (f.to) q = q.where('observed_at', '<', f.to);
-  return q.orderBy('observed_at', 'desc').orderBy('seq', 'desc').limit(f.limit + 1).execute();
+  if (f.responsibleAreaId) q = q.where('responsible_area_id', '=', f.responsibleAreaId);
+  if (f.overdueAt) {
+    q = q.where('status', 'in', ['reported', 'notified']).where('deadline_at', '<', f.overdueAt);
+  }
+  q =
+    f.sort === 'deadline'
+      ? q.orderBy(sql`deadline_at IS NULL`).orderBy('deadline_at', 'asc').orderBy('seq', 'asc')
+      : q.orderBy('observed_at', 'desc').orderBy('seq', 'desc');
+  return q
+    .limit(f.limit + 1)
+    .offset(f.offset ?? 0)
+    .execute();
 }
 
 export async function countReports(db: Db, townshipId: string): Promise<number> {
@@ -90,4 +107,68 @@ export async function countReports(db: Db, townshipId: string): Promise<number> 
     .where('township_id', '=', townshipId)
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/**
+ * Moves an item on only if nobody moved it since it was read (same status and version);
+ * returns false when someone else got there first.
+ */
+export async function updateReportIfUnchanged(
+  db: Db,
+  id: string,
+  expected: { status: ReportStatus; version: number },
+  patch: Partial<Omit<Insertable<ReportTable>, 'id' | 'seq' | 'version'>>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('reports')
+    .set((eb) => ({ ...patch, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', '=', expected.status)
+    .where('version', '=', expected.version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function addSighting(db: Db, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('reports')
+    .set((eb) => ({ sightings: eb('sightings', '+', 1), updated_at: at }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Items past their deadline, still not rectified, with no deduction yet for that deadline. */
+export function findOverdueUncharged(db: Db, townshipId: string, now: string): Promise<ReportRow[]> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('township_id', '=', townshipId)
+    .where('status', 'in', ['reported', 'notified'])
+    .where('deadline_at', '<', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('deductions')
+            .select('deductions.id')
+            .whereRef('deductions.report_id', '=', 'reports.id')
+            .whereRef('deductions.deadline_at', '=', 'reports.deadline_at'),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/** Reports seen in a period (for the month's accountability). */
+export function listReportsObserved(db: Db, townshipId: string, from: string, to: string): Promise<ReportRow[]> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('township_id', '=', townshipId)
+    .where('observed_at', '>=', from)
+    .where('observed_at', '<', to)
+    .execute();
+}
+
+export function listReportDeductions(db: Db, reportId: string) {
+  return db.selectFrom('deductions').selectAll().where('report_id', '=', reportId).orderBy('deadline_at').execute();
 }

@@ -14,6 +14,11 @@ export interface Database {
   users: UserTable;
   reports: ReportTable;
   report_events: ReportEventTable;
+  sessions: SessionTable;
+  login_failures: LoginFailureTable;
+  photos: PhotoTable;
+  report_photos: ReportPhotoTable;
+  deductions: DeductionTable;
 }
 
 export interface TownshipTable {
@@ -59,6 +64,13 @@ export interface CategoryTable {
   deduction_yuan: number;
   sort_order: number;
   active: number;
+  /** 1: the deadline is the end of the local day it was notified ("日产日清"). */
+  same_day: number;
+  /** Points off the responsible area's monthly score per missed deadline. */
+  score_points: number;
+  duplicate_radius_m: number;
+  /** Who answers for an item: the cleaning zone / village ('area') or the unit at the spot ('unit'). */
+  responsibility: 'area' | 'unit';
 }
 
 export interface BasemapFeatureTable {
@@ -80,6 +92,60 @@ export interface UserTable {
   username: string;
   display_name: string;
   role: Role;
+  created_at: string;
+  password_hash: string | null;
+  /** The zone or village a cleaner owns, the unit a unit user speaks for. */
+  area_id: string | null;
+  phone: string | null;
+  active: number;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  key: string;
+  at: string;
+}
+
+export interface PhotoTable {
+  id: string;
+  township_id: string;
+  mime: string;
+  bytes: number;
+  width: number;
+  height: number;
+  taken_at: string | null;
+  uploaded_by: string | null;
+  created_at: string;
+}
+
+export interface ReportPhotoTable {
+  report_id: string;
+  photo_id: string;
+  kind: 'before' | 'after' | 'sighting';
+  event_id: number | null;
+  added_at: string;
+}
+
+export interface DeductionTable {
+  id: Generated<number>;
+  township_id: string;
+  report_id: string;
+  area_id: string;
+  person_id: string | null;
+  category_code: string;
+  deadline_at: string;
+  amount_yuan: number;
+  points: number;
+  /** Local YYYY-MM of the missed deadline. */
+  month: string;
   created_at: string;
 }
 
@@ -111,6 +177,16 @@ export interface ReportTable {
   closed_at: string | null;
   updated_at: string;
   idempotency_key: string | null;
+  /** The person asked to rectify: the zone's cleaner, the village head, or the unit. */
+  assignee_id: string | null;
+  /** The area that answers for the item in deductions and scores. */
+  responsible_area_id: string | null;
+  rectified_by: string | null;
+  /** A closed item at the same spot that this one brings back. */
+  recurrence_of: string | null;
+  /** Bumped by every transition, so a client acting on an old view is told so. */
+  version: Generated<number>;
+  sightings: Generated<number>;
 }
 
 export interface ReportEventTable {

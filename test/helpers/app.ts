@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type Deps } from '../../server/services/context.ts';
 import { loadDemoIfEmpty } from '../../server/services/demo.ts';
@@ -5,39 +8,96 @@ import { freshStore, type DialectName, type TestStore } from './stores.ts';
 
 export const NOW = new Date('2026-11-30T02:00:00.000Z');
 
-export interface TestApp {
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export interface Client {
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  upload(path: string, bytes: Buffer, name?: string, type?: string): Promise<Reply>;
+}
+
+export interface TestApp extends Client {
   deps: Deps;
   app: ReturnType<typeof createApp>;
   db: TestStore;
-  /** app.request with JSON in and out. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  photosDir: string;
+  /** The clock the app reads; tests move it. */
+  clock: { now: Date; advance(ms: number): void };
+  /** A client signed in as a demo user (password "demo"). */
+  as(username: string): Promise<Client>;
+  drop(): Promise<void>;
 }
 
-/** The real app over a fresh store of the given dialect, with the demo town loaded at a fixed clock. */
-export async function demoApp(dialect: DialectName, opts: { scale?: number } = {}): Promise<TestApp> {
-  const db = await freshStore(dialect);
-  const deps = createDeps(db.store, () => NOW);
-  await loadDemoIfEmpty(deps, { end: NOW, scale: opts.scale ?? 1 });
-  const app = createApp(deps);
+function client(app: ReturnType<typeof createApp>, cookie: string | null): Client {
+  const send = async (method: string, path: string, init: RequestInit): Promise<Reply> => {
+    const headers = new Headers(init.headers);
+    if (cookie) headers.set('cookie', cookie);
+    const res = await app.request(path, { ...init, method, headers });
+    // Keep a byte-order mark if the server sent one (res.text() would drop it).
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
   return {
-    deps,
-    app,
-    db,
-    async call(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
+    call(method, path, body, headers = {}) {
+      const init: RequestInit = { headers: { ...headers } };
       if (body !== undefined) {
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
       }
-      const res = await app.request(path, init);
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, body: parsed, headers: res.headers };
+      return send(method, path, init);
+    },
+    upload(path, bytes, name = 'photo.jpg', type = 'image/jpeg') {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+      return send('POST', path, { body: form });
+    },
+  };
+}
+
+/** The real app over a fresh store of the given dialect, with the demo town loaded at a clock the test controls. */
+export async function demoApp(dialect: DialectName, opts: { scale?: number; publicMap?: boolean } = {}): Promise<TestApp> {
+  const db = await freshStore(dialect);
+  const photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-photos-'));
+  const clock = {
+    now: new Date(NOW),
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const deps = createDeps(db.store, { now: () => clock.now, photosDir, publicMap: opts.publicMap ?? false });
+  await loadDemoIfEmpty(deps, { end: NOW, scale: opts.scale ?? 1 });
+  const app = createApp(deps);
+  const anonymous = client(app, null);
+  const sessions = new Map<string, Client>();
+  return {
+    ...anonymous,
+    deps,
+    app,
+    db,
+    photosDir,
+    clock,
+    async as(username) {
+      const hit = sessions.get(username);
+      if (hit) return hit;
+      const res = await anonymous.call('POST', '/api/auth/login', { username, password: 'demo' });
+      if (res.status !== 200) throw new Error(`log-in as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+      const c = client(app, cookie);
+      sessions.set(username, c);
+      return c;
+    },
+    async drop() {
+      await db.drop();
+      fs.rmSync(photosDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/stores.ts';
-import { demoApp, NOW, type TestApp } from '../helpers/app.ts';
+import { demoApp, NOW, type Client, type TestApp } from '../helpers/app.ts';
 import { alongRoad, demoTown } from '../helpers/town.ts';
 import { createRandom } from '../../server/demo/random.ts';
 
@@ -17,12 +17,25 @@ function expectError(res: { status: number; body: any }, status: number, code?: 
 }
 
 describe.each(DIALECTS)('the API over %s', (dialect) => {
-  let t: TestApp;
+  let app: TestApp;
+  let t: Client;
   beforeAll(async () => {
-    t = await demoApp(dialect);
+    app = await demoApp(dialect);
+    t = await app.as('inspector');
   });
   afterAll(async () => {
-    await t?.db.drop();
+    await app?.drop();
+  });
+
+  it('asks for a session on every route but health, and signs in and out', async () => {
+    expect((await app.call('GET', '/api/health')).status).toBe(200);
+    expectError(await app.call('GET', '/api/reports'), 401, 'unauthenticated');
+    expectError(await app.call('POST', '/api/reports', { category: 'weeds', lon: laneA[0], lat: laneA[1] }), 401, 'unauthenticated');
+    expectError(await app.call('POST', '/api/auth/login', { username: 'office', password: 'wrong' }), 401, 'bad_credentials');
+    const office = await app.as('office');
+    const me = await office.call('GET', '/api/auth/me');
+    expect(me.body.user).toMatchObject({ username: 'office', role: 'office' });
+    expect(JSON.stringify(me.body)).not.toContain('password');
   });
 
   it('answers health with the database in use', async () => {
@@ -58,7 +71,11 @@ describe.each(DIALECTS)('the API over %s', (dialect) => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       category: 'exposed_garbage',
-      status: 'reported',
+      // zone 3 has a cleaner, so the item goes straight to them with the day's deadline (日产日清)
+      status: 'notified',
+      assignee: { role: 'cleaner' },
+      responsibleArea: { code: 'zone-3' },
+      deadlineAt: '2026-11-30T15:59:59.000Z',
       zone: { code: 'zone-3', nameZh: '第三保洁区' },
       village: { nameZh: '安章社区' },
       description: '巷口垃圾堆积',
@@ -68,7 +85,10 @@ describe.each(DIALECTS)('the API over %s', (dialect) => {
     });
     const back = await t.call('GET', `/api/reports/${res.body.id}`);
     expect(back.body).toMatchObject({ id: res.body.id, zone: { code: 'zone-3' } });
-    expect(back.body.events).toEqual([expect.objectContaining({ type: 'created', to: 'reported' })]);
+    expect(back.body.events).toEqual([
+      expect.objectContaining({ type: 'created', to: 'reported', actor: expect.objectContaining({ role: 'inspector' }) }),
+      expect.objectContaining({ type: 'notify', from: 'reported', to: 'notified' }),
+    ]);
   });
 
   it('routes a village report to the village with no cleaning zone', async () => {

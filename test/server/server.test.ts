@@ -29,8 +29,18 @@ async function start(env: Record<string, string>) {
   return r;
 }
 
-async function countAll(url: string): Promise<number> {
-  const res = await fetch(`${url}/api/reports?limit=10000`);
+async function signIn(url: string, username: string, password = 'demo'): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`log-in failed: ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+async function countAll(url: string, cookie: string): Promise<number> {
+  const res = await fetch(`${url}/api/reports?limit=10000`, { headers: { cookie } });
   return ((await res.json()) as { numberReturned: number }).numberReturned;
 }
 
@@ -38,11 +48,12 @@ describe('the server', () => {
   it('survives a restart on the same database: migrations rerun, the demo is not loaded twice, reports stay', async () => {
     const dir = tempDir();
     const a = await start({ HOTSPOTS_DATA_DIR: dir });
-    const before = await countAll(a.url);
+    const cookie = await signIn(a.url, 'inspector');
+    const before = await countAll(a.url, cookie);
     expect(before).toBeGreaterThan(1000);
     const post = await fetch(`${a.url}/api/reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({ category: 'weeds', lon: 105.9352, lat: 26.1448 }),
     });
     expect(post.status).toBe(201);
@@ -51,14 +62,29 @@ describe('the server', () => {
     expect(fs.existsSync(path.join(dir, 'hotspots.sqlite'))).toBe(true);
 
     const b = await start({ HOTSPOTS_DATA_DIR: dir });
-    expect(await countAll(b.url)).toBe(before + 1);
+    // sessions live in the database, so the restart does not sign anyone out
+    expect(await countAll(b.url, cookie)).toBe(before + 1);
   });
 
-  it('starts empty with HOTSPOTS_DEMO=0 and says how to set up a township', async () => {
+  it('starts empty with HOTSPOTS_DEMO=0: no township, and none of the demo accounts', async () => {
     const r = await start({ HOTSPOTS_DATA_DIR: tempDir(), HOTSPOTS_DEMO: '0' });
+    expect((await fetch(`${r.url}/api/health`)).status).toBe(200);
+    await expect(signIn(r.url, 'admin')).rejects.toThrow(/401/);
     const res = await fetch(`${r.url}/api/township`);
-    expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ error: { code: 'no_township', message: expect.stringContaining('HOTSPOTS_DEMO') } });
+    expect(res.status).toBe(401);
+  });
+
+  it('lets anyone read the map when the deployment opens it, but never write', async () => {
+    const r = await start({ HOTSPOTS_DATA_DIR: tempDir(), HOTSPOTS_PUBLIC_MAP: '1' });
+    expect((await fetch(`${r.url}/api/reports?limit=5`)).status).toBe(200);
+    expect((await fetch(`${r.url}/api/areas`)).status).toBe(200);
+    const post = await fetch(`${r.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'weeds', lon: 105.9352, lat: 26.1448 }),
+    });
+    expect(post.status).toBe(401);
+    expect((await fetch(`${r.url}/api/ledger`)).status).toBe(401);
   });
 
   it('serves the web app at / and on its own routes, and JSON errors under /api', async () => {

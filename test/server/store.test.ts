@@ -17,7 +17,7 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
 
   it('migrates again without change, and loads the demo town only once', async () => {
     t = await freshStore(dialect);
-    const deps = createDeps(t.store, () => NOW);
+    const deps = createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' });
     const first = await loadDemoIfEmpty(deps, { end: NOW, scale: 0.2 });
     expect(first!.reports).toBeGreaterThan(100);
     await migrate(t.store);
@@ -28,7 +28,7 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
 
   it('keeps the report event log append-only', async () => {
     t = await freshStore(dialect);
-    await loadDemoIfEmpty(createDeps(t.store, () => NOW), { end: NOW, scale: 0.1 });
+    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
     const db = t.store.db;
     await expect(db.updateTable('report_events').set({ note: 'rewritten' }).execute()).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('report_events').execute()).rejects.toThrow(/append-only/);

@@ -1,0 +1,98 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Deps } from '../services/context.ts';
+import { authenticate } from '../services/auth.ts';
+import { ROLES, type Role } from '../domain/lifecycle.ts';
+import { errorBody } from './errors.ts';
+import type { AppEnv } from './env.ts';
+
+// Who may call what: every route of the API in one table, read by the guard and by the tests.
+
+export const SESSION_COOKIE = 'hs_session';
+
+export interface Access {
+  /** Roles allowed; empty with `anyone` for routes that need no session. */
+  roles: readonly Role[];
+  /** No session needed (health, log-in). */
+  anyone?: boolean;
+  /** Readable without a session when the deployment opens its map to the network (HOTSPOTS_PUBLIC_MAP=1). */
+  publicRead?: boolean;
+}
+
+const ALL: readonly Role[] = ROLES;
+const FIELD: readonly Role[] = ['admin', 'office', 'inspector', 'cleaner', 'unit'];
+const OFFICE: readonly Role[] = ['admin', 'leader', 'office', 'inspector'];
+const LEADERS: readonly Role[] = ['admin', 'leader', 'office'];
+
+export const ACCESS = {
+  'GET /api/health': { roles: [], anyone: true },
+  'POST /api/auth/login': { roles: [], anyone: true },
+  'POST /api/auth/logout': { roles: [], anyone: true },
+  'GET /api/auth/me': { roles: ALL },
+  'GET /api/township': { roles: ALL, publicRead: true },
+  'GET /api/areas': { roles: ALL, publicRead: true },
+  'GET /api/categories': { roles: ALL, publicRead: true },
+  'GET /api/basemap': { roles: ALL, publicRead: true },
+  'GET /api/reports': { roles: ALL, publicRead: true },
+  'GET /api/reports/nearby': { roles: ALL },
+  'GET /api/reports/:id': { roles: ALL },
+  'POST /api/reports': { roles: FIELD },
+  'POST /api/reports/:id/transitions': { roles: FIELD },
+  'POST /api/reports/:id/sightings': { roles: FIELD },
+  'GET /api/tasks': { roles: FIELD },
+  'POST /api/photos': { roles: FIELD },
+  'GET /api/photos/:id': { roles: ALL },
+  'GET /api/photos/:id/thumb': { roles: ALL },
+  'GET /api/ledger': { roles: OFFICE },
+  'GET /api/ledger.csv': { roles: OFFICE },
+  'GET /api/accountability': { roles: LEADERS },
+  'GET /api/accountability.csv': { roles: LEADERS },
+} as const satisfies Record<string, Access>;
+
+export type RouteKey = keyof typeof ACCESS;
+
+/** Reads the session cookie once per request and puts the user (or null) on the context. */
+export const sessionMiddleware = (deps: Deps): MiddlewareHandler<AppEnv> => async (c, next) => {
+  c.set('user', await authenticate(deps, getCookie(c, SESSION_COOKIE)));
+  await next();
+};
+
+/**
+ * Refuses a state-changing request sent by a page of another site. Browsers always send Origin on
+ * such requests; a same-origin fetch carries ours. Clients without a browser send none and carry no
+ * ambient cookies to abuse.
+ */
+export const csrfMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+    const origin = c.req.header('origin');
+    const site = c.req.header('sec-fetch-site');
+    const own = new URL(c.req.url);
+    const host = c.req.header('host') ?? own.host;
+    let sameOrigin = true;
+    if (origin !== undefined) {
+      try {
+        sameOrigin = origin !== 'null' && new URL(origin).host === host;
+      } catch {
+        sameOrigin = false;
+      }
+    } else if (site !== undefined) {
+      sameOrigin = site === 'same-origin' || site === 'none';
+    }
+    if (!sameOrigin) {
+      return c.json(errorBody('cross_site_request', '拒绝来自其他网站的请求。Requests from other sites are refused.'), 403);
+    }
+  }
+  await next();
+};
+
+/** Lets a request through only if the ACCESS table allows the signed-in user's role. */
+export const guard = (deps: Deps, key: RouteKey): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const rule: Access = ACCESS[key];
+  if (rule.anyone || (rule.publicRead && deps.options.publicMap)) return next();
+  const user = c.get('user');
+  if (!user) return c.json(errorBody('unauthenticated', '请先登录。Sign in first.'), 401);
+  if (!rule.roles.includes(user.role)) {
+    return c.json(errorBody('forbidden', `您的角色无权进行此操作。Your role (${user.role}) may not do this.`), 403);
+  }
+  return next();
+};

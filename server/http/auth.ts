@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { z } from 'zod';
+import type { Deps } from '../services/context.ts';
+import { login, logout } from '../services/auth.ts';
+import { guard, SESSION_COOKIE } from './access.ts';
+import type { AppEnv } from './env.ts';
+import { validate } from './validate.ts';
+
+const loginBody = z.strictObject({
+  username: z.string().trim().min(1, 'enter a user name').max(64),
+  password: z.string().min(1, 'enter the password').max(200),
+});
+
+function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export const authRoutes = (deps: Deps, opts: { secureCookies: boolean }) =>
+  new Hono<AppEnv>()
+    .post('/login', guard(deps, 'POST /api/auth/login'), validate('json', loginBody), async (c) => {
+      const { username, password } = c.req.valid('json');
+      const { token, user, expiresAt } = await login(deps, username, password, clientAddress(c));
+      setCookie(c, SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: opts.secureCookies,
+        path: '/',
+        expires: new Date(expiresAt),
+      });
+      return c.json({ user }, 200);
+    })
+    .post('/logout', guard(deps, 'POST /api/auth/logout'), async (c) => {
+      await logout(deps, getCookie(c, SESSION_COOKIE));
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.json({ ok: true as const }, 200);
+    })
+    .get('/me', guard(deps, 'GET /api/auth/me'), (c) => c.json({ user: c.get('user')! }, 200));

@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import type { Deps } from '../services/context.ts';
+import { accountability, accountabilityCsv, ledgerCsv, listLedger, myTasks, type LedgerFilter } from '../services/ledger.ts';
+import type { ReportStatus } from '../domain/reports.ts';
+import { guard } from './access.ts';
+import type { AppEnv } from './env.ts';
+import { validate } from './validate.ts';
+import { ledgerQuery, monthQuery } from './schemas.ts';
+import { periodOf } from './reports.ts';
+import type { z } from 'zod';
+
+async function filterOf(deps: Deps, q: z.infer<typeof ledgerQuery>, defaultLimit: number): Promise<LedgerFilter> {
+  return {
+    bbox: q.bbox,
+    categories: q.category,
+    statuses: q.status as ReportStatus[] | undefined,
+    zoneId: q.zone,
+    villageId: q.village,
+    ...(await periodOf(deps, q)),
+    overdueOnly: q.overdue === '1',
+    sort: q.sort,
+    offset: q.offset,
+    limit: q.limit ?? defaultLimit,
+  };
+}
+
+/** A CSV download; the Chinese file name travels in filename*, with an ASCII one for old clients. */
+const csvResponse = (body: string, name: string, asciiName: string) =>
+  new Response(body, {
+    status: 200,
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    },
+  });
+
+export const ledgerRoutes = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .get('/ledger', guard(deps, 'GET /api/ledger'), validate('query', ledgerQuery), async (c) =>
+      c.json(await listLedger(deps, await filterOf(deps, c.req.valid('query'), 500)), 200),
+    )
+    .get('/ledger.csv', guard(deps, 'GET /api/ledger.csv'), validate('query', ledgerQuery), async (c) =>
+      csvResponse(await ledgerCsv(deps, await filterOf(deps, c.req.valid('query'), 10_000)), '台账.csv', 'ledger.csv'),
+    )
+    .get('/tasks', guard(deps, 'GET /api/tasks'), async (c) => c.json({ items: await myTasks(deps, c.get('user')!) }, 200))
+    .get('/accountability', guard(deps, 'GET /api/accountability'), validate('query', monthQuery), async (c) =>
+      c.json(await accountability(deps, c.req.valid('query').month), 200),
+    )
+    .get('/accountability.csv', guard(deps, 'GET /api/accountability.csv'), validate('query', monthQuery), async (c) => {
+      const month = c.req.valid('query').month;
+      const tag = month ?? 'current';
+      return csvResponse(await accountabilityCsv(deps, month), `考核表-${tag}.csv`, `accountability-${tag}.csv`);
+    });

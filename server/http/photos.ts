@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { z } from 'zod';
+import type { Deps } from '../services/context.ts';
+import { openPhoto, uploadPhoto } from '../services/photos.ts';
+import { MAX_PHOTO_BYTES } from '../media/photos.ts';
+import { guard } from './access.ts';
+import type { AppEnv } from './env.ts';
+import { errorBody } from './errors.ts';
+import { validate } from './validate.ts';
+import { photoId } from './schemas.ts';
+
+const idParam = z.object({ id: photoId });
+
+export const photoRoutes = (deps: Deps) => {
+  const serve = (thumb: boolean) => async (c: any) => {
+    const { stream: file, mime, size } = await openPhoto(deps, c.req.valid('param').id, thumb);
+    c.header('Content-Type', mime);
+    c.header('Content-Length', String(size));
+    c.header('Cache-Control', 'private, max-age=31536000, immutable');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return stream(c, async (s) => {
+      for await (const chunk of file) await s.write(chunk as Uint8Array);
+    });
+  };
+  return new Hono<AppEnv>()
+    .post('/', guard(deps, 'POST /api/photos'), async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!type.startsWith('multipart/form-data')) {
+        return c.json(errorBody('invalid_input', 'Send the photo as multipart/form-data in the field "file".'), 400);
+      }
+      const form = await c.req.formData().catch(() => null);
+      const file = form?.get('file');
+      if (!file || typeof file === 'string') {
+        return c.json(errorBody('invalid_input', 'Send the photo as multipart/form-data in the field "file".'), 400);
+      }
+      if (file.size > MAX_PHOTO_BYTES) {
+        return c.json(errorBody('photo_too_large', '照片不能超过10MB。A photo may be at most 10 MB.'), 413);
+      }
+      const photo = await uploadPhoto(deps, c.get('user')!, Buffer.from(await file.arrayBuffer()));
+      return c.json(photo, 201);
+    })
+    .get('/:id', guard(deps, 'GET /api/photos/:id'), validate('param', idParam), serve(false))
+    .get('/:id/thumb', guard(deps, 'GET /api/photos/:id/thumb'), validate('param', idParam), serve(true));
+};

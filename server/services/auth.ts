@@ -1,0 +1,134 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Deps } from './context.ts';
+import { AppError } from './errors.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import {
+  clearLoginFailures,
+  countLoginFailures,
+  deleteSession,
+  findSession,
+  findUserById,
+  findUserByUsername,
+  insertSession,
+  insertUsers,
+  recordLoginFailure,
+  touchSession,
+  type UserRow,
+} from '../store/users.ts';
+import type { Role } from '../domain/lifecycle.ts';
+import { randomUUID } from 'node:crypto';
+
+export interface SessionUser {
+  id: string;
+  townshipId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  areaId: string | null;
+}
+
+/** A session lasts a week from the last use, and never more than 30 days from log-in. */
+export const SESSION_IDLE_MS = 7 * 86_400_000;
+export const SESSION_MAX_MS = 30 * 86_400_000;
+const TOUCH_EVERY_MS = 5 * 60_000;
+/** Failed log-ins allowed per user name, and per address, in the window. */
+export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_MAX_FAILURES_PER_ADDRESS = 30;
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+
+const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function toSessionUser(u: UserRow): SessionUser {
+  return { id: u.id, townshipId: u.township_id, username: u.username, displayName: u.display_name, role: u.role, areaId: u.area_id };
+}
+
+/** Checks a user name and password, rate-limited; returns a new session token and the user. */
+export async function login(
+  deps: Deps,
+  username: string,
+  password: string,
+  address: string,
+): Promise<{ token: string; user: SessionUser; expiresAt: string }> {
+  const db = deps.store.db;
+  const now = deps.now();
+  const since = new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString();
+  const userKey = `user:${username.toLowerCase()}`;
+  const addressKey = `addr:${address}`;
+  if (
+    (await countLoginFailures(db, userKey, since)) >= LOGIN_MAX_FAILURES ||
+    (await countLoginFailures(db, addressKey, since)) >= LOGIN_MAX_FAILURES_PER_ADDRESS
+  ) {
+    throw new AppError(429, 'too_many_attempts', '登录失败次数过多,请15分钟后再试。Too many failed log-ins; try again in 15 minutes.');
+  }
+  const user = await findUserByUsername(db, username);
+  const ok = user !== undefined && user.active === 1 && (await verifyPassword(password, user.password_hash));
+  if (!ok || !user) {
+    await recordLoginFailure(db, userKey, now.toISOString());
+    await recordLoginFailure(db, addressKey, now.toISOString());
+    throw new AppError(401, 'bad_credentials', '用户名或密码不正确。The user name or password is wrong.');
+  }
+  await clearLoginFailures(db, userKey);
+  const token = randomBytes(32).toString('base64url');
+  const nowIso = now.toISOString();
+  const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS).toISOString();
+  await insertSession(db, { id: tokenId(token), user_id: user.id, created_at: nowIso, last_seen_at: nowIso, expires_at: expiresAt });
+  return { token, user: toSessionUser(user), expiresAt };
+}
+
+/** The signed-in user for a session token, or null when it is unknown or expired; slides the expiry. */
+export async function authenticate(deps: Deps, token: string | undefined): Promise<SessionUser | null> {
+  if (!token || token.length > 200) return null;
+  const db = deps.store.db;
+  const id = tokenId(token);
+  const session = await findSession(db, id);
+  if (!session) return null;
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  if (session.expires_at <= nowIso || Date.parse(session.created_at) + SESSION_MAX_MS <= now.getTime()) {
+    await deleteSession(db, id);
+    return null;
+  }
+  const user = await findUserById(db, session.user_id);
+  if (!user || user.active !== 1) return null;
+  if (now.getTime() - Date.parse(session.last_seen_at) > TOUCH_EVERY_MS) {
+    const expires = Math.min(now.getTime() + SESSION_IDLE_MS, Date.parse(session.created_at) + SESSION_MAX_MS);
+    await touchSession(db, id, nowIso, new Date(expires).toISOString());
+  }
+  return toSessionUser(user);
+}
+
+/** Ends a session. */
+export async function logout(deps: Deps, token: string | undefined): Promise<void> {
+  if (token) await deleteSession(deps.store.db, tokenId(token));
+}
+
+export interface NewUser {
+  townshipId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  areaId?: string | null;
+  phone?: string | null;
+}
+
+/** Adds a user with a hashed password; a taken user name is a 409. */
+export async function addUser(deps: Deps, u: NewUser): Promise<SessionUser> {
+  if (await findUserByUsername(deps.store.db, u.username)) {
+    throw new AppError(409, 'username_taken', `用户名“${u.username}”已存在。The user name ${u.username} is taken.`);
+  }
+  const row = {
+    id: randomUUID(),
+    township_id: u.townshipId,
+    username: u.username,
+    display_name: u.displayName,
+    role: u.role,
+    created_at: deps.now().toISOString(),
+    password_hash: await hashPassword(u.password),
+    area_id: u.areaId ?? null,
+    phone: u.phone ?? null,
+    active: 1,
+  };
+  await insertUsers(deps.store.db, [row]);
+  return toSessionUser(row);
+}

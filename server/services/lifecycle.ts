@@ -1,0 +1,226 @@
+import type { Insertable, Transaction } from 'kysely';
+import type { Deps } from './context.ts';
+import { currentTownship } from './context.ts';
+import { AppError } from './errors.ts';
+import type { SessionUser } from './auth.ts';
+import { requirePhotos } from './photos.ts';
+import { toView, viewContext, type ReportView } from './report-views.ts';
+import {
+  findOverdueUncharged,
+  findReportById,
+  insertReportEvents,
+  updateReportIfUnchanged,
+  type ReportRow,
+} from '../store/reports.ts';
+import { insertReportPhotos } from '../store/photos.ts';
+import { hasDeduction, insertDeductions } from '../store/deductions.ts';
+import { listCategories, type CategoryRow } from '../store/categories.ts';
+import { findUsersForArea } from '../store/users.ts';
+import type { Database, DeductionTable, ReportTable } from '../store/schema.ts';
+import type { TownshipRow } from '../store/townships.ts';
+import { decide, type Action } from '../domain/lifecycle.ts';
+import { deadlineFor } from '../domain/responsibility.ts';
+import { localDate } from '../domain/calendar.ts';
+
+export interface TransitionRequest {
+  action: Action;
+  note?: string | undefined;
+  photoIds?: string[] | undefined;
+  duplicateOf?: string | undefined;
+  /** The version the user saw; a different current version means someone else acted first. */
+  version?: number | undefined;
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  reported: '已上报',
+  notified: '已通知整改',
+  rectified: '已整改待复查',
+  closed: '已销号',
+  rejected: '不予受理',
+  duplicate: '已合并',
+};
+
+function stale(row: ReportRow): AppError {
+  return new AppError(
+    409,
+    'stale_item',
+    `该问题刚被他人更新(现为“${STATUS_WORDS[row.status] ?? row.status}”),请刷新后再操作。Someone else changed this item first (it is now ${row.status}); reload it and try again.`,
+  );
+}
+
+/** The deduction a missed deadline costs the responsible area and its person. */
+function deductionFor(row: ReportRow, category: CategoryRow | undefined, timezone: string, now: string): Insertable<DeductionTable> | null {
+  if (!row.deadline_at || !row.responsible_area_id) return null;
+  const unitDuty = category?.responsibility === 'unit' && row.responsible_area_id === row.unit_id;
+  return {
+    township_id: row.township_id,
+    report_id: row.id,
+    area_id: row.responsible_area_id,
+    person_id: row.assignee_id,
+    category_code: row.category_code,
+    deadline_at: row.deadline_at,
+    // Units are departments, not paid cleaners: they lose points, not wages.
+    amount_yuan: unitDuty ? 0 : (category?.deduction_yuan ?? 0),
+    points: category?.score_points ?? 0,
+    month: localDate(row.deadline_at, timezone).slice(0, 7),
+    created_at: now,
+  };
+}
+
+/**
+ * Moves an item through the rectification loop. The pure state machine decides who may do what;
+ * the state change, its event and its photos are written in one transaction, and only if nobody
+ * moved the item in the meantime.
+ */
+export async function transition(deps: Deps, user: SessionUser, id: string, req: TransitionRequest): Promise<ReportView> {
+  const t = await currentTownship(deps);
+  const db = deps.store.db;
+  const row = await findReportById(db, t.id, id);
+  if (!row) throw new AppError(404, 'report_not_found', `没有这个问题。No report with id ${id}.`);
+  if (req.version !== undefined && req.version !== row.version) throw stale(row);
+
+  const photoIds = [...new Set(req.photoIds ?? [])];
+  const decision = decide(
+    req.action,
+    { id: user.id, role: user.role, areaId: user.areaId },
+    {
+      status: row.status,
+      zoneId: row.zone_id,
+      villageId: row.village_id,
+      unitId: row.unit_id,
+      responsibleAreaId: row.responsible_area_id,
+      rectifiedBy: row.rectified_by,
+    },
+    { photoCount: photoIds.length, note: req.note, duplicateOf: req.duplicateOf },
+  );
+  if (!decision.ok) {
+    const status = decision.reason === 'illegal' ? 409 : decision.reason === 'forbidden' ? 403 : 422;
+    const code = decision.reason === 'illegal' ? 'illegal_transition' : decision.reason === 'forbidden' ? 'forbidden_transition' : 'invalid_transition';
+    throw new AppError(status, code, decision.message);
+  }
+  await requirePhotos(deps, t.id, photoIds);
+
+  const categories = await listCategories(db, t.id);
+  const category = categories.find((c) => c.code === row.category_code);
+  const now = deps.now().toISOString();
+  const rule = { deadlineHours: category?.deadline_hours ?? 72, sameDay: category?.same_day === 1 };
+  const patch: Partial<Insertable<ReportTable>> = { status: decision.to, updated_at: now };
+  const data: Record<string, unknown> = { photoIds };
+
+  switch (req.action) {
+    case 'notify': {
+      patch.deadline_at = deadlineFor(rule, now, t.timezone);
+      if (!row.assignee_id && row.responsible_area_id) {
+        const [person] = await findUsersForArea(db, row.responsible_area_id, ['cleaner', 'unit']);
+        patch.assignee_id = person?.id ?? null;
+      }
+      data.deadlineAt = patch.deadline_at;
+      break;
+    }
+    case 'rectify':
+      patch.rectified_by = user.id;
+      break;
+    case 'verify':
+      patch.closed_at = now;
+      break;
+    case 'reopen':
+      patch.deadline_at = deadlineFor(rule, now, t.timezone);
+      patch.rectified_by = null;
+      data.deadlineAt = patch.deadline_at;
+      break;
+    case 'merge': {
+      const target = await findReportById(db, t.id, req.duplicateOf!);
+      if (!target || target.id === row.id || !['reported', 'notified', 'rectified'].includes(target.status)) {
+        throw new AppError(422, 'bad_duplicate', '只能合并到另一个未办结的问题。Merge only into another item that is still open.');
+      }
+      patch.duplicate_of = target.id;
+      data.duplicateOf = target.id;
+      break;
+    }
+    case 'reject':
+      break;
+  }
+
+  await db.transaction().execute(async (trx) => {
+    // A late rectification still costs the deduction for the deadline it missed.
+    if (req.action === 'rectify' && row.deadline_at && row.deadline_at < now && !(await hasDeduction(trx, row.id, row.deadline_at))) {
+      const d = deductionFor(row, category, t.timezone, now);
+      if (d) await insertDeductions(trx, [d]);
+    }
+    if (!(await updateReportIfUnchanged(trx, row.id, { status: row.status, version: row.version }, patch))) {
+      throw stale((await findReportById(trx, t.id, row.id)) ?? row);
+    }
+    await appendEvent(trx, row, req.action, decision.to, user.id, now, req.note, data);
+    if (req.action === 'merge') {
+      await appendEvent(trx, { ...row, id: req.duplicateOf!, status: row.status }, 'merged_in', null, user.id, now, req.note, {
+        from: row.id,
+      });
+    }
+    await insertReportPhotos(
+      trx,
+      photoIds.map((photo_id) => ({
+        report_id: row.id,
+        photo_id,
+        kind: req.action === 'rectify' ? ('after' as const) : ('sighting' as const),
+        event_id: null,
+        added_at: now,
+      })),
+    );
+  });
+  return toView((await findReportById(db, t.id, id))!, await viewContext(deps, t));
+}
+
+async function appendEvent(
+  trx: Transaction<Database>,
+  row: Pick<ReportRow, 'id' | 'township_id' | 'status'>,
+  type: string,
+  to: ReportRow['status'] | null,
+  actorId: string | null,
+  at: string,
+  note: string | undefined | null,
+  data: Record<string, unknown>,
+) {
+  await insertReportEvents(trx, [
+    {
+      report_id: row.id,
+      township_id: row.township_id,
+      type,
+      from_status: to ? row.status : null,
+      to_status: to,
+      actor_id: actorId,
+      at,
+      note: note?.trim() || null,
+      data: JSON.stringify(data),
+    },
+  ]);
+}
+
+/**
+ * Charges every item past its deadline and still not rectified: one deduction per missed deadline
+ * for the responsible area and person, and an "overdue" event. Safe to run from several servers.
+ */
+export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<number> {
+  const t = township ?? (await currentTownship(deps));
+  const db = deps.store.db;
+  const now = deps.now().toISOString();
+  const late = await findOverdueUncharged(db, t.id, now);
+  if (!late.length) return 0;
+  const categories = new Map((await listCategories(db, t.id)).map((c) => [c.code, c]));
+  let charged = 0;
+  for (const row of late) {
+    const d = deductionFor(row, categories.get(row.category_code), t.timezone, now);
+    if (!d) continue;
+    await db.transaction().execute(async (trx) => {
+      const newly = await insertDeductions(trx, [d]);
+      if (newly.length) {
+        charged++;
+        await appendEvent(trx, row, 'overdue', null, null, now, null, {
+          deadlineAt: row.deadline_at,
+          amountYuan: d.amount_yuan,
+          points: d.points,
+        });
+      }
+    });
+  }
+  return charged;
+}

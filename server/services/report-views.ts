@@ -1,0 +1,110 @@
+import type { Deps } from './context.ts';
+import { townshipRouter } from './context.ts';
+import type { TownshipRow } from '../store/townships.ts';
+import type { ReportRow } from '../store/reports.ts';
+import { listUsers, type UserRow } from '../store/users.ts';
+import { listCategories, type CategoryRow } from '../store/categories.ts';
+import type { RoutableArea } from '../domain/routing.ts';
+import { isOverdue } from '../domain/responsibility.ts';
+import type { ReportStatus } from '../domain/reports.ts';
+
+// How a report row becomes what the API shows: names instead of ids, and whether it is late.
+
+export interface AreaRef {
+  id: string;
+  kind: RoutableArea['kind'];
+  code: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+export interface PersonRef {
+  id: string;
+  displayName: string;
+  role: string;
+}
+
+export interface ReportView {
+  id: string;
+  category: string;
+  lon: number;
+  lat: number;
+  accuracyM: number | null;
+  description: string | null;
+  status: ReportStatus;
+  overdue: boolean;
+  zone: AreaRef | null;
+  village: AreaRef | null;
+  unit: AreaRef | null;
+  responsibleArea: AreaRef | null;
+  assignee: PersonRef | null;
+  duplicateOf: string | null;
+  recurrenceOf: string | null;
+  sightings: number;
+  version: number;
+  capturedAt: string | null;
+  receivedAt: string;
+  observedAt: string;
+  deadlineAt: string | null;
+  closedAt: string | null;
+  updatedAt: string;
+}
+
+export interface ViewContext {
+  areas: Map<string, RoutableArea>;
+  users: Map<string, UserRow>;
+  categories: Map<string, CategoryRow>;
+  now: string;
+}
+
+/** Everything needed to show reports of a township, loaded once per request. */
+export async function viewContext(deps: Deps, township: TownshipRow): Promise<ViewContext> {
+  const { areas } = await townshipRouter(deps, township);
+  const [users, categories] = await Promise.all([
+    listUsers(deps.store.db, township.id),
+    listCategories(deps.store.db, township.id),
+  ]);
+  return {
+    areas: new Map(areas.map((a) => [a.id, a])),
+    users: new Map(users.map((u) => [u.id, u])),
+    categories: new Map(categories.map((c) => [c.code, c])),
+    now: deps.now().toISOString(),
+  };
+}
+
+export function areaRef(a: RoutableArea | undefined | null): AreaRef | null {
+  return a ? { id: a.id, kind: a.kind, code: a.code, nameZh: a.nameZh, nameEn: a.nameEn } : null;
+}
+
+export function personRef(u: UserRow | undefined | null): PersonRef | null {
+  return u ? { id: u.id, displayName: u.display_name, role: u.role } : null;
+}
+
+export function toView(row: ReportRow, ctx: ViewContext): ReportView {
+  const area = (id: string | null) => (id ? areaRef(ctx.areas.get(id)) : null);
+  return {
+    id: row.id,
+    category: row.category_code,
+    lon: row.lon,
+    lat: row.lat,
+    accuracyM: row.accuracy_m,
+    description: row.description,
+    status: row.status,
+    overdue: isOverdue(row.status, row.deadline_at, ctx.now),
+    zone: area(row.zone_id),
+    village: area(row.village_id),
+    unit: area(row.unit_id),
+    responsibleArea: area(row.responsible_area_id),
+    assignee: row.assignee_id ? personRef(ctx.users.get(row.assignee_id)) : null,
+    duplicateOf: row.duplicate_of,
+    recurrenceOf: row.recurrence_of,
+    sightings: row.sightings,
+    version: row.version,
+    capturedAt: row.captured_at,
+    receivedAt: row.received_at,
+    observedAt: row.observed_at,
+    deadlineAt: row.deadline_at,
+    closedAt: row.closed_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,72 @@
+import type { Kysely, Transaction, Insertable, Selectable } from 'kysely';
+import type { Database, UserTable, SessionTable, Role } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+
+export async function insertUsers(db: Db, rows: Insertable<UserTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('users').values(rows).execute();
+}
+
+export function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listUsers(db: Db, townshipId: string): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().where('township_id', '=', townshipId).orderBy('username').execute();
+}
+
+/** Active users of a role who own an area (the cleaner of a zone, the head of a village, a unit). */
+export function findUsersForArea(db: Db, areaId: string, roles: readonly Role[]): Promise<UserRow[]> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('area_id', '=', areaId)
+    .where('role', 'in', roles)
+    .where('active', '=', 1)
+    .orderBy('username')
+    .execute();
+}
+
+export async function insertSession(db: Db, row: SessionTable): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function touchSession(db: Db, id: string, lastSeen: string, expires: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+}
+
+export async function recordLoginFailure(db: Db, key: string, at: string): Promise<void> {
+  await db.insertInto('login_failures').values({ key, at }).execute();
+}
+
+export async function countLoginFailures(db: Db, key: string, since: string): Promise<number> {
+  const r = await db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('key', '=', key)
+    .where('at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function clearLoginFailures(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('key', '=', key).execute();
+}
