@@ -18,14 +18,22 @@ export interface RunningServer {
 }
 
 /** Opens and migrates the store, loads the demo town if asked and empty, and listens. */
-export async function startServer(config: Config, log: (msg: string) => void = console.log): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: (msg: string) => void = console.log,
+  opts: { now?: () => Date } = {},
+): Promise<RunningServer> {
   const store = openStore({
     databaseUrl: config.databaseUrl,
     sqliteFile: path.join(config.dataDir, 'hotspots.sqlite'),
   });
   try {
     await migrate(store);
-    const deps = createDeps(store, { photosDir: path.join(config.dataDir, 'photos'), publicMap: config.publicMap });
+    const deps = createDeps(store, {
+      photosDir: path.join(config.dataDir, 'photos'),
+      publicMap: config.publicMap,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
     if (config.demo) {
       const loaded = await loadDemoIfEmpty(deps);
       if (loaded) log(`Loaded the demo town with ${loaded.reports} reports.`);

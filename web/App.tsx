@@ -1,16 +1,52 @@
-import { useEffect, useState } from 'react';
-import { api, unwrap } from './api.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, unwrap, type Me } from './api.ts';
 import { useI18n } from './i18n/index.tsx';
+import type { MessageKey } from './i18n/zh-CN.ts';
+import { SessionContext, type Session } from './session.tsx';
+import { LoginView } from './views/LoginView.tsx';
 import { ReviewView, type ReferenceData } from './views/ReviewView.tsx';
+import { TasksView } from './views/TasksView.tsx';
+import { LedgerView } from './views/LedgerView.tsx';
 
-/** The shell: header, language switch, and the view for the current address. */
+type ViewName = 'map' | 'tasks' | 'ledger';
+const PATHS: Record<ViewName, string> = { map: '/', tasks: '/tasks', ledger: '/ledger' };
+const NAV: { view: ViewName; label: MessageKey; roles: string[] }[] = [
+  { view: 'map', label: 'navMap', roles: ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] },
+  { view: 'tasks', label: 'navTasks', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
+  { view: 'ledger', label: 'navLedger', roles: ['admin', 'leader', 'office', 'inspector'] },
+];
+
+function viewOf(path: string): ViewName {
+  return (Object.entries(PATHS).find(([, p]) => p === path)?.[0] as ViewName | undefined) ?? 'map';
+}
+
+/** The shell: sign-in, header with the views this role may open, language switch, and the current view. */
 export function App() {
   const { t, lang, setLang, name } = useI18n();
+  const [user, setUser] = useState<Me | null | undefined>(undefined);
+  const [demo, setDemo] = useState(false);
   const [data, setData] = useState<ReferenceData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const [path, setPath] = useState(window.location.pathname);
 
   useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
+  useEffect(() => {
+    unwrap(api.health.$get())
+      .then((h) => setDemo(h.demo))
+      .catch(() => {});
+    unwrap(api.auth.me.$get())
+      .then((r) => setUser(r.user))
+      .catch((e: Error) => setError(e.message));
+  }, []);
+
+  useEffect(() => {
+    if (!user) return;
     let live = true;
     setError(null);
     Promise.all([
@@ -24,12 +60,27 @@ export function App() {
     return () => {
       live = false;
     };
-  }, [attempt]);
+  }, [user, attempt]);
 
   useEffect(() => {
     document.title = data ? `${t('appTitle')} · ${name(data.township)}` : t('appTitle');
     document.documentElement.lang = lang;
   }, [data, lang, t, name]);
+
+  const navigate = useCallback((to: string) => {
+    window.history.pushState(null, '', to);
+    setPath(to);
+  }, []);
+  const signOut = useCallback(() => {
+    void unwrap(api.auth.logout.$post()).finally(() => {
+      setUser(null);
+      setData(null);
+    });
+  }, []);
+  const session = useMemo<Session | null>(() => (user ? { user, signOut, navigate } : null), [user, signOut, navigate]);
+  const view = viewOf(path);
+  const nav = user ? NAV.filter((n) => n.roles.includes(user.role)) : [];
+  const allowedView = nav.some((n) => n.view === view) ? view : 'map';
 
   return (
     <div className="app">
@@ -38,15 +89,45 @@ export function App() {
           {t('appTitle')}
           {data && <span className="township">{name(data.township)}</span>}
         </h1>
-        <button
-          type="button"
-          className="lang"
-          title={t('langSwitchTitle')}
-          onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}
-          data-testid="lang-switch"
-        >
-          {t('langSwitch')}
-        </button>
+        {session && (
+          <nav className="nav" data-testid="nav">
+            {nav.map((n) => (
+              <a
+                key={n.view}
+                href={PATHS[n.view]}
+                className={n.view === allowedView ? 'active' : ''}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(PATHS[n.view]);
+                }}
+                data-testid={`nav-${n.view}`}
+              >
+                {t(n.label)}
+              </a>
+            ))}
+          </nav>
+        )}
+        <div className="topbar-right">
+          {user && (
+            <>
+              <span className="who" data-testid="who">
+                {user.displayName}
+              </span>
+              <button type="button" className="lang" onClick={signOut} data-testid="sign-out">
+                {t('signOut')}
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            className="lang"
+            title={t('langSwitchTitle')}
+            onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}
+            data-testid="lang-switch"
+          >
+            {t('langSwitch')}
+          </button>
+        </div>
       </header>
       <main>
         {error && (
@@ -57,8 +138,15 @@ export function App() {
             </button>
           </div>
         )}
-        {!error && !data && <p className="fatal">{t('loading')}</p>}
-        {data && <ReviewView data={data} />}
+        {user === null && <LoginView onSignedIn={setUser} demo={demo} />}
+        {user && !error && !data && <p className="fatal">{t('loading')}</p>}
+        {session && data && (
+          <SessionContext.Provider value={session}>
+            {allowedView === 'map' && <ReviewView data={data} />}
+            {allowedView === 'tasks' && <TasksView data={data} />}
+            {allowedView === 'ledger' && <LedgerView data={data} />}
+          </SessionContext.Provider>
+        )}
       </main>
     </div>
   );

@@ -13,6 +13,17 @@ export type ReportList = InferResponseType<typeof api.reports.$get, 200>;
 export type ReportFeature = ReportList['features'][number];
 export type ReportDetail = InferResponseType<(typeof api.reports)[':id']['$get'], 200>;
 export type CreatedReport = InferResponseType<typeof api.reports.$post, 201>;
+export type Me = NonNullable<InferResponseType<typeof api.auth.me.$get, 200>['user']>;
+export type LedgerResponse = InferResponseType<typeof api.ledger.$get, 200>;
+export type LedgerRow = LedgerResponse['rows'][number];
+export type Accountability = InferResponseType<typeof api.accountability.$get, 200>;
+export type TaskItem = InferResponseType<typeof api.tasks.$get, 200>['items'][number];
+export type ReportAction = ReportDetail['allowedActions'][number];
+
+/** Uploads one photo; the same picture twice gives the same id. */
+export function uploadPhoto(file: File) {
+  return unwrap(api.photos.$post({ form: { file } }));
+}
 
 export class ApiFailure extends Error {
   constructor(
@@ -24,15 +35,18 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The JSON of a response's success variants. */
+type OkBody<R> = R extends { ok: true; json(): Promise<infer T> } ? T : never;
+
 /** Unwraps a response: its JSON when ok, an ApiFailure carrying the server's error message otherwise. */
-export async function unwrap<T>(pending: Promise<{ ok: boolean; status: number; json(): Promise<T> }>): Promise<T> {
-  let res: Awaited<typeof pending>;
+export async function unwrap<R extends { ok: boolean; status: number; json(): Promise<unknown> }>(pending: Promise<R>): Promise<OkBody<R>> {
+  let res: R;
   try {
     res = await pending;
   } catch (e) {
     throw new ApiFailure(0, 'network', (e as Error).message || 'network error');
   }
-  if (res.ok) return res.json();
+  if (res.ok) return (await res.json()) as OkBody<R>;
   let code = `http_${res.status}`;
   let message = `HTTP ${res.status}`;
   try {

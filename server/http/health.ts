@@ -1,11 +1,15 @@
 import { Hono } from 'hono';
 import type { Deps } from '../services/context.ts';
 import { ping } from '../store/health.ts';
+import { isDemo } from '../services/demo.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 
 export const healthRoutes = (deps: Deps) =>
   new Hono<AppEnv>().get('/', guard(deps, 'GET /api/health'), async (c) => {
     await ping(deps.store.db);
-    return c.json({ status: 'ok' as const, database: deps.store.dialect, time: deps.now().toISOString() }, 200);
+    return c.json(
+      { status: 'ok' as const, database: deps.store.dialect, demo: await isDemo(deps), time: deps.now().toISOString() },
+      200,
+    );
   });

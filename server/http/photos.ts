@@ -11,6 +11,9 @@ import { validate } from './validate.ts';
 import { photoId } from './schemas.ts';
 
 const idParam = z.object({ id: photoId });
+const uploadForm = z.object({
+  file: z.instanceof(File, { error: 'Send the photo as multipart/form-data in the field "file".' }),
+});
 
 export const photoRoutes = (deps: Deps) => {
   const serve = (thumb: boolean) => async (c: any) => {
@@ -24,16 +27,8 @@ export const photoRoutes = (deps: Deps) => {
     });
   };
   return new Hono<AppEnv>()
-    .post('/', guard(deps, 'POST /api/photos'), async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!type.startsWith('multipart/form-data')) {
-        return c.json(errorBody('invalid_input', 'Send the photo as multipart/form-data in the field "file".'), 400);
-      }
-      const form = await c.req.formData().catch(() => null);
-      const file = form?.get('file');
-      if (!file || typeof file === 'string') {
-        return c.json(errorBody('invalid_input', 'Send the photo as multipart/form-data in the field "file".'), 400);
-      }
+    .post('/', guard(deps, 'POST /api/photos'), validate('form', uploadForm), async (c) => {
+      const { file } = c.req.valid('form');
       if (file.size > MAX_PHOTO_BYTES) {
         return c.json(errorBody('photo_too_large', '照片不能超过10MB。A photo may be at most 10 MB.'), 413);
       }

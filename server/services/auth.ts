@@ -13,6 +13,7 @@ import {
   insertUsers,
   recordLoginFailure,
   touchSession,
+  updatePassword,
   type UserRow,
 } from '../store/users.ts';
 import type { Role } from '../domain/lifecycle.ts';
@@ -131,4 +132,11 @@ export async function addUser(deps: Deps, u: NewUser): Promise<SessionUser> {
   };
   await insertUsers(deps.store.db, [row]);
   return toSessionUser(row);
+}
+
+/** Sets a new password and ends the user's sessions everywhere. */
+export async function setPassword(deps: Deps, username: string, password: string): Promise<void> {
+  const user = await findUserByUsername(deps.store.db, username);
+  if (!user) throw new AppError(404, 'user_not_found', `没有用户“${username}”。No user ${username}.`);
+  await updatePassword(deps.store.db, user.id, await hashPassword(password));
 }

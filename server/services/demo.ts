@@ -5,7 +5,7 @@ import { generateReports, type GeneratedReport } from '../demo/generator.ts';
 import { createRouter, type RoutableArea } from '../domain/routing.ts';
 import { bboxOf } from '../domain/geo.ts';
 import { observedAt } from '../domain/reports.ts';
-import { countTownships, insertTownship } from '../store/townships.ts';
+import { countTownships, findDefaultTownship, insertTownship } from '../store/townships.ts';
 import { insertAreas } from '../store/areas.ts';
 import { insertCategories } from '../store/categories.ts';
 import { insertBasemapFeatures } from '../store/basemap.ts';
@@ -21,6 +21,13 @@ import type { Role } from '../domain/lifecycle.ts';
 import type { TownCategory } from '../demo/town.ts';
 
 export const DEMO_SEED = 20221;
+const DEMO_CODE = 'demo-town';
+
+/** Whether this database holds the demo town (the sign-in page then lists the demo accounts). */
+export async function isDemo(deps: Deps): Promise<boolean> {
+  const t = await findDefaultTownship(deps.store.db);
+  return t?.code === DEMO_CODE;
+}
 export const DEMO_DAYS = 91;
 
 export interface DemoOptions {

@@ -70,3 +70,10 @@ export async function countLoginFailures(db: Db, key: string, since: string): Pr
 export async function clearLoginFailures(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
 }
+
+export async function updatePassword(db: Db, userId: string, hash: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  });
+}

@@ -12,11 +12,73 @@ export class TownMap {
     readonly close: () => Promise<void>,
   ) {}
 
-  static async open(browser: Browser, url: string, opts: { width?: number; height?: number } = {}): Promise<TownMap> {
-    const { page, problems, close } = await openPage(browser, url, opts);
+  /** Opens the product, signs in as a demo user, and waits for the map (or the view at `path`) to be drawn. */
+  static async open(
+    browser: Browser,
+    url: string,
+    opts: { width?: number; height?: number; as?: string; path?: string } = {},
+  ): Promise<TownMap> {
+    const { page, problems, close } = await openPage(browser, `${url}${opts.path ?? '/'}`, opts);
     const map = new TownMap(page, problems, close);
-    await map.waitUntilDrawn();
+    await map.signIn(opts.as ?? 'office');
+    if ((opts.path ?? '/') !== '/ledger') await map.waitUntilDrawn();
     return map;
+  }
+
+  async signIn(username: string, password = 'demo'): Promise<void> {
+    await this.page.locator('[data-testid=login]').waitFor();
+    await this.page.fill('[data-testid=login-username]', username);
+    await this.page.fill('[data-testid=login-password]', password);
+    await this.page.click('[data-testid=login-submit]');
+    await this.page.locator('[data-testid=who]').waitFor();
+  }
+
+  async signOutAndIn(username: string): Promise<void> {
+    await this.page.click('[data-testid=sign-out]');
+    await this.signIn(username);
+  }
+
+  async openView(view: 'map' | 'tasks' | 'ledger'): Promise<void> {
+    await this.page.click(`[data-testid=nav-${view}]`);
+    if (view !== 'ledger') await this.waitUntilDrawn();
+  }
+
+  /** Clicks a pin on the map and waits for its details. */
+  async openPin(lon: number, lat: number): Promise<void> {
+    const px = await this.page.evaluate(([x, y]) => window.__hotspots!.map.project([x, y]), [lon, lat] as const);
+    const box = await this.page.locator('[data-testid=map]').boundingBox();
+    await this.page.mouse.click(box!.x + px.x, box!.y + px.y);
+    await this.page.locator('[data-testid=report-detail]').waitFor();
+  }
+
+  /** The colour drawn at a spot of the map (the centre of a pin). */
+  async colourAt(lon: number, lat: number): Promise<RGB> {
+    const px = await this.page.evaluate(([x, y]) => window.__hotspots!.map.project([x, y]), [lon, lat] as const);
+    const box = await this.page.locator('[data-testid=map]').boundingBox();
+    const png = PNG.sync.read(
+      await this.page.screenshot({ clip: { x: box!.x + px.x - 1, y: box!.y + px.y - 1, width: 3, height: 3 }, type: 'png' }),
+    );
+    const i = (1 * 3 + 1) * 4;
+    return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+  }
+
+  /** Takes an action from the open detail drawer, with a photo file when given. */
+  async act(action: string, opts: { photo?: string; note?: string } = {}): Promise<void> {
+    await this.page.click(`[data-testid=action-${action}]`);
+    if (opts.photo) {
+      await this.page.setInputFiles('[data-testid=action-photo]', opts.photo);
+      await this.page.locator('.action-form .thumb').first().waitFor();
+    }
+    if (opts.note) await this.page.fill('[data-testid=action-note]', opts.note);
+    await this.page.click('[data-testid=action-submit]');
+    await this.page.locator('[data-testid=action-form]').waitFor({ state: 'detached' });
+  }
+
+  async actionsOffered(): Promise<string[]> {
+    const ids = await this.page.locator('[data-testid^=action-]').evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-testid')!).filter((id) => !['action-form', 'action-photo', 'action-note', 'action-submit'].includes(id)),
+    );
+    return ids.map((id) => id.replace('action-', ''));
   }
 
   /** Waits until MapLibre reports the map idle and deck.gl has drawn. */
@@ -96,6 +158,33 @@ export class TownMap {
     const toast = this.page.locator('[data-testid=toast]');
     await toast.waitFor({ timeout: 15_000 });
     return (await toast.textContent()) ?? '';
+  }
+
+  async colourPinsBy(mode: 'category' | 'state'): Promise<void> {
+    await this.page.click(`[data-testid=color-by-${mode}]`);
+    await this.settle();
+  }
+
+  /** A GET from the page itself, with its session, as the web app would make it. */
+  async getJson(path: string): Promise<any> {
+    return this.page.evaluate(async (p) => {
+      const r = await fetch(p);
+      return { status: r.status, body: await r.json() };
+    }, path).then((r) => {
+      if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    });
+  }
+
+  /** A POST from the page itself, returning the status and body. */
+  async postJson(path: string, body: unknown): Promise<{ status: number; body: any }> {
+    return this.page.evaluate(
+      async ([p, b]) => {
+        const r = await fetch(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+        return { status: r.status, body: await r.json() };
+      },
+      [path, body] as const,
+    );
   }
 
   async switchLanguage(): Promise<void> {

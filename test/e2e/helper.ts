@@ -48,7 +48,10 @@ export async function openPage(browser: Browser, url: string, opts: PageOptions 
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
   });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (r) => {
+    // requests cut short because the page navigated away are not failures
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+  });
   await page.goto(url);
   return { page, problems, close: () => context.close() };
 }

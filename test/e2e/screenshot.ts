@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
-import { launchBrowser } from './helper.ts';
+import { launchBrowser, openPage } from './helper.ts';
 import { TownMap } from './driver.ts';
 
 const out = path.resolve(process.argv[2] ?? 'docs');
@@ -15,18 +15,46 @@ fs.mkdirSync(out, { recursive: true });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-shots-'));
 const server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir }), () => {});
 const browser = await launchBrowser();
+const shot = (map: TownMap, name: string) => map.page.screenshot({ path: path.join(out, name) });
 try {
-  const map = await TownMap.open(browser, server.url);
-  await map.page.screenshot({ path: path.join(out, 'screenshot.png') });
+  const login = await openPage(browser, server.url);
+  await login.page.locator('[data-testid=login]').waitFor();
+  await login.page.screenshot({ path: path.join(out, 'login.png') });
+  await login.close();
+
+  const map = await TownMap.open(browser, server.url, { as: 'leader' });
+  await shot(map, 'screenshot.png');
   await map.zoomToTownCentre();
-  await map.page.screenshot({ path: path.join(out, 'town-centre.png') });
+  await shot(map, 'town-centre.png');
+  await map.colourPinsBy('state');
+  await shot(map, 'town-centre-states.png');
   await map.switchLanguage();
   await map.settle();
-  await map.page.screenshot({ path: path.join(out, 'town-centre-en.png') });
+  await shot(map, 'town-centre-en.png');
   await map.close();
-  const phone = await TownMap.open(browser, server.url, { width: 360, height: 640 });
-  await phone.page.screenshot({ path: path.join(out, 'phone.png') });
+
+  const cleaner = await TownMap.open(browser, server.url, { as: 'cleaner3', path: '/tasks' });
+  await cleaner.page.locator('[data-testid=task-item]').first().click();
+  await cleaner.page.locator('[data-testid=detail-actions]').waitFor();
+  await cleaner.settle();
+  await shot(cleaner, 'tasks.png');
+  await cleaner.close();
+
+  const phone = await TownMap.open(browser, server.url, { as: 'cleaner3', path: '/tasks', width: 360, height: 640 });
+  await shot(phone, 'tasks-phone.png');
   await phone.close();
+
+  const office = await TownMap.open(browser, server.url, { as: 'office', path: '/ledger' });
+  await office.page.check('[data-testid=ledger-overdue]');
+  await office.page.locator('[data-testid=ledger-row]').first().click();
+  await office.page.locator('[data-testid=report-detail] dl').waitFor();
+  await office.page.waitForTimeout(500);
+  await shot(office, 'ledger.png');
+  await office.page.click('[data-testid=report-detail] button.link');
+  await office.page.click('[data-testid=tab-accountability]');
+  await office.page.locator('[data-testid=acc-row]').first().waitFor();
+  await shot(office, 'accountability.png');
+  await office.close();
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -35,9 +35,11 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
 
   beforeAll(async () => {
     app = await demoApp(dialect, { scale: 0.3 });
-    [inspector, office, cleaner3, cleaner1, leader] = await Promise.all(
-      ['inspector', 'office', 'cleaner3', 'cleaner1', 'leader'].map((u) => app.as(u)),
-    );
+    inspector = await app.as('inspector');
+    office = await app.as('office');
+    cleaner3 = await app.as('cleaner3');
+    cleaner1 = await app.as('cleaner1');
+    leader = await app.as('leader');
   });
   afterAll(async () => {
     await app?.drop();

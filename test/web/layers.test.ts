@@ -37,7 +37,7 @@ const report = (id: string, category: string, lon: number, lat: number, status =
     type: 'Feature',
     id,
     geometry: { type: 'Point', coordinates: [lon, lat] },
-    properties: { id, category, status, zoneId: null, villageId: null, description: null, observedAt: '', deadlineAt: null },
+    properties: { id, category, status, overdue: false, zoneId: null, villageId: null, description: null, observedAt: '', deadlineAt: null },
   }) as ReportFeature;
 
 describe('the offline basemap style', () => {
@@ -116,10 +116,21 @@ describe('report layers', () => {
 
   it('colours pins by category and fades finished items', () => {
     const colors = { exposed_garbage: hexToRgb('#d7301f'), illegal_ad: hexToRgb('#8c2d9e') };
-    const layer = pinsLayer(reports, { visible: true, colors, selectedId: null });
+    const layer = pinsLayer(reports, { visible: true, colors, selectedId: null, colorBy: 'category' });
     expect(layer.id).toBe(PINS_LAYER_ID);
     const fill = layer.props.getFillColor as unknown as (d: ReportFeature) => number[];
     expect(fill(reports[0]!)).toEqual([215, 48, 31, 235]);
     expect(fill(reports[1]!)).toEqual([140, 45, 158, 110]);
+    const byState = pinsLayer(reports, { visible: true, colors, selectedId: null, colorBy: 'state' });
+    const stateFill = byState.props.getFillColor as unknown as (d: ReportFeature) => number[];
+    expect(stateFill(reports[0]!)).toEqual([242, 142, 43, 235]); // open
+    expect(stateFill(reports[1]!)).toEqual([44, 160, 44, 235]); // closed
+    expect(stateFill({ ...reports[0]!, properties: { ...reports[0]!.properties, overdue: true } })).toEqual([214, 39, 40, 235]);
+  });
+
+  it('draws the selected pin last, so no neighbour hides it', () => {
+    const colors = {};
+    const layer = pinsLayer(reports, { visible: true, colors, selectedId: 'a', colorBy: 'state' });
+    expect((layer.props.data as ReportFeature[]).map((r) => r.id)).toEqual(['b', 'a']);
   });
 });

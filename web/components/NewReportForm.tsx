@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, unwrap, type Category, type CreatedReport } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import type { RouteResult } from '../../server/domain/routing.ts';
+import { PhotoPicker, type PickedPhoto } from './PhotoPicker.tsx';
 
 interface Props {
   position: [number, number];
@@ -17,6 +18,7 @@ interface Props {
 export function NewReportForm({ position, route, categories, category, onCategory, onCreated, onCancel }: Props) {
   const { t, name } = useI18n();
   const [note, setNote] = useState('');
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // One key per report being made: a retry after a lost answer returns the same report.
@@ -40,7 +42,14 @@ export function NewReportForm({ position, route, categories, category, onCategor
     try {
       const created = await unwrap(
         api.reports.$post({
-          json: { category, lon: round7(position[0]), lat: round7(position[1]), description: note.trim() || undefined, capturedAt: new Date().toISOString() },
+          json: {
+            category,
+            lon: round7(position[0]),
+            lat: round7(position[1]),
+            description: note.trim() || undefined,
+            capturedAt: new Date().toISOString(),
+            photoIds: photos.length ? photos.map((p) => p.id) : undefined,
+          },
           header: { 'idempotency-key': key.current },
         }),
       );
@@ -90,6 +99,7 @@ export function NewReportForm({ position, route, categories, category, onCategor
           data-testid="new-report-note"
         />
       </label>
+      <PhotoPicker photos={photos} onChange={setPhotos} testId="new-report-photo" />
       {error && (
         <p className="error" role="alert">
           {error}

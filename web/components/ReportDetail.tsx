@@ -1,33 +1,39 @@
-import { useEffect, useState } from 'react';
-import { api, unwrap, type Category, type ReportDetail as Detail } from '../api.ts';
+import { useCallback, useEffect, useState } from 'react';
+import { api, unwrap, type Category, type ReportAction, type ReportDetail as Detail } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
+import { PhotoPicker, type PickedPhoto } from './PhotoPicker.tsx';
 
 interface Props {
   id: string;
   categories: Category[];
   onClose(): void;
+  /** Called after an action moved the item, with its new state. */
+  onChanged?(d: { id: string; status: string; overdue: boolean }): void;
 }
 
-/** One report: what, where, who owns it, and what has happened to it. */
-export function ReportDetail({ id, categories, onClose }: Props) {
+/** One item: photos before and after, who answers for it, its history, and the actions the viewer may take. */
+export function ReportDetail({ id, categories, onClose, onChanged }: Props) {
   const { t, name, formatTime } = useI18n();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [acting, setActing] = useState<ReportAction | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    setDetail(null);
+  const load = useCallback(() => {
     setError(null);
-    unwrap(api.reports[':id'].$get({ param: { id } }))
-      .then((d) => live && setDetail(d))
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
+    return unwrap(api.reports[':id'].$get({ param: { id } }))
+      .then((d) => setDetail(d))
+      .catch((e: Error) => setError(e.message));
   }, [id]);
 
+  useEffect(() => {
+    setDetail(null);
+    setActing(null);
+    void load();
+  }, [load]);
+
   const category = categories.find((c) => c.code === detail?.category);
+  const photoLabel: Record<string, MessageKey> = { before: 'photoBefore', after: 'photoAfter', sighting: 'photoSighting' };
   return (
     <aside className="panel detail" data-testid="report-detail" aria-label={t('detail')}>
       <header className="row">
@@ -43,9 +49,12 @@ export function ReportDetail({ id, categories, onClose }: Props) {
           <p className="detail-title">
             <span className="swatch dot" style={{ background: category?.color ?? '#888' }} />
             <strong>{category ? name(category) : detail.category}</strong>
-            <span className={`status status-${detail.status}`}>{t(`status.${detail.status}` as MessageKey)}</span>
+            <span className={`status status-${detail.overdue ? 'overdue' : detail.status}`} data-testid="detail-status">
+              {detail.overdue ? t('overdue') : t(`status.${detail.status}` as MessageKey)}
+            </span>
           </p>
           {detail.description && <p className="description">{detail.description}</p>}
+          {detail.recurrenceOf && <p className="badge">{t('recurrence')}</p>}
           <dl>
             <dt>{t('zone')}</dt>
             <dd>{detail.zone ? name(detail.zone) : t('noZone')}</dd>
@@ -57,10 +66,12 @@ export function ReportDetail({ id, categories, onClose }: Props) {
                 <dd>{name(detail.unit)}</dd>
               </>
             )}
+            <dt>{t('assignee')}</dt>
+            <dd data-testid="detail-assignee">{detail.assignee?.displayName ?? '—'}</dd>
             <dt>{t('observedAt')}</dt>
             <dd>{formatTime(detail.observedAt)}</dd>
             <dt>{t('deadlineAt')}</dt>
-            <dd>{formatTime(detail.deadlineAt)}</dd>
+            <dd className={detail.overdue ? 'error' : ''}>{formatTime(detail.deadlineAt)}</dd>
             {detail.closedAt && (
               <>
                 <dt>{t('closedAt')}</dt>
@@ -68,11 +79,64 @@ export function ReportDetail({ id, categories, onClose }: Props) {
               </>
             )}
           </dl>
+          {detail.photos.length > 0 && (
+            <>
+              <h3>{t('photos')}</h3>
+              <div className="thumbs" data-testid="detail-photos">
+                {detail.photos.map((p) => (
+                  <a key={`${p.id}-${p.kind}`} href={p.url} target="_blank" rel="noreferrer" className="thumb-link">
+                    <img src={p.thumbUrl} alt={t(photoLabel[p.kind] ?? 'photos')} className="thumb" />
+                    <span>{t(photoLabel[p.kind] ?? 'photos')}</span>
+                  </a>
+                ))}
+              </div>
+            </>
+          )}
+          {detail.deductions.length > 0 && (
+            <>
+              <h3>{t('deductions')}</h3>
+              <ul className="plain" data-testid="detail-deductions">
+                {detail.deductions.map((d) => (
+                  <li key={d.deadlineAt}>
+                    {t('deductionLine', { area: d.area ? name(d.area) : '', yuan: d.amountYuan, points: d.points })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {detail.allowedActions.length > 0 && (
+            <div className="actions" data-testid="detail-actions">
+              {detail.allowedActions.map((a) => (
+                <button
+                  key={a}
+                  type="button"
+                  className={a === 'rectify' || a === 'verify' ? 'primary' : ''}
+                  onClick={() => setActing(a)}
+                  data-testid={`action-${a}`}
+                >
+                  {t(`action.${a}` as MessageKey)}
+                </button>
+              ))}
+            </div>
+          )}
+          {acting && (
+            <ActionForm
+              action={acting}
+              detail={detail}
+              onCancel={() => setActing(null)}
+              onDone={async (updated) => {
+                setActing(null);
+                onChanged?.(updated);
+                await load();
+              }}
+            />
+          )}
           <h3>{t('history')}</h3>
-          <ol className="history">
+          <ol className="history" data-testid="detail-history">
             {detail.events.map((e, i) => (
               <li key={i}>
                 <time>{formatTime(e.at)}</time> {t(`event.${e.type}` as MessageKey)}
+                {e.actor ? ` · ${e.actor.displayName}` : ''}
                 {e.note ? ` · ${e.note}` : ''}
               </li>
             ))}
@@ -80,5 +144,83 @@ export function ReportDetail({ id, categories, onClose }: Props) {
         </>
       )}
     </aside>
+  );
+}
+
+function ActionForm({
+  action,
+  detail,
+  onCancel,
+  onDone,
+}: {
+  action: ReportAction;
+  detail: Detail;
+  onCancel(): void;
+  onDone(d: { id: string; status: string; overdue: boolean }): void;
+}) {
+  const { t } = useI18n();
+  const [note, setNote] = useState('');
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
+  const [duplicateOf, setDuplicateOf] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const needsPhoto = action === 'rectify';
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await unwrap(
+        api.reports[':id'].transitions.$post({
+          param: { id: detail.id },
+          json: {
+            action,
+            note: note.trim() || undefined,
+            photoIds: photos.length ? photos.map((p) => p.id) : undefined,
+            duplicateOf: action === 'merge' ? duplicateOf.trim() : undefined,
+            version: detail.version,
+          },
+        }),
+      );
+      onDone({ id: r.id, status: r.status, overdue: r.overdue });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="action-form" data-testid="action-form">
+      <h3>{t(`action.${action}` as MessageKey)}</h3>
+      {needsPhoto && <PhotoPicker photos={photos} onChange={setPhotos} testId="action-photo" />}
+      {action === 'merge' && (
+        <label>
+          {t('mergeInto')}
+          <input value={duplicateOf} onChange={(e) => setDuplicateOf(e.target.value)} />
+        </label>
+      )}
+      <label>
+        {action === 'reject' ? t('rejectReason') : t('actionNote')}
+        <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="action-note" />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" onClick={onCancel} disabled={busy}>
+          {t('cancel')}
+        </button>
+        <button
+          type="button"
+          className="primary"
+          onClick={submit}
+          disabled={busy || (needsPhoto && photos.length === 0) || (action === 'reject' && !note.trim())}
+          data-testid="action-submit"
+        >
+          {t('confirm')}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -26,3 +26,21 @@ export const HEAT_RAMP: RGB[] = [
   [240, 59, 32],
   [189, 0, 38],
 ];
+
+/** Pin colours when the map shows where each item stands in the loop. */
+export const STATE_COLORS = {
+  open: '#f28e2b',
+  overdue: '#d62728',
+  rectified: '#1f77b4',
+  closed: '#2ca02c',
+  other: '#9e9e9e',
+} as const;
+export type PinState = keyof typeof STATE_COLORS;
+
+export function pinState(status: string, overdue: boolean): PinState {
+  if (overdue) return 'overdue';
+  if (status === 'reported' || status === 'notified') return 'open';
+  if (status === 'rectified') return 'rectified';
+  if (status === 'closed') return 'closed';
+  return 'other';
+}

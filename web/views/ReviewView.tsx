@@ -39,11 +39,13 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     to: today,
   });
   const [layers, setLayers] = useState<LayerToggles>({ areas: true, heatmap: true, pins: true, labels: true });
+  const [colorBy, setColorBy] = useState<'category' | 'state'>('category');
   const [reports, setReports] = useState<ReportList | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [zoom, setZoom] = useState(12);
-  const [selected, setSelected] = useState<string | null>(null);
+  // A link to /?report=<id> opens the map on that item.
+  const [selected, setSelected] = useState<string | null>(() => new URLSearchParams(window.location.search).get('report'));
   const [placing, setPlacing] = useState(false);
   const [draft, setDraft] = useState<[number, number] | null>(null);
   const [draftCategory, setDraftCategory] = useState<string | null>(null);
@@ -128,11 +130,11 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   const deckLayers = useMemo(
     () => [
       heatmapLayer(points, { visible: layers.heatmap, radiusPixels: 40 }),
-      pinsLayer(features, { visible: layers.pins, colors, selectedId: selected }),
+      pinsLayer(features, { visible: layers.pins, colors, selectedId: selected, colorBy }),
       labelsLayer(labels, { visible: layers.labels, zoom, fontFamily: FONT_FAMILY }),
       draftLayer(draft, draftCategory ? (colors[draftCategory] ?? [90, 90, 90]) : [90, 90, 90]),
     ],
-    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory],
+    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy],
   );
 
   const onClick = useCallback(
@@ -159,6 +161,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
         id: r.id,
         category: r.category,
         status: r.status,
+        overdue: r.overdue,
         zoneId: r.zone?.id ?? null,
         villageId: r.village?.id ?? null,
         description: r.description,
@@ -170,13 +173,25 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       prev ? { ...prev, numberReturned: prev.numberReturned + 1, features: [feature, ...prev.features] } : prev,
     );
     const where = [r.zone ? name(r.zone) : null, r.village ? name(r.village) : null].filter(Boolean).join(' · ');
-    setToast(t('submitted', { place: where }));
+    setToast(t('submitted', { place: where }) + (r.nearby.length ? ` · ${t('nearbyFound', { n: r.nearby.length })}` : ''));
     setTimeout(() => setToast(null), 5000);
     setPlacing(false);
     setDraft(null);
     setDraftCategory(null);
     setSelected(r.id);
   };
+
+  const onChanged = (d: { id: string; status: string; overdue: boolean }) =>
+    setReports((prev) =>
+      prev
+        ? {
+            ...prev,
+            features: prev.features.map((f) =>
+              f.id === d.id ? { ...f, properties: { ...f.properties, status: d.status as typeof f.properties.status, overdue: d.overdue } } : f,
+            ),
+          }
+        : prev,
+    );
 
   const cancelPlacing = () => {
     setPlacing(false);
@@ -220,7 +235,25 @@ export function ReviewView({ data }: { data: ReferenceData }) {
           onLayers={setLayers}
           today={today}
         />
-        <Legend categories={categories} zones={zones} showHeat={layers.heatmap} />
+        <section className="panel" aria-label={t('colorBy')}>
+          <h2>{t('colorBy')}</h2>
+          <div className="segmented" role="radiogroup">
+            {(['category', 'state'] as const).map((m) => (
+              <button
+                key={m}
+                type="button"
+                role="radio"
+                aria-checked={colorBy === m}
+                className={colorBy === m ? 'selected' : ''}
+                onClick={() => setColorBy(m)}
+                data-testid={`color-by-${m}`}
+              >
+                {t(m === 'category' ? 'colorByCategory' : 'colorByState')}
+              </button>
+            ))}
+          </div>
+        </section>
+        <Legend categories={categories} zones={zones} showHeat={layers.heatmap} colorBy={colorBy} />
       </div>
       <div className="map-wrap">
         <MapView
@@ -257,7 +290,9 @@ export function ReviewView({ data }: { data: ReferenceData }) {
             onCancel={cancelPlacing}
           />
         )}
-        {!placing && selected && <ReportDetail id={selected} categories={categories} onClose={() => setSelected(null)} />}
+        {!placing && selected && (
+          <ReportDetail id={selected} categories={categories} onClose={() => setSelected(null)} onChanged={onChanged} />
+        )}
       </div>
     </div>
   );

@@ -52,7 +52,7 @@ const HEAT: RGB[] = [
   [189, 0, 38],
 ];
 
-describe('the living map of the demo town', () => {
+describe('the living map of the demo town', { timeout: 120_000 }, () => {
   it('draws the four cleaning zones and every village of the township', async () => {
     await onMap(async (map) => {
       const drawn = await map.drawnAreas();
@@ -94,11 +94,10 @@ describe('the living map of the demo town', () => {
       expect(await map.reportCountText()).not.toBe(countBefore);
 
       const d = 0.002;
-      const res = await fetch(`${server.url}/api/reports?bbox=${[lon - d, lat - d, lon + d, lat + d].join(',')}&category=exposed_garbage`);
-      const body = (await res.json()) as { features: { id: string; properties: { description: string | null } }[] };
-      const mine = body.features.filter((f) => f.properties.description === note);
+      const body = await map.getJson(`/api/reports?bbox=${[lon - d, lat - d, lon + d, lat + d].join(',')}&category=exposed_garbage`);
+      const mine = body.features.filter((f: any) => f.properties.description === note);
       expect(mine).toHaveLength(1);
-      const detail = (await (await fetch(`${server.url}/api/reports/${mine[0]!.id}`)).json()) as any;
+      const detail = await map.getJson(`/api/reports/${mine[0]!.id}`);
       expect(detail.zone.nameZh).toBe('第三保洁区');
       expect(Math.abs(detail.lon - lon)).toBeLessThan(0.0002);
       expect(Math.abs(detail.lat - lat)).toBeLessThan(0.0002);
