@@ -1,27 +1,15 @@
 import { Hono } from 'hono';
 import type { Deps } from '../services/context.ts';
 import { accountability, accountabilityCsv, ledgerCsv, listLedger, myTasks, type LedgerFilter } from '../services/ledger.ts';
-import type { ReportStatus } from '../domain/reports.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
 import { ledgerQuery, monthQuery } from './schemas.ts';
-import { periodOf } from './reports.ts';
+import { filterOf } from './reports.ts';
 import type { z } from 'zod';
 
-async function filterOf(deps: Deps, q: z.infer<typeof ledgerQuery>, defaultLimit: number): Promise<LedgerFilter> {
-  return {
-    bbox: q.bbox,
-    categories: q.category,
-    statuses: q.status as ReportStatus[] | undefined,
-    zoneId: q.zone,
-    villageId: q.village,
-    ...(await periodOf(deps, q)),
-    overdueOnly: q.overdue === '1',
-    sort: q.sort,
-    offset: q.offset,
-    limit: q.limit ?? defaultLimit,
-  };
+async function ledgerFilterOf(deps: Deps, q: z.infer<typeof ledgerQuery>, defaultLimit: number): Promise<LedgerFilter> {
+  return { ...(await filterOf(deps, q, defaultLimit)), overdueOnly: q.overdue === '1', sort: q.sort, offset: q.offset };
 }
 
 /** A CSV download; the Chinese file name travels in filename*, with an ASCII one for old clients. */
@@ -37,10 +25,10 @@ const csvResponse = (body: string, name: string, asciiName: string) =>
 export const ledgerRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/ledger', guard(deps, 'GET /api/ledger'), validate('query', ledgerQuery), async (c) =>
-      c.json(await listLedger(deps, await filterOf(deps, c.req.valid('query'), 500)), 200),
+      c.json(await listLedger(deps, await ledgerFilterOf(deps, c.req.valid('query'), 500)), 200),
     )
     .get('/ledger.csv', guard(deps, 'GET /api/ledger.csv'), validate('query', ledgerQuery), async (c) =>
-      csvResponse(await ledgerCsv(deps, await filterOf(deps, c.req.valid('query'), 10_000)), '台账.csv', 'ledger.csv'),
+      csvResponse(await ledgerCsv(deps, await ledgerFilterOf(deps, c.req.valid('query'), 10_000)), '台账.csv', 'ledger.csv'),
     )
     .get('/tasks', guard(deps, 'GET /api/tasks'), async (c) => c.json({ items: await myTasks(deps, c.get('user')!) }, 200))
     .get('/accountability', guard(deps, 'GET /api/accountability'), validate('query', monthQuery), async (c) =>

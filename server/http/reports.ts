@@ -23,20 +23,23 @@ export async function periodOf(deps: Deps, q: { from?: string | undefined; to?: 
   return { from, to };
 }
 
+/** The store filter for the map's query parameters (shared with the ledger). */
+export async function filterOf(deps: Deps, q: z.infer<typeof reportQuery>, defaultLimit: number) {
+  return {
+    bbox: q.bbox,
+    categories: q.category,
+    statuses: q.status as ReportStatus[] | undefined,
+    zoneId: q.zone,
+    villageId: q.village,
+    ...(await periodOf(deps, q)),
+    limit: q.limit ?? defaultLimit,
+  };
+}
+
 export const reportRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/', guard(deps, 'GET /api/reports'), validate('query', reportQuery), async (c) => {
-      const q = c.req.valid('query');
-      const body = await listReports(deps, {
-        bbox: q.bbox,
-        categories: q.category,
-        statuses: q.status as ReportStatus[] | undefined,
-        zoneId: q.zone,
-        villageId: q.village,
-        ...(await periodOf(deps, q)),
-        limit: q.limit ?? REPORT_LIST_DEFAULT,
-      });
-      return c.json(body, 200);
+      return c.json(await listReports(deps, await filterOf(deps, c.req.valid('query'), REPORT_LIST_DEFAULT)), 200);
     })
     .get('/nearby', guard(deps, 'GET /api/reports/nearby'), validate('query', nearbyQuery), async (c) => {
       const q = c.req.valid('query');

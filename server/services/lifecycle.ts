@@ -4,7 +4,7 @@ import { currentTownship } from './context.ts';
 import { AppError } from './errors.ts';
 import type { SessionUser } from './auth.ts';
 import { requirePhotos } from './photos.ts';
-import { toView, viewContext, type ReportView } from './report-views.ts';
+import { actorOf, itemState, toView, viewContext, type ReportView } from './report-views.ts';
 import {
   findOverdueUncharged,
   findReportById,
@@ -82,15 +82,8 @@ export async function transition(deps: Deps, user: SessionUser, id: string, req:
   const photoIds = [...new Set(req.photoIds ?? [])];
   const decision = decide(
     req.action,
-    { id: user.id, role: user.role, areaId: user.areaId },
-    {
-      status: row.status,
-      zoneId: row.zone_id,
-      villageId: row.village_id,
-      unitId: row.unit_id,
-      responsibleAreaId: row.responsible_area_id,
-      rectifiedBy: row.rectified_by,
-    },
+    actorOf(user),
+    itemState(row),
     { photoCount: photoIds.length, note: req.note, duplicateOf: req.duplicateOf },
   );
   if (!decision.ok) {

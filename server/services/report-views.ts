@@ -7,6 +7,8 @@ import { listCategories, type CategoryRow } from '../store/categories.ts';
 import type { RoutableArea } from '../domain/routing.ts';
 import { isOverdue } from '../domain/responsibility.ts';
 import type { ReportStatus } from '../domain/reports.ts';
+import type { Actor, ItemState } from '../domain/lifecycle.ts';
+import type { SessionUser } from './auth.ts';
 
 // How a report row becomes what the API shows: names instead of ids, and whether it is late.
 
@@ -107,4 +109,20 @@ export function toView(row: ReportRow, ctx: ViewContext): ReportView {
     closedAt: row.closed_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** What the state machine needs to know about an item. */
+export function itemState(row: ReportRow): ItemState {
+  return {
+    status: row.status,
+    zoneId: row.zone_id,
+    villageId: row.village_id,
+    unitId: row.unit_id,
+    responsibleAreaId: row.responsible_area_id,
+    rectifiedBy: row.rectified_by,
+  };
+}
+
+export function actorOf(user: SessionUser): Actor {
+  return { id: user.id, role: user.role, areaId: user.areaId };
 }

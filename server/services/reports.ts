@@ -6,7 +6,7 @@ import { currentTownship, townshipRouter } from './context.ts';
 import { AppError } from './errors.ts';
 import type { SessionUser } from './auth.ts';
 import { photoRef, requirePhotos } from './photos.ts';
-import { areaRef, toView, viewContext, personRef, type ReportView } from './report-views.ts';
+import { actorOf, areaRef, itemState, toView, viewContext, personRef, type ReportView } from './report-views.ts';
 import {
   addSighting,
   findReportById,
@@ -303,19 +303,7 @@ export async function getReport(deps: Deps, id: string, viewer: SessionUser | nu
     listReportPhotos(deps.store.db, id),
     listReportDeductions(deps.store.db, id),
   ]);
-  const actions = viewer
-    ? allowedActions(
-        { id: viewer.id, role: viewer.role, areaId: viewer.areaId },
-        {
-          status: row.status,
-          zoneId: row.zone_id,
-          villageId: row.village_id,
-          unitId: row.unit_id,
-          responsibleAreaId: row.responsible_area_id,
-          rectifiedBy: row.rectified_by,
-        },
-      )
-    : [];
+  const actions = viewer ? allowedActions(actorOf(viewer), itemState(row)) : [];
   return {
     ...toView(row, ctx),
     photos: photos.map((p) => ({ ...photoRef(p.photo_id), kind: p.kind, addedAt: p.added_at })),

@@ -8,7 +8,7 @@ import { hexToRgb, type RGB } from '../map/colors.ts';
 import { heatmapLayer } from '../map/layers/heatmap.ts';
 import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
-import { toBinaryPoints } from '../map/layers/points.ts';
+import { toBinaryPoints, toFeature } from '../map/layers/points.ts';
 import { FilterPanel, daysBefore, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
 import { Legend } from '../components/Legend.tsx';
 import { ReportDetail } from '../components/ReportDetail.tsx';
@@ -153,22 +153,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   );
 
   const onCreated = (r: CreatedReport) => {
-    const feature = {
-      type: 'Feature' as const,
-      id: r.id,
-      geometry: { type: 'Point' as const, coordinates: [r.lon, r.lat] as [number, number] },
-      properties: {
-        id: r.id,
-        category: r.category,
-        status: r.status,
-        overdue: r.overdue,
-        zoneId: r.zone?.id ?? null,
-        villageId: r.village?.id ?? null,
-        description: r.description,
-        observedAt: r.observedAt,
-        deadlineAt: r.deadlineAt,
-      },
-    };
+    const feature = toFeature(r);
     setReports((prev) =>
       prev ? { ...prev, numberReturned: prev.numberReturned + 1, features: [feature, ...prev.features] } : prev,
     );

@@ -7,6 +7,7 @@ import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
 import { hexToRgb, type RGB } from '../map/colors.ts';
 import { pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
+import { toFeature } from '../map/layers/points.ts';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
 import type { BBox } from '../../server/domain/geo.ts';
@@ -34,26 +35,7 @@ export function TasksView({ data }: { data: ReferenceData }) {
     [data.categories],
   );
   const style = useMemo(() => buildBasemapStyle({ ...data, showAreas: true }), [data]);
-  const features = useMemo<ReportFeature[]>(
-    () =>
-      (items ?? []).map((i) => ({
-        type: 'Feature',
-        id: i.id,
-        geometry: { type: 'Point', coordinates: [i.lon, i.lat] },
-        properties: {
-          id: i.id,
-          category: i.category,
-          status: i.status,
-          overdue: i.overdue,
-          zoneId: i.zone?.id ?? null,
-          villageId: i.village?.id ?? null,
-          description: i.description,
-          observedAt: i.observedAt,
-          deadlineAt: i.deadlineAt,
-        },
-      })),
-    [items],
-  );
+  const features = useMemo<ReportFeature[]>(() => (items ?? []).map(toFeature), [items]);
   const layers = useMemo(() => [pinsLayer(features, { visible: true, colors, selectedId: selected, colorBy: 'state' })], [features, colors, selected]);
   const myArea = data.areas.features.find((f) => f.properties.id === user.areaId);
   const bounds = useMemo<BBox>(() => {
