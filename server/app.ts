@@ -11,6 +11,7 @@ import { reportRoutes } from './http/reports.ts';
 import { authRoutes } from './http/auth.ts';
 import { photoRoutes } from './http/photos.ts';
 import { ledgerRoutes } from './http/ledger.ts';
+import { analysisRoutes } from './http/analysis.ts';
 import { csrfMiddleware, sessionMiddleware } from './http/access.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
@@ -42,7 +43,8 @@ function createApi(deps: Deps, opts: AppOptions) {
     .route('/', townshipRoutes(deps))
     .route('/reports', reportRoutes(deps))
     .route('/photos', photoRoutes(deps))
-    .route('/', ledgerRoutes(deps));
+    .route('/', ledgerRoutes(deps))
+    .route('/', analysisRoutes(deps));
 }
 
 /** The whole HTTP application: the API under /api and, when built, the web app. */

@@ -14,18 +14,38 @@ export function localHour(iso: string | number | Date, timeZone: string): number
 }
 
 /**
- * Market days by the day of the month's last digit, the common rural cycle
- * ("逢五逢十": the 5th, 10th, 15th, 20th, 25th and 30th).
+ * When a township holds its market (赶集日). Rural markets run on a cycle of the solar or the lunar
+ * month by the day's last digit ("逢五逢十": the 5th, 10th, 15th…; "逢三逢八" on the lunar calendar),
+ * or on fixed weekdays (0 = Sunday … 6 = Saturday).
  */
-export interface MarketDayRule {
-  dayEndings: readonly number[];
-}
+export type MarketDayRule =
+  | { kind: 'solar'; dayEndings: readonly number[] }
+  | { kind: 'lunar'; dayEndings: readonly number[] }
+  | { kind: 'weekdays'; days: readonly number[] };
 
-export const DEFAULT_MARKET_RULE: MarketDayRule = { dayEndings: [0, 5] };
+export const DEFAULT_MARKET_RULE: MarketDayRule = { kind: 'solar', dayEndings: [0, 5] };
+
+const lunarDay = new Intl.DateTimeFormat('en-u-ca-chinese', { day: 'numeric', timeZone: 'UTC' });
 
 export function isMarketDay(localYmd: string, rule: MarketDayRule = DEFAULT_MARKET_RULE): boolean {
-  const day = Number(localYmd.slice(8, 10));
-  return rule.dayEndings.includes(day % 10);
+  const noon = new Date(`${localYmd}T12:00:00Z`);
+  switch (rule.kind) {
+    case 'solar':
+      return rule.dayEndings.includes(Number(localYmd.slice(8, 10)) % 10);
+    case 'lunar': {
+      const day = Number(lunarDay.formatToParts(noon).find((p) => p.type === 'day')?.value);
+      return rule.dayEndings.includes(day % 10);
+    }
+    case 'weekdays':
+      return rule.days.includes(noon.getUTCDay());
+  }
+}
+
+/** Describes a rule in words for people (Chinese). */
+export function describeMarketRule(rule: MarketDayRule): string {
+  const endings = (e: readonly number[]) => e.map((d) => '逢' + '十一二三四五六七八九'[d]).join('');
+  if (rule.kind === 'weekdays') return '每周' + rule.days.map((d) => '日一二三四五六'[d]).join('、');
+  return `${rule.kind === 'lunar' ? '农历' : '公历'}${endings(rule.dayEndings)}`;
 }
 
 /** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: +8 h all year). */
@@ -58,4 +78,24 @@ export function nextLocalDate(localYmd: string): string {
 export function localDateTime(iso: string, timeZone: string): string {
   const t = Date.parse(iso);
   return new Date(t + tzOffsetMs(timeZone, t)).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Monday 00:00 local (as a UTC instant) of the ISO week containing an instant. */
+export function weekStartUtc(at: number, timeZone: string): number {
+  const offset = tzOffsetMs(timeZone, at);
+  const local = at + offset;
+  const day = Math.floor(local / 86_400_000);
+  const weekday = (new Date(day * 86_400_000).getUTCDay() + 6) % 7; // Monday = 0
+  return (day - weekday) * 86_400_000 - offset;
+}
+
+/** ISO week label (YYYY-Www) of a local date. */
+export function isoWeek(localYmd: string): string {
+  const d = new Date(`${localYmd}T00:00:00Z`);
+  const weekday = (d.getUTCDay() + 6) % 7;
+  d.setUTCDate(d.getUTCDate() - weekday + 3); // the Thursday of this week decides its year
+  const year = d.getUTCFullYear();
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const week = 1 + Math.round(((d.getTime() - jan4.getTime()) / 86_400_000 - 3 + ((jan4.getUTCDay() + 6) % 7)) / 7);
+  return `${year}-W${String(week).padStart(2, '0')}`;
 }

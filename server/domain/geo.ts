@@ -52,6 +52,9 @@ const M_PER_DEG_LON_EQUATOR = 111_320;
  */
 export interface LocalPlane {
   origin: Position;
+  /** Metres per degree of longitude and of latitude. */
+  kx: number;
+  ky: number;
   toMetres(lon: number, lat: number): Position;
   toLonLat(x: number, y: number): Position;
 }
@@ -61,6 +64,8 @@ export function localPlane(origin: Position): LocalPlane {
   const ky = M_PER_DEG_LAT;
   return {
     origin,
+    kx,
+    ky,
     toMetres: (lon, lat) => [(lon - origin[0]) * kx, (lat - origin[1]) * ky],
     toLonLat: (x, y) => [origin[0] + x / kx, origin[1] + y / ky],
   };

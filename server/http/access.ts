@@ -48,6 +48,11 @@ export const ACCESS = {
   'GET /api/ledger.csv': { roles: OFFICE },
   'GET /api/accountability': { roles: LEADERS },
   'GET /api/accountability.csv': { roles: LEADERS },
+  'GET /api/hotspots': { roles: ALL, publicRead: true },
+  'GET /api/analysis/chronic': { roles: ALL, publicRead: true },
+  'GET /api/analysis/time-patterns': { roles: ALL, publicRead: true },
+  'GET /api/analysis/areas': { roles: ALL, publicRead: true },
+  'GET /api/analysis/density': { roles: ALL, publicRead: true },
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ACCESS;

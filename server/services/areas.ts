@@ -5,6 +5,7 @@ import { listBasemapFeatures } from '../store/basemap.ts';
 import { listCategories as listCategoryRows } from '../store/categories.ts';
 import type { AreaKind } from '../store/schema.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
+import { DEFAULT_MARKET_RULE, describeMarketRule, type MarketDayRule } from '../domain/calendar.ts';
 
 export interface AreaProperties {
   id: string;
@@ -16,7 +17,18 @@ export interface AreaProperties {
   responsiblePhone: string | null;
 }
 
-/** The township the deployment serves: names, time zone, boundary and its bounding box. */
+/** The township's market-day rule, the default cycle when its stored rule cannot be read. */
+export function marketRuleOf(t: { market_days: string }): MarketDayRule {
+  try {
+    const r = JSON.parse(t.market_days) as MarketDayRule;
+    if (r.kind === 'weekdays' ? Array.isArray(r.days) : Array.isArray(r.dayEndings)) return r;
+  } catch {
+    // fall through
+  }
+  return DEFAULT_MARKET_RULE;
+}
+
+/** The township the deployment serves: names, time zone, market days, boundary and its bounding box. */
 export async function getTownship(deps: Deps) {
   const t = await currentTownship(deps);
   const boundary = JSON.parse(t.boundary) as AreaGeometry;
@@ -26,6 +38,8 @@ export async function getTownship(deps: Deps) {
     nameZh: t.name_zh,
     nameEn: t.name_en,
     timezone: t.timezone,
+    marketDays: marketRuleOf(t),
+    marketDaysText: describeMarketRule(marketRuleOf(t)),
     bbox: bboxOf(boundary),
     boundary,
   };

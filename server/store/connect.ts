@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import type { Database as Schema } from './schema.ts';
 import * as foundation from './migrations/2026-11-29T0900-foundation.ts';
 import * as accountability from './migrations/2026-11-29T1400-accountability.ts';
+import * as marketDays from './migrations/2026-11-29T1600-market-days.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -31,6 +32,7 @@ export interface StoreOptions {
 const migrations: Record<string, Migration> = {
   '2026-11-29T0900-foundation': foundation,
   '2026-11-29T1400-accountability': accountability,
+  '2026-11-29T1600-market-days': marketDays,
 };
 
 const PG_TIMESTAMPTZ = 1184;

@@ -30,6 +30,8 @@ export interface TownshipTable {
   boundary: string;
   timezone: string;
   created_at: string;
+  /** JSON MarketDayRule: when the township holds its market (赶集日). */
+  market_days: Generated<string>;
 }
 
 export type AreaKind = 'cleaning_zone' | 'village' | 'community' | 'unit';

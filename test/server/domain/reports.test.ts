@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deadlineFrom, observedAt } from '../../../server/domain/reports.ts';
-import { isMarketDay, localDate, localMidnightUtc, nextLocalDate } from '../../../server/domain/calendar.ts';
+import { describeMarketRule, isMarketDay, isoWeek, localDate, localMidnightUtc, nextLocalDate, weekStartUtc } from '../../../server/domain/calendar.ts';
 
 describe('which clock to trust for when a problem was seen', () => {
   const received = '2026-11-29T08:00:00.000Z';
@@ -34,6 +34,25 @@ describe('the township calendar', () => {
     expect(localDate('2026-11-29T17:00:00Z', 'Asia/Shanghai')).toBe('2026-11-30');
     expect(localMidnightUtc('2026-11-30', 'Asia/Shanghai')).toBe('2026-11-29T16:00:00.000Z');
     expect(nextLocalDate('2026-12-31')).toBe('2027-01-01');
+  });
+
+  it('knows market days on the lunar calendar and on weekdays, and says the rule in words', () => {
+    const lunar = { kind: 'lunar', dayEndings: [3, 8] } as const;
+    // 2026-02-17 is the first day of the lunar year: the 3rd, 8th and 13th fall on 02-19, 02-24 and 03-01
+    expect(['2026-02-19', '2026-02-24', '2026-03-01', '2026-03-02'].map((d) => isMarketDay(d, lunar))).toEqual([true, true, true, false]);
+    const weekly = { kind: 'weekdays', days: [0, 3] } as const;
+    expect(['2026-11-29', '2026-11-25', '2026-11-26'].map((d) => isMarketDay(d, weekly))).toEqual([true, true, false]);
+    expect(describeMarketRule(lunar)).toBe('农历逢三逢八');
+    expect(describeMarketRule({ kind: 'solar', dayEndings: [0, 5] })).toBe('公历逢十逢五');
+  });
+
+  it('numbers ISO weeks and finds their Monday in the township zone', () => {
+    expect(isoWeek('2026-11-29')).toBe('2026-W48');
+    expect(isoWeek('2026-11-30')).toBe('2026-W49');
+    expect(isoWeek('2021-01-03')).toBe('2020-W53');
+    expect(isoWeek('2026-01-01')).toBe('2026-W01');
+    // Sunday 2026-11-29 10:00 in Shanghai -> Monday 2026-11-23 00:00 Shanghai = 11-22 16:00 UTC
+    expect(new Date(weekStartUtc(Date.parse('2026-11-29T02:00:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-22T16:00:00.000Z');
   });
 
   it('knows market days by the last digit of the day (逢五逢十)', () => {

@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../services/context.ts';
+import { areasCompared, chronic, densityPeaks, hotspots, patterns, type AnalysisQuery } from '../services/analysis.ts';
+import type { ReportStatus } from '../domain/reports.ts';
+import { guard } from './access.ts';
+import type { AppEnv } from './env.ts';
+import { validate } from './validate.ts';
+import { reportQuery } from './schemas.ts';
+import { periodOf } from './reports.ts';
+
+const base = reportQuery.pick({ category: true, status: true, from: true, to: true });
+const hotspotQuery = base.extend({
+  cellSize: z.coerce.number().int().min(20, 'cells are at least 20 m').max(5000, 'cells are at most 5 km').optional(),
+  distanceBand: z.coerce.number().min(1).max(50_000).optional(),
+});
+const chronicQuery = base.extend({
+  weeks: z.coerce.number().int().min(1).max(52).default(12),
+  radius: z.coerce.number().min(5).max(500).default(25),
+  minPoints: z.coerce.number().int().min(2).max(1000).default(8),
+});
+const areasQuery = base.extend({ weeks: z.coerce.number().int().min(2).max(52).default(8) });
+const densityQuery = base.extend({ top: z.coerce.number().int().min(1).max(100).default(10) });
+
+async function analysisOf(deps: Deps, q: z.infer<typeof base>): Promise<AnalysisQuery> {
+  return { categories: q.category, statuses: q.status as ReportStatus[] | undefined, ...(await periodOf(deps, q)) };
+}
+
+export const analysisRoutes = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .get('/hotspots', guard(deps, 'GET /api/hotspots'), validate('query', hotspotQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await hotspots(deps, { ...(await analysisOf(deps, q)), cellSize: q.cellSize, distanceBand: q.distanceBand }), 200);
+    })
+    .get('/analysis/chronic', guard(deps, 'GET /api/analysis/chronic'), validate('query', chronicQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await chronic(deps, { ...(await analysisOf(deps, q)), weeks: q.weeks, eps: q.radius, minPts: q.minPoints }), 200);
+    })
+    .get('/analysis/time-patterns', guard(deps, 'GET /api/analysis/time-patterns'), validate('query', base), async (c) =>
+      c.json(await patterns(deps, await analysisOf(deps, c.req.valid('query'))), 200),
+    )
+    .get('/analysis/areas', guard(deps, 'GET /api/analysis/areas'), validate('query', areasQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await areasCompared(deps, { ...(await analysisOf(deps, q)), weeks: q.weeks }), 200);
+    })
+    .get('/analysis/density', guard(deps, 'GET /api/analysis/density'), validate('query', densityQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await densityPeaks(deps, { ...(await analysisOf(deps, q)), top: q.top }), 200);
+    });

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { areaTrends, chronicSpots, timePatterns, type Incident } from '../../../server/analysis/patterns.ts';
+import { dbscan } from '../../../server/analysis/dbscan.ts';
+import { defaultBandwidth, kernelDensity } from '../../../server/analysis/kde.ts';
+import { buildGrid, cellOf, defaultCellSize, defaultDistanceBand, areaM2 } from '../../../server/analysis/grid.ts';
+import { localPlane, type AreaGeometry } from '../../../server/domain/geo.ts';
+import { weekStartUtc } from '../../../server/domain/calendar.ts';
+import { demoTown } from '../../helpers/town.ts';
+
+const plane = localPlane([105.94, 26.14]);
+const at = (x: number, y: number, category: string, observedAt: string, extra: Partial<Incident> = {}): Incident => {
+  const [lon, lat] = plane.toLonLat(x, y);
+  return { lon, lat, category, observedAt, ...extra };
+};
+
+describe('time patterns', () => {
+  it('counts by local weekday and hour, and compares market days with ordinary days', () => {
+    const days = ['2026-11-24', '2026-11-25', '2026-11-26']; // the 25th is a market day (逢五逢十)
+    const incidents = [
+      at(0, 0, 'road_stall', '2026-11-25T00:30:00Z'), // Wed 08:30 local
+      at(0, 0, 'road_stall', '2026-11-25T01:10:00Z'), // Wed 09:10
+      at(0, 0, 'road_stall', '2026-11-25T01:20:00Z'),
+      at(0, 0, 'road_stall', '2026-11-24T01:00:00Z'), // Tue 09:00
+      at(0, 0, 'weeds', '2026-11-26T06:00:00Z'), // Thu 14:00
+    ];
+    const r = timePatterns(incidents, { timeZone: 'Asia/Shanghai', marketRule: { kind: 'solar', dayEndings: [0, 5] }, days });
+    expect(r.all[2]![8]).toBe(1);
+    expect(r.all[2]![9]).toBe(2);
+    expect(r.byCategory['weeds']![3]![14]).toBe(1);
+    expect(r.all.flat().reduce((a, b) => a + b, 0)).toBe(5);
+    expect(r.market).toMatchObject({ marketDays: 1, ordinaryDays: 2 });
+    expect(r.market.byCategory['road_stall']).toEqual({ perMarketDay: 3, perOrdinaryDay: 0.5, ratio: 6 });
+  });
+});
+
+describe('areas compared', () => {
+  it('counts each zone and village per week and the change from the week before', () => {
+    const w0 = weekStartUtc(Date.parse('2026-11-16T04:00:00Z'), 'Asia/Shanghai');
+    const weeks = [w0, w0 + 7 * 86_400_000];
+    const r = areaTrends(
+      [
+        at(0, 0, 'x', '2026-11-17T04:00:00Z', { zoneId: 'z3', villageId: 'v1' }),
+        at(0, 0, 'x', '2026-11-24T04:00:00Z', { zoneId: 'z3', villageId: 'v1' }),
+        at(0, 0, 'x', '2026-11-25T04:00:00Z', { zoneId: 'z3', villageId: 'v1' }),
+        at(0, 0, 'x', '2026-11-25T04:00:00Z', { zoneId: null, villageId: 'v2' }),
+        at(0, 0, 'x', '2026-12-25T04:00:00Z', { zoneId: 'z3' }), // outside the weeks
+      ],
+      weeks,
+    );
+    const z3 = r.find((a) => a.areaId === 'z3')!;
+    expect(z3).toMatchObject({ weekly: [1, 2], current: 2, previous: 1, change: 1 });
+    expect(r.find((a) => a.areaId === 'v2')).toMatchObject({ weekly: [0, 1], change: null });
+  });
+});
+
+describe('chronic spots', () => {
+  it('finds dense, persistent clusters, names them by the nearest landmark, and ignores scattered reports', () => {
+    const weeks = [0, 1, 2, 3].map((w) => Date.parse('2026-11-02T16:00:00Z') + w * 7 * 86_400_000);
+    const incidents: Incident[] = [];
+    // 12 reports within 20 m of the station, spread over four weeks
+    for (let k = 0; k < 12; k++) {
+      incidents.push(at((k % 4) * 5, Math.floor(k / 4) * 5, k < 8 ? 'illegal_ad' : 'exposed_garbage', new Date(weeks[k % 4]! + 86_400_000).toISOString()));
+    }
+    // 6 reports in one week elsewhere
+    for (let k = 0; k < 6; k++) incidents.push(at(800 + k * 4, 0, 'road_stall', new Date(weeks[1]! + 3600_000).toISOString()));
+    // scattered noise
+    for (let k = 0; k < 10; k++) incidents.push(at(-2000 + k * 400, 1500, 'weeds', new Date(weeks[2]!).toISOString()));
+    const [sx, sy] = plane.toLonLat(10, 10);
+    const spots = chronicSpots(incidents, {
+      eps: 30,
+      minPts: 5,
+      weekStarts: weeks,
+      places: [
+        { name: '车站', kind: 'landmark', geometry: { type: 'Point', coordinates: [sx, sy] } },
+        { name: '山堡主街', kind: 'road', geometry: { type: 'LineString', coordinates: [plane.toLonLat(700, -50), plane.toLonLat(900, -50)] } },
+      ],
+    });
+    expect(spots).toHaveLength(2);
+    expect(spots[0]).toMatchObject({ count: 12, dominantCategory: 'illegal_ad', weeksActive: 4, nearest: { name: '车站', kind: 'landmark' } });
+    expect(spots[1]).toMatchObject({ count: 6, dominantCategory: 'road_stall', weeksActive: 1, nearest: { name: '山堡主街', kind: 'road', distanceM: 50 } });
+  });
+
+  it('DBSCAN keeps border points and calls isolated points noise', () => {
+    const x = Float64Array.from([0, 1, 2, 3, 10, 50]);
+    const y = new Float64Array(6);
+    expect([...dbscan({ x, y }, 1.5, 3)]).toEqual([0, 0, 0, 0, -1, -1]);
+  });
+});
+
+describe('density', () => {
+  it('uses the ArcGIS default radius and integrates to the number of points', () => {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      xs.push(Math.cos(i) * (i % 50) * 10);
+      ys.push(Math.sin(i * 1.3) * (i % 37) * 10);
+    }
+    const pts = { x: Float64Array.from(xs), y: Float64Array.from(ys) };
+    const r = defaultBandwidth(pts);
+    expect(r).toBeGreaterThan(30);
+    expect(r).toBeLessThan(300);
+    // integrate the surface over a fine grid: ≈ 200 points
+    const tx: number[] = [];
+    const ty: number[] = [];
+    const step = 10;
+    for (let x = -900; x <= 900; x += step) for (let y = -900; y <= 900; y += step) (tx.push(x), ty.push(y));
+    const d = kernelDensity(pts, { x: Float64Array.from(tx), y: Float64Array.from(ty) }, r);
+    const total = d.reduce((a, b) => a + b, 0) * (step * step) / 1e6;
+    expect(total).toBeCloseTo(200, -1);
+  });
+});
+
+describe('the study grid', () => {
+  const { town } = demoTown();
+
+  it('picks about 5 000 cells over the township and a band giving every cell 8 neighbours', () => {
+    const grid = buildGrid(town.boundary);
+    const area = areaM2(town.boundary, grid.plane);
+    expect(grid.cellSize).toBe(defaultCellSize(area));
+    expect(grid.x.length).toBeGreaterThan(4000);
+    expect(grid.x.length).toBeLessThan(6000);
+    const band = defaultDistanceBand(grid);
+    expect(band).toBeGreaterThanOrEqual(grid.cellSize * Math.SQRT2);
+    expect(band).toBeLessThan(grid.cellSize * 4);
+  });
+
+  it('finds the cell of a point, and none outside the township', () => {
+    const grid = buildGrid(town.boundary, 200);
+    const i = cellOf(grid, 105.9352, 26.1448);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const [lon, lat] = grid.plane.toLonLat(grid.x[i]!, grid.y[i]!);
+    expect(Math.abs(lon - 105.9352)).toBeLessThan(0.0015);
+    expect(Math.abs(lat - 26.1448)).toBeLessThan(0.0015);
+    expect(cellOf(grid, 106.5, 26.5)).toBe(-1);
+    const square: AreaGeometry = { type: 'Polygon', coordinates: [[[0, 0], [0.01, 0], [0.01, 0.01], [0, 0.01], [0, 0]]] };
+    expect(buildGrid(square, 100).x.length).toBeGreaterThan(100);
+  });
+});
