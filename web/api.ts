@@ -19,6 +19,10 @@ export type LedgerRow = LedgerResponse['rows'][number];
 export type Accountability = InferResponseType<typeof api.accountability.$get, 200>;
 export type TaskItem = InferResponseType<typeof api.tasks.$get, 200>['items'][number];
 export type ReportAction = ReportDetail['allowedActions'][number];
+export type Hotspots = InferResponseType<typeof api.hotspots.$get, 200>;
+export type Chronic = InferResponseType<typeof api.analysis.chronic.$get, 200>;
+export type TimePatterns = InferResponseType<(typeof api.analysis)['time-patterns']['$get'], 200>;
+export type AreasCompared = InferResponseType<typeof api.analysis.areas.$get, 200>;
 
 /** Uploads one photo; the same picture twice gives the same id. */
 export function uploadPhoto(file: File) {

@@ -106,9 +106,10 @@ async function namedPlaces(deps: Deps, t: TownshipRow): Promise<NamedPlace[]> {
   });
 }
 
-function lastWeeks(now: Date, timeZone: string, weeks: number): number[] {
-  const thisWeek = weekStartUtc(now.getTime(), timeZone);
-  return Array.from({ length: weeks }, (_, k) => thisWeek - (weeks - 1 - k) * 7 * 86_400_000);
+/** Starts of the last n weeks, oldest first, ending with the current week or the last complete one. */
+function lastWeeks(now: Date, timeZone: string, weeks: number, completeOnly = false): number[] {
+  const last = weekStartUtc(now.getTime(), timeZone) - (completeOnly ? 7 * 86_400_000 : 0);
+  return Array.from({ length: weeks }, (_, k) => last - (weeks - 1 - k) * 7 * 86_400_000);
 }
 
 /** Chronic spots over the last weeks: dense clusters that keep coming back, named by the nearest place. */
@@ -159,10 +160,13 @@ export async function patterns(deps: Deps, q: AnalysisQuery) {
   return { from, to, marketDays: rule, ...timePatterns(incidents, { timeZone: t.timezone, marketRule: rule, days }) };
 }
 
-/** Each zone and village with its reports per week and the change in the last week, as GeoJSON for a choropleth. */
+/**
+ * Each zone and village with its reports per complete week and the change in the last complete week
+ * from the one before, as GeoJSON for a choropleth (a week under way would always look like a fall).
+ */
 export async function areasCompared(deps: Deps, q: AnalysisQuery & { weeks: number }) {
   const t = await currentTownship(deps);
-  const weekStarts = lastWeeks(deps.now(), t.timezone, q.weeks);
+  const weekStarts = lastWeeks(deps.now(), t.timezone, q.weeks, true);
   const incidents = await listIncidents(deps.store.db, {
     ...q,
     townshipId: t.id,

@@ -115,7 +115,14 @@ export class TownMap {
     await this.settle();
   }
 
-  async toggleLayer(layer: 'areas' | 'heatmap' | 'pins' | 'labels'): Promise<void> {
+  /** Shows one analysis layer over the map (or none). */
+  async showAnalysis(layer: 'heatmap' | 'hexagons' | 'hotspots' | 'chronic' | 'areas' | 'none'): Promise<void> {
+    await this.page.click(`[data-testid=analysis-${layer}]`);
+    await this.page.waitForTimeout(layer === 'heatmap' || layer === 'hexagons' || layer === 'none' ? 200 : 1200);
+    await this.settle();
+  }
+
+  async toggleLayer(layer: 'areas' | 'pins' | 'labels'): Promise<void> {
     await this.page.click(`[data-testid=layer-${layer}]`);
     await this.settle();
   }

@@ -1,5 +1,6 @@
 import type { Category } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
+import type { MessageKey } from '../i18n/zh-CN.ts';
 
 export interface Filters {
   categories: string[];
@@ -9,10 +10,12 @@ export interface Filters {
 
 export interface LayerToggles {
   areas: boolean;
-  heatmap: boolean;
   pins: boolean;
   labels: boolean;
 }
+
+export const ANALYSIS_LAYERS = ['heatmap', 'hexagons', 'hotspots', 'chronic', 'areas', 'none'] as const;
+export type AnalysisLayer = (typeof ANALYSIS_LAYERS)[number];
 
 interface Props {
   categories: Category[];
@@ -20,6 +23,8 @@ interface Props {
   onFilters(f: Filters): void;
   layers: LayerToggles;
   onLayers(l: LayerToggles): void;
+  analysis: AnalysisLayer;
+  onAnalysis(a: AnalysisLayer): void;
   today: string;
 }
 
@@ -30,7 +35,16 @@ export function daysBefore(ymd: string, days: number): string {
 }
 
 /** Category and period filters, and which layers are drawn. */
-export function FilterPanel({ categories, filters, onFilters, layers, onLayers, today }: Props) {
+const ANALYSIS_LABEL: Record<AnalysisLayer, MessageKey> = {
+  heatmap: 'layerHeatmap',
+  hexagons: 'layerHexagons',
+  hotspots: 'layerHotspots',
+  chronic: 'layerChronic',
+  areas: 'layerAreasCompared',
+  none: 'layerNone',
+};
+
+export function FilterPanel({ categories, filters, onFilters, layers, onLayers, analysis, onAnalysis, today }: Props) {
   const { t, name } = useI18n();
   const toggleCategory = (code: string) => {
     const set = new Set(filters.categories);
@@ -102,7 +116,6 @@ export function FilterPanel({ categories, filters, onFilters, layers, onLayers, 
           {(
             [
               ['areas', 'layerAreas'],
-              ['heatmap', 'layerHeatmap'],
               ['pins', 'layerPins'],
               ['labels', 'layerLabels'],
             ] as const
@@ -116,6 +129,17 @@ export function FilterPanel({ categories, filters, onFilters, layers, onLayers, 
                   data-testid={`layer-${key}`}
                 />
                 {t(label)}
+              </label>
+            </li>
+          ))}
+        </ul>
+        <h2>{t('analysisLayer')}</h2>
+        <ul className="checks" role="radiogroup" aria-label={t('analysisLayer')}>
+          {ANALYSIS_LAYERS.map((a) => (
+            <li key={a}>
+              <label>
+                <input type="radio" name="analysis" checked={analysis === a} onChange={() => onAnalysis(a)} data-testid={`analysis-${a}`} />
+                {t(ANALYSIS_LABEL[a])}
               </label>
             </li>
           ))}

@@ -2,16 +2,20 @@ import type { Category } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { HEAT_RAMP, STATE_COLORS, UNIT_FILL, VILLAGE_LINE, ZONE_COLORS, type PinState } from '../map/colors.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
+import { BIN_COLORS, CHANGE_COLORS } from '../map/layers/analysis.ts';
+import type { AnalysisLayer } from './FilterPanel.tsx';
 
 interface Props {
   categories: Category[];
   zones: { code: string; nameZh: string; nameEn: string }[];
-  showHeat: boolean;
+  analysis: AnalysisLayer;
   colorBy: 'category' | 'state';
+  /** Cell size and band of the hot-spot layer, when shown. */
+  hotspotInfo?: { cellSize: number; band: number } | null;
 }
 
 /** What every colour on the map means. */
-export function Legend({ categories, zones, showHeat, colorBy }: Props) {
+export function Legend({ categories, zones, analysis, colorBy, hotspotInfo }: Props) {
   const { t, name } = useI18n();
   const ramp = `linear-gradient(to right, ${HEAT_RAMP.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
   return (
@@ -55,14 +59,53 @@ export function Legend({ categories, zones, showHeat, colorBy }: Props) {
           {t('legendUnit')}
         </li>
       </ul>
-      {showHeat && (
+      {(analysis === 'heatmap' || analysis === 'hexagons') && (
         <>
-          <h3>{t('legendHeat')}</h3>
+          <h3>{analysis === 'heatmap' ? t('legendHeat') : t('hexLegend')}</h3>
           <div className="ramp" style={{ background: ramp }} />
           <div className="ramp-labels">
             <span>{t('legendLow')}</span>
             <span>{t('legendHigh')}</span>
           </div>
+        </>
+      )}
+      {analysis === 'hotspots' && (
+        <div data-testid="legend-hotspots">
+          <h3>{t('layerHotspots')}</h3>
+          <ul className="legend-list">
+            {([3, 2, 1, -1, -2, -3] as const).map((b) => (
+              <li key={b}>
+                <span className="swatch" style={{ background: `rgb(${BIN_COLORS[b]!.join(',')})` }} />
+                {b > 0 ? t('hotLegend') : t('coldLegend')} {t(Math.abs(b) === 3 ? 'conf99' : Math.abs(b) === 2 ? 'conf95' : 'conf90')}
+              </li>
+            ))}
+          </ul>
+          {hotspotInfo && <p className="muted small">{t('cellInfo', { cell: hotspotInfo.cellSize, band: hotspotInfo.band })}</p>}
+        </div>
+      )}
+      {analysis === 'chronic' && (
+        <>
+          <h3>{t('layerChronic')}</h3>
+          <p className="muted small">{t('chronicLegend')}</p>
+        </>
+      )}
+      {analysis === 'areas' && (
+        <>
+          <h3>{t('layerAreasCompared')}</h3>
+          <ul className="legend-list">
+            {(
+              [
+                ['rise', 'areasLegendRise'],
+                ['steady', 'areasLegendSteady'],
+                ['fall', 'areasLegendFall'],
+              ] as const
+            ).map(([k, label]) => (
+              <li key={k}>
+                <span className="swatch" style={{ background: `rgb(${CHANGE_COLORS[k].join(',')})` }} />
+                {t(label)}
+              </li>
+            ))}
+          </ul>
         </>
       )}
     </section>

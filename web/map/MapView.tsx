@@ -20,6 +20,8 @@ interface Props {
   onClick(e: MapClick): void;
   onZoom(zoom: number): void;
   onReady?(map: maplibregl.Map): void;
+  /** Text for what is under the pointer, or null for nothing. */
+  tooltip?(info: PickingInfo): string | null;
 }
 
 declare global {
@@ -30,12 +32,12 @@ declare global {
 }
 
 /** MapLibre for the basemap, deck.gl drawn over it (not interleaved: aggregation layers need their own pass). */
-export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onReady }: Props) {
+export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onReady, tooltip }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
-  const handlers = useRef({ onClick, onZoom });
-  handlers.current = { onClick, onZoom };
+  const handlers = useRef({ onClick, onZoom, tooltip });
+  handlers.current = { onClick, onZoom, tooltip };
 
   useEffect(() => {
     const map = new maplibregl.Map({
@@ -57,6 +59,10 @@ export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onRead
     const overlay = new MapboxOverlay({
       interleaved: false,
       layers,
+      getTooltip: (info) => {
+        const text = info.picked ? handlers.current.tooltip?.(info) : null;
+        return text ? { text, className: 'map-tooltip' } : null;
+      },
       onClick: (info) => {
         if (!info.coordinate) return;
         handlers.current.onClick({

@@ -1,6 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as maplibregl from 'maplibre-gl';
-import { api, unwrap, type AreasResponse, type Basemap, type Category, type CreatedReport, type ReportList, type Township } from '../api.ts';
+import {
+  api,
+  unwrap,
+  type AreasCompared,
+  type AreasResponse,
+  type Basemap,
+  type Category,
+  type Chronic,
+  type CreatedReport,
+  type Hotspots,
+  type ReportList,
+  type TimePatterns,
+  type Township,
+} from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
@@ -9,7 +22,24 @@ import { heatmapLayer } from '../map/layers/heatmap.ts';
 import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
 import { toBinaryPoints, toFeature } from '../map/layers/points.ts';
-import { FilterPanel, daysBefore, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
+import { FilterPanel, daysBefore, type AnalysisLayer, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
+import { TimeMatrix } from '../components/TimeMatrix.tsx';
+import { WeekPlayer, lastWeeks } from '../components/WeekPlayer.tsx';
+import {
+  areasLayer,
+  chronicLayer,
+  hexagonLayer,
+  hotspotLayer,
+  AREAS_LAYER_ID,
+  CHRONIC_LAYER_ID,
+  HEXAGON_LAYER_ID,
+  HOTSPOT_LAYER_ID,
+  type AreaTrendFeature,
+  type ChronicSpotView,
+  type HotspotCell,
+} from '../map/layers/analysis.ts';
+import type { PickingInfo } from '@deck.gl/core';
+import type { MessageKey } from '../i18n/zh-CN.ts';
 import { Legend } from '../components/Legend.tsx';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import { NewReportForm } from '../components/NewReportForm.tsx';
@@ -38,7 +68,15 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     from: daysBefore(today, 29),
     to: today,
   });
-  const [layers, setLayers] = useState<LayerToggles>({ areas: true, heatmap: true, pins: true, labels: true });
+  const [layers, setLayers] = useState<LayerToggles>({ areas: true, pins: true, labels: true });
+  const [analysis, setAnalysis] = useState<AnalysisLayer>('heatmap');
+  const weeks = useMemo(() => lastWeeks(Date.now(), township.timezone, 12), [township.timezone]);
+  const [week, setWeek] = useState<number | null>(null);
+  const period = week !== null ? weeks[week]! : { from: filters.from, to: filters.to };
+  const [hotspots, setHotspots] = useState<Hotspots | null>(null);
+  const [chronic, setChronic] = useState<Chronic | null>(null);
+  const [trends, setTrends] = useState<AreasCompared | null>(null);
+  const [patterns, setPatterns] = useState<TimePatterns | null>(null);
   const [colorBy, setColorBy] = useState<'category' | 'state'>('category');
   const [reports, setReports] = useState<ReportList | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -52,6 +90,11 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   const [toast, setToast] = useState<string | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
 
+  const categoryQuery = useMemo(
+    () => (filters.categories.length === categories.length ? {} : { category: filters.categories.join(',') }),
+    [filters.categories, categories.length],
+  );
+
   useEffect(() => {
     let live = true;
     setLoadError(null);
@@ -59,23 +102,35 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       setReports({ type: 'FeatureCollection', numberReturned: 0, limit: REPORT_LIMIT, truncated: false, features: [] });
       return;
     }
-    const all = filters.categories.length === categories.length;
-    unwrap(
-      api.reports.$get({
-        query: {
-          ...(all ? {} : { category: filters.categories.join(',') }),
-          from: filters.from,
-          to: filters.to,
-          limit: String(REPORT_LIMIT),
-        },
-      }),
-    )
+    unwrap(api.reports.$get({ query: { ...categoryQuery, from: period.from, to: period.to, limit: String(REPORT_LIMIT) } }))
       .then((r) => live && setReports(r))
       .catch((e: Error) => live && setLoadError(e.message));
     return () => {
       live = false;
     };
-  }, [filters, categories.length, reload]);
+  }, [categoryQuery, period.from, period.to, filters.categories.length, reload]);
+
+  // The analysis layer shown, computed on the server for the same categories and period.
+  useEffect(() => {
+    let live = true;
+    const q = { ...categoryQuery, from: period.from, to: period.to };
+    if (analysis === 'hotspots') unwrap(api.hotspots.$get({ query: q })).then((r) => live && setHotspots(r)).catch(() => {});
+    if (analysis === 'chronic') unwrap(api.analysis.chronic.$get({ query: categoryQuery })).then((r) => live && setChronic(r)).catch(() => {});
+    if (analysis === 'areas') unwrap(api.analysis.areas.$get({ query: categoryQuery })).then((r) => live && setTrends(r)).catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [analysis, categoryQuery, period.from, period.to]);
+
+  useEffect(() => {
+    let live = true;
+    unwrap(api.analysis['time-patterns'].$get({ query: { ...categoryQuery, from: filters.from, to: filters.to } }))
+      .then((r) => live && setPatterns(r))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [categoryQuery, filters.from, filters.to]);
 
   const router = useMemo(() => {
     const routable: RoutableArea[] = areas.features.map((f) => ({
@@ -129,12 +184,16 @@ export function ReviewView({ data }: { data: ReferenceData }) {
 
   const deckLayers = useMemo(
     () => [
-      heatmapLayer(points, { visible: layers.heatmap, radiusPixels: 40 }),
+      heatmapLayer(points, { visible: analysis === 'heatmap', radiusPixels: 40 }),
+      hexagonLayer(points, { visible: analysis === 'hexagons', radiusM: 120 }),
+      hotspotLayer((hotspots?.features ?? []) as HotspotCell[], { visible: analysis === 'hotspots' }),
+      areasLayer((trends?.features ?? []) as AreaTrendFeature[], { visible: analysis === 'areas' }),
+      chronicLayer((chronic?.spots ?? []) as ChronicSpotView[], { visible: analysis === 'chronic', colors }),
       pinsLayer(features, { visible: layers.pins, colors, selectedId: selected, colorBy }),
       labelsLayer(labels, { visible: layers.labels, zoom, fontFamily: FONT_FAMILY }),
       draftLayer(draft, draftCategory ? (colors[draftCategory] ?? [90, 90, 90]) : [90, 90, 90]),
     ],
-    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy],
+    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, hotspots, trends, chronic],
   );
 
   const onClick = useCallback(
@@ -151,6 +210,23 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     },
     [placing],
   );
+
+  const tooltip = (info: PickingInfo): string | null => {
+    const o = info.object as Record<string, any> | undefined;
+    if (!o) return null;
+    const id = info.layer?.id;
+    if (id === HOTSPOT_LAYER_ID)
+      return t('tipCell', { count: o.properties.count, z: o.properties.z?.toFixed(2) ?? '—', p: o.properties.p?.toFixed(4) ?? '—' });
+    if (id === HEXAGON_LAYER_ID) return t('tipHex', { count: o.count ?? o.points?.length ?? 0 });
+    if (id === CHRONIC_LAYER_ID) return t('tipChronic', { place: o.nearest?.name ?? '—', count: o.count, weeks: o.weeksActive, of: o.weeks });
+    if (id === AREAS_LAYER_ID)
+      return t('tipArea', { name: name(o.properties), current: o.properties.current, previous: o.properties.previous });
+    if (id === PINS_LAYER_ID) {
+      const c = categories.find((x) => x.code === o.properties.category);
+      return `${c ? name(c) : o.properties.category} · ${t(`status.${o.properties.status}` as MessageKey)}`;
+    }
+    return null;
+  };
 
   const onCreated = (r: CreatedReport) => {
     const feature = toFeature(r);
@@ -218,8 +294,13 @@ export function ReviewView({ data }: { data: ReferenceData }) {
           onFilters={setFilters}
           layers={layers}
           onLayers={setLayers}
+          analysis={analysis}
+          onAnalysis={setAnalysis}
           today={today}
         />
+        <section className="panel">
+          <WeekPlayer weeks={weeks} value={week} onChange={setWeek} />
+        </section>
         <section className="panel" aria-label={t('colorBy')}>
           <h2>{t('colorBy')}</h2>
           <div className="segmented" role="radiogroup">
@@ -238,7 +319,20 @@ export function ReviewView({ data }: { data: ReferenceData }) {
             ))}
           </div>
         </section>
-        <Legend categories={categories} zones={zones} showHeat={layers.heatmap} colorBy={colorBy} />
+        <Legend
+          categories={categories}
+          zones={zones}
+          analysis={analysis}
+          colorBy={colorBy}
+          hotspotInfo={hotspots ? { cellSize: hotspots.cellSize_m, band: hotspots.distanceBand_m } : null}
+        />
+        {patterns && (
+          <section className="panel" aria-label={t('timePatterns')}>
+            <h2>{t('timePatterns')}</h2>
+            <p className="muted small">{t('marketDaysRule', { rule: township.marketDaysText })}</p>
+            <TimeMatrix data={patterns} categories={categories} category={filters.categories.length === 1 ? filters.categories[0]! : null} />
+          </section>
+        )}
       </div>
       <div className="map-wrap">
         <MapView
@@ -249,6 +343,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
           onClick={onClick}
           onZoom={setZoom}
           onReady={(m) => (mapRef.current = m)}
+          tooltip={tooltip}
         />
         <div className="map-buttons">
           <button type="button" onClick={() => fitTo(mapRef.current, township.bbox as BBox)} data-testid="fit-township">

@@ -66,7 +66,7 @@ describe('the living map of the demo town', { timeout: 120_000 }, () => {
   it('draws report pins in their category colours and a heatmap where they concentrate', async () => {
     await onMap(async (map) => {
       await map.zoomToTownCentre();
-      await map.toggleLayer('heatmap');
+      await map.showAnalysis('none');
       const withPins = await map.pixelsLike([GARBAGE_RED, AD_PURPLE], 24);
       await map.toggleLayer('pins');
       const withoutPins = await map.pixelsLike([GARBAGE_RED, AD_PURPLE], 24);
@@ -74,7 +74,7 @@ describe('the living map of the demo town', { timeout: 120_000 }, () => {
       expect(withoutPins).toBeLessThan(withPins / 4);
 
       const noHeat = await map.pixelsLike(HEAT, 18);
-      await map.toggleLayer('heatmap');
+      await map.showAnalysis('heatmap');
       const heat = await map.pixelsLike(HEAT, 18);
       expect(heat).toBeGreaterThan(noHeat + 2000);
       expect(await map.reportCountText()).toMatch(/当前显示 \d+ 条问题/);

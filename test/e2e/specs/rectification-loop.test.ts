@@ -77,7 +77,7 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
       await map.signOutAndIn('office');
       await map.page.goto(`${server.url}/?report=${id}`);
       await map.waitUntilDrawn();
-      await map.toggleLayer('heatmap');
+      await map.showAnalysis('none');
       await map.colourPinsBy('state');
       await map.page.evaluate(([x, y]) => window.__hotspots!.map.jumpTo({ center: [x, y], zoom: 17 }), [lon, lat] as const);
       await map.settle();

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/config.ts';
+import { startServer, type RunningServer } from '../../../server/server.ts';
+import { launchBrowser, type Browser } from '../helper.ts';
+import { TownMap, type RGB } from '../driver.ts';
+import { BIN_COLORS, HOTSPOT_ALPHA } from '../../../web/map/layers/analysis.ts';
+import { LAND, hexToRgb } from '../../../web/map/colors.ts';
+
+// A member of the leading group asks where to send people next week: where problems are significantly
+// concentrated, which spots keep coming back, and when they happen.
+
+const WEB_DIR = path.resolve('dist/web');
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('The web app is not built: run "npm run build".');
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-focus-'));
+  server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {});
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('where to focus', { timeout: 120_000 }, () => {
+  it('draws 99 % hot spots over the town centre, chronic spots, and the week-by-week replay', async () => {
+    const map = await TownMap.open(browser, server.url, { as: 'leader' });
+    try {
+      await map.zoomToTownCentre();
+      await map.toggleLayer('pins');
+      await map.showAnalysis('none');
+      // the layer is translucent: expect its red over the township's land colour
+      const a = HOTSPOT_ALPHA / 255;
+      const land = hexToRgb(LAND);
+      const hot99 = BIN_COLORS[3]!.map((v, i) => Math.round(a * v + (1 - a) * land[i]!)) as RGB;
+      const before = await map.pixelsLike([hot99], 30);
+      await map.showAnalysis('hotspots');
+      await map.page.locator('[data-testid=legend-hotspots]').waitFor();
+      const after = await map.pixelsLike([hot99], 30);
+      expect(after).toBeGreaterThan(before + 5000);
+      expect(await map.page.locator('[data-testid=legend-hotspots]').textContent()).toContain('99%');
+
+      await map.showAnalysis('chronic');
+      const spots = await map.getJson('/api/analysis/chronic');
+      expect(spots.spots.length).toBeGreaterThan(2);
+
+      // replay: the last complete week, then the one before, each with its own count
+      await map.page.click('[data-testid=week-on]');
+      await map.page.locator('[data-testid=week-label]').waitFor();
+      const label = await map.page.locator('[data-testid=week-label]').textContent();
+      expect(label).toMatch(/\d{4}-W\d\d/);
+      const countLast = await map.reportCountText();
+      await map.page.locator('[data-testid=week-slider]').fill('5');
+      await map.page.waitForFunction((prev) => document.querySelector('[data-testid=week-label]')?.textContent !== prev, label);
+      expect(await map.page.locator('[data-testid=week-label]').textContent()).not.toBe(label);
+      await map.page.waitForTimeout(800);
+      expect(await map.reportCountText()).toMatch(/\d+/);
+      expect(countLast).toMatch(/\d+/);
+
+      // the weekday × hour matrix has every hour of the week, with reports in working hours only
+      const cells = await map.page.locator('[data-testid=time-matrix] rect').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+      expect(cells).toHaveLength(7 * 24);
+      expect(cells.reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
+      expect(cells.filter((_, i) => i % 24 < 5).every((v) => v === 0)).toBe(true);
+      expect(await map.page.locator('[data-testid=market-ratios]').textContent()).toContain('占道经营');
+      expect(map.problems).toEqual([]);
+    } finally {
+      await map.close();
+    }
+  });
+});

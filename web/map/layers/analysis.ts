@@ -1,0 +1,126 @@
+import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { HexagonLayer } from '@deck.gl/aggregation-layers';
+import { HEAT_RAMP, type RGB } from '../colors.ts';
+import type { BinaryPoints } from './points.ts';
+
+// The analysis layers, one pure factory each: hexagon bins, hot and cold spots, chronic spots, areas compared.
+
+export const HEXAGON_LAYER_ID = 'analysis-hexagons';
+export const HOTSPOT_LAYER_ID = 'analysis-hotspots';
+export const CHRONIC_LAYER_ID = 'analysis-chronic';
+export const AREAS_LAYER_ID = 'analysis-areas';
+
+/** Opacity of the hot-spot cells, so streets and pins still show through. */
+export const HOTSPOT_ALPHA = 140;
+
+/** Hot (+) and cold (−) spot colours by confidence bin, as ArcGIS draws them. */
+export const BIN_COLORS: Record<number, RGB> = {
+  3: [178, 24, 43],
+  2: [239, 138, 98],
+  1: [253, 219, 199],
+  [-1]: [209, 229, 240],
+  [-2]: [103, 169, 207],
+  [-3]: [33, 102, 172],
+};
+
+/** Change from the previous week: falling green, steady grey, rising red. */
+export const CHANGE_COLORS = { fall: [26, 152, 80] as RGB, steady: [220, 220, 210] as RGB, rise: [215, 48, 39] as RGB, none: [240, 240, 235] as RGB };
+
+export function changeColor(change: number | null, current: number): RGB {
+  if (change === null) return current > 0 ? CHANGE_COLORS.rise : CHANGE_COLORS.none;
+  if (change > 0.15) return CHANGE_COLORS.rise;
+  if (change < -0.15) return CHANGE_COLORS.fall;
+  return CHANGE_COLORS.steady;
+}
+
+export function hexagonLayer(points: BinaryPoints, ui: { visible: boolean; radiusM: number }) {
+  const positions: [number, number][] = [];
+  for (let i = 0; i < points.length; i++) positions.push([points.positions[i * 2]!, points.positions[i * 2 + 1]!]);
+  return new HexagonLayer<[number, number]>({
+    id: HEXAGON_LAYER_ID,
+    visible: ui.visible,
+    data: positions,
+    getPosition: (d) => d,
+    radius: ui.radiusM,
+    colorRange: HEAT_RAMP,
+    coverage: 0.92,
+    opacity: 0.7,
+    extruded: false,
+    pickable: true,
+    gpuAggregation: false,
+    updateTriggers: { getPosition: points.positions },
+  });
+}
+
+export interface HotspotCell {
+  type: 'Feature';
+  geometry: { type: 'Polygon'; coordinates: [number, number][][] };
+  properties: { count: number; z: number | null; p: number | null; bin: number; x_m: number; y_m: number };
+}
+
+export function hotspotLayer(cells: readonly HotspotCell[], ui: { visible: boolean }) {
+  const significant = cells.filter((c) => c.properties.bin !== 0);
+  return new GeoJsonLayer({
+    id: HOTSPOT_LAYER_ID,
+    visible: ui.visible,
+    data: { type: 'FeatureCollection', features: significant } as never,
+    stroked: false,
+    filled: true,
+    pickable: true,
+    getFillColor: (f: any) => [...(BIN_COLORS[f.properties.bin as number] ?? [200, 200, 200]), HOTSPOT_ALPHA] as [number, number, number, number],
+    updateTriggers: { getFillColor: cells },
+  });
+}
+
+export interface ChronicSpotView {
+  centre: [number, number];
+  count: number;
+  radiusM: number;
+  weeksActive: number;
+  weeks: number;
+  dominantCategory: string;
+  nearest: { name: string } | null;
+}
+
+export function chronicLayer(spots: readonly ChronicSpotView[], ui: { visible: boolean; colors: Record<string, RGB> }) {
+  return new ScatterplotLayer<ChronicSpotView>({
+    id: CHRONIC_LAYER_ID,
+    visible: ui.visible,
+    data: spots as ChronicSpotView[],
+    pickable: true,
+    radiusUnits: 'meters',
+    getRadius: (d) => Math.max(25, d.radiusM),
+    radiusMinPixels: 8,
+    stroked: true,
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2.5,
+    getLineColor: (d) => [...(ui.colors[d.dominantCategory] ?? [90, 90, 90]), 255] as [number, number, number, number],
+    getFillColor: (d) => [...(ui.colors[d.dominantCategory] ?? [90, 90, 90]), Math.round(40 + 140 * (d.weeksActive / Math.max(1, d.weeks)))] as [number, number, number, number],
+    getPosition: (d) => d.centre,
+    updateTriggers: { getFillColor: ui.colors, getLineColor: ui.colors },
+  });
+}
+
+export interface AreaTrendFeature {
+  type: 'Feature';
+  geometry: unknown;
+  properties: { id: string; kind: string; nameZh: string; nameEn: string; weekly: number[]; current: number; previous: number; change: number | null };
+}
+
+export function areasLayer(areas: readonly AreaTrendFeature[], ui: { visible: boolean }) {
+  // Villages first, zones on top of them: a zone's change shows over its village's.
+  const ordered = [...areas].sort((a, b) => (a.properties.kind === 'cleaning_zone' ? 1 : 0) - (b.properties.kind === 'cleaning_zone' ? 1 : 0));
+  return new GeoJsonLayer({
+    id: AREAS_LAYER_ID,
+    visible: ui.visible,
+    data: { type: 'FeatureCollection', features: ordered } as never,
+    pickable: true,
+    stroked: true,
+    filled: true,
+    getLineColor: [90, 80, 60, 200],
+    getLineWidth: 1,
+    lineWidthUnits: 'pixels',
+    getFillColor: (f: any) => [...changeColor(f.properties.change, f.properties.current), 110] as [number, number, number, number],
+    updateTriggers: { getFillColor: areas },
+  });
+}
