@@ -32,6 +32,7 @@ export const ACCESS = {
   'GET /api/auth/me': { roles: [], anyone: true },
   'GET /api/township': { roles: ALL, publicRead: true },
   'GET /api/areas': { roles: ALL, publicRead: true },
+  'PUT /api/township/market-days': { roles: ['admin', 'office'] },
   'GET /api/categories': { roles: ALL, publicRead: true },
   'GET /api/basemap': { roles: ALL, publicRead: true },
   'GET /api/reports': { roles: ALL, publicRead: true },

@@ -104,3 +104,10 @@ export const idempotencyHeader = z.object({
 export const areaQuery = z.object({
   kind: csv(z.enum(['cleaning_zone', 'village', 'community', 'unit']), 'area kind').optional(),
 });
+
+const digits = z.array(z.number().int().min(0).max(9)).min(1).max(10);
+export const marketDaysBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('solar'), dayEndings: digits }),
+  z.strictObject({ kind: z.literal('lunar'), dayEndings: digits }),
+  z.strictObject({ kind: z.literal('weekdays'), days: z.array(z.number().int().min(0).max(6)).min(1).max(7) }),
+]);

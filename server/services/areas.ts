@@ -3,6 +3,7 @@ import { currentTownship } from './context.ts';
 import { listAreas as listAreaRows } from '../store/areas.ts';
 import { listBasemapFeatures } from '../store/basemap.ts';
 import { listCategories as listCategoryRows } from '../store/categories.ts';
+import { updateMarketDays } from '../store/townships.ts';
 import type { AreaKind } from '../store/schema.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { DEFAULT_MARKET_RULE, describeMarketRule, type MarketDayRule } from '../domain/calendar.ts';
@@ -43,6 +44,14 @@ export async function getTownship(deps: Deps) {
     bbox: bboxOf(boundary),
     boundary,
   };
+}
+
+/** Sets when the township holds its market; the analyses compare those days with ordinary ones. */
+export async function setMarketDays(deps: Deps, rule: MarketDayRule) {
+  const t = await currentTownship(deps);
+  await updateMarketDays(deps.store.db, t.id, JSON.stringify(rule));
+  deps.cache.township = undefined;
+  return getTownship(deps);
 }
 
 /** The township's areas as a GeoJSON FeatureCollection, optionally of some kinds only. */

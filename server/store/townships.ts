@@ -21,3 +21,7 @@ export async function countTownships(db: Db): Promise<number> {
   const r = await db.selectFrom('townships').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+export async function updateMarketDays(db: Db, id: string, json: string): Promise<void> {
+  await db.updateTable('townships').set({ market_days: json }).where('id', '=', id).execute();
+}

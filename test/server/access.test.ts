@@ -18,6 +18,7 @@ function request(key: RouteKey): [string, string, unknown] {
     'POST /api/reports': { category: 'weeds', lon: 0, lat: 0 },
     'POST /api/reports/:id/transitions': { action: 'verify' },
     'POST /api/reports/:id/sightings': {},
+    'PUT /api/township/market-days': { kind: 'solar', dayEndings: [0, 5] },
   };
   const query: Partial<Record<RouteKey, string>> = { 'GET /api/reports/nearby': '?category=weeds&lon=105.93&lat=26.14' };
   return [method, url + (query[key] ?? ''), bodies[key]];

@@ -82,6 +82,18 @@ describe.each(DIALECTS)('the analyses over %s', (dialect) => {
     expect(total).toBe(list.body.numberReturned);
   });
 
+  it('compares market days by the township’s own rule, which the office can change', async () => {
+    const office = await app.as('office');
+    const weekly = await office.call('PUT', '/api/township/market-days', { kind: 'weekdays', days: [3] });
+    expect(weekly.body).toMatchObject({ marketDays: { kind: 'weekdays', days: [3] }, marketDaysText: '每周三' });
+    const r = (await leader.call('GET', '/api/analysis/time-patterns')).body;
+    // the demo's stalls follow 逢五逢十, so under a Wednesday rule the market-day peak disappears
+    expect(r.market.byCategory.road_stall.ratio).toBeLessThan(2);
+    expect((await office.call('PUT', '/api/township/market-days', { kind: 'lunar', dayEndings: [12] })).status).toBe(400);
+    expect((await leader.call('PUT', '/api/township/market-days', { kind: 'solar', dayEndings: [0, 5] })).status).toBe(403);
+    await office.call('PUT', '/api/township/market-days', { kind: 'solar', dayEndings: [0, 5] });
+  });
+
   it('compares zones and villages week by week', async () => {
     const r = (await leader.call('GET', '/api/analysis/areas?weeks=4')).body;
     expect(r.weeks).toHaveLength(4);

@@ -1,0 +1,141 @@
+/**
+ * npm run bench — prints the product's speed figures as one table and writes them to var/bench/latest.json
+ * (one flat object of numbers). Medians over repeated runs; absolute times on a shared machine are noisy.
+ *
+ *   BENCH_REPORTS   reports in the database for the server figures (default 1 000 000)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../server/config.ts';
+import { startServer } from '../../server/server.ts';
+import { giStar } from '../../server/analysis/getis-ord.ts';
+import { generateReports } from '../../server/demo/generator.ts';
+import { generatorTownFrom, readDemoTown } from '../../server/demo/town.ts';
+import { createRouter, type RoutableArea } from '../../server/domain/routing.ts';
+import { currentTownship, townshipRouter } from '../../server/services/context.ts';
+import { insertReports } from '../../server/store/reports.ts';
+import { observedAt } from '../../server/domain/reports.ts';
+
+const figures: Record<string, number> = {};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const time = async (runs: number, f: () => unknown | Promise<unknown>) => {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    await f();
+    t.push(performance.now() - s);
+  }
+  return median(t);
+};
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+// ---- Gi* over 100 000 cells with about 40 neighbours each, neighbour search included
+{
+  const side = 317;
+  const n = side * side - 489; // 100 000
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = (i % side) * 100;
+    y[i] = Math.floor(i / side) * 100;
+    v[i] = (i * 2654435761) % 7;
+  }
+  // π·r² / cell² ≈ 40 cells within 357 m of 100 m cells
+  const band = 357;
+  giStar({ x, y }, v, band); // warm up
+  figures.gi_100k_ms = Math.round(await time(5, () => giStar({ x, y }, v, band)));
+  log(`Gi* 100k cells: ${figures.gi_100k_ms} ms`);
+}
+
+// ---- the server over a database of N reports
+{
+  const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-bench-'));
+  const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', HOTSPOTS_DATA_DIR: dir }), () => {});
+  try {
+    const deps = server.deps;
+    const t = await currentTownship(deps);
+    const { areas } = await townshipRouter(deps, t);
+    const town = readDemoTown();
+    const router = createRouter(town.boundary, areas as RoutableArea[]);
+    const days = 365;
+    const have = 1615;
+    log(`generating ${N - have} reports…`);
+    // About 17 reports a day at scale 1: generate, then top up with further seeds until N is reached.
+    const gen: ReturnType<typeof generateReports> = [];
+    for (let seed = 7; gen.length < N - have; seed++) {
+      const scale = (N - have - gen.length) / (16.5 * days);
+      gen.push(...generateReports(generatorTownFrom(town, router), { seed, end: new Date().toISOString(), days, scale }));
+    }
+    gen.length = N - have;
+    log(`generated ${gen.length}; inserting…`);
+    const s = performance.now();
+    const CHUNK = 20_000;
+    for (let i = 0; i < gen.length; i += CHUNK) {
+      const rows = gen.slice(i, i + CHUNK).map((g) => {
+        const r = router.route(g.lon, g.lat);
+        return {
+          id: g.id,
+          township_id: t.id,
+          category_code: g.category,
+          lon: g.lon,
+          lat: g.lat,
+          accuracy_m: g.accuracyM,
+          description: null,
+          status: g.status,
+          zone_id: r?.zone?.id ?? null,
+          village_id: r?.village?.id ?? null,
+          unit_id: r?.unit?.id ?? null,
+          reporter_id: null,
+          duplicate_of: null,
+          captured_at: g.capturedAt,
+          received_at: g.receivedAt,
+          observed_at: observedAt(g.capturedAt, g.receivedAt),
+          deadline_at: g.deadlineAt,
+          closed_at: g.closedAt,
+          updated_at: g.receivedAt,
+          idempotency_key: null,
+          assignee_id: null,
+          responsible_area_id: r?.zone?.id ?? r?.village?.id ?? null,
+          rectified_by: null,
+          recurrence_of: null,
+        };
+      });
+      await deps.store.db.transaction().execute((trx) => insertReports(trx, rows));
+    }
+    const inserted = gen.length;
+    log(`inserted ${inserted} in ${((performance.now() - s) / 1000).toFixed(1)} s`);
+    figures.reports_in_db = inserted + have;
+
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'leader', password: 'demo' }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const get = async (p: string) => {
+      const r = await fetch(`${server.url}${p}`, { headers: { cookie } });
+      if (r.status !== 200) throw new Error(`${p}: ${r.status}`);
+      return r.arrayBuffer();
+    };
+    await get('/api/hotspots');
+    figures.hotspots_1m_ms = Math.round(await time(5, () => get('/api/hotspots')));
+    log(`GET /api/hotspots over ${figures.reports_in_db} reports: ${figures.hotspots_1m_ms} ms`);
+  } finally {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- print and keep
+const out = path.resolve('var/bench');
+fs.mkdirSync(out, { recursive: true });
+const file = path.join(out, 'latest.json');
+const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>) : {};
+fs.writeFileSync(file, JSON.stringify({ ...previous, ...figures }, null, 2) + '\n');
+const targets: Record<string, string> = { gi_100k_ms: '≤ 300', hotspots_1m_ms: '≤ 1000' };
+console.log('| figure | median | target |\n|---|---:|---|');
+for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${v} | ${targets[k] ?? ''} |`);
+console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
