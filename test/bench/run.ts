@@ -67,7 +67,7 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     const gen: ReturnType<typeof generateReports> = [];
     for (let seed = 7; gen.length < N - have; seed++) {
       const scale = (N - have - gen.length) / (16.5 * days);
-      gen.push(...generateReports(generatorTownFrom(town, router), { seed, end: new Date().toISOString(), days, scale }));
+      for (const g of generateReports(generatorTownFrom(town, router), { seed, end: new Date().toISOString(), days, scale })) gen.push(g);
     }
     gen.length = N - have;
     log(`generated ${gen.length}; inserting…`);
