@@ -12,6 +12,7 @@ import { authRoutes } from './http/auth.ts';
 import { photoRoutes } from './http/photos.ts';
 import { ledgerRoutes } from './http/ledger.ts';
 import { analysisRoutes } from './http/analysis.ts';
+import { briefingRoutes } from './http/briefings.ts';
 import { csrfMiddleware, sessionMiddleware } from './http/access.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
@@ -44,7 +45,8 @@ function createApi(deps: Deps, opts: AppOptions) {
     .route('/reports', reportRoutes(deps))
     .route('/photos', photoRoutes(deps))
     .route('/', ledgerRoutes(deps))
-    .route('/', analysisRoutes(deps));
+    .route('/', analysisRoutes(deps))
+    .route('/briefings', briefingRoutes(deps));
 }
 
 /** The whole HTTP application: the API under /api and, when built, the web app. */

@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   HOTSPOTS_WEB_DIR: z.string().min(1).default('./dist/web'),
   HOTSPOTS_PUBLIC_MAP: boolFlag.default(false),
   HOTSPOTS_SECURE_COOKIES: boolFlag.default(false),
+  HOTSPOTS_BRIEFING_HOUR: z.coerce.number().int().min(0).max(23).default(8),
 });
 
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   publicMap: boolean;
   /** Mark the session cookie Secure (set when served over HTTPS). */
   secureCookies: boolean;
+  /** Local hour on Mondays after which last week's briefing is generated and archived. */
+  briefingHour: number;
 }
 
 /** Reads the environment into one typed Config; a bad value stops start-up with a message naming the variable. */
@@ -52,5 +55,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDir: path.resolve(e.HOTSPOTS_WEB_DIR),
     publicMap: e.HOTSPOTS_PUBLIC_MAP,
     secureCookies: e.HOTSPOTS_SECURE_COOKIES,
+    briefingHour: e.HOTSPOTS_BRIEFING_HOUR,
   };
 }

@@ -7,6 +7,7 @@ import { openStore, migrate, type Store } from './store/connect.ts';
 import { createDeps, type Deps } from './services/context.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
+import { runScheduledBriefing } from './services/briefings.ts';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -46,6 +47,10 @@ export async function startServer(
     // Missed deadlines are charged as they pass, not only when someone opens the ledger.
     const sweeper = setInterval(() => {
       sweepOverdue(deps).catch((err) => log(`overdue sweep failed: ${(err as Error).message}`));
+      // Monday's briefing for the week before, once, whichever server gets there first.
+      runScheduledBriefing(deps, config.briefingHour)
+        .then((week) => week && log(`Archived the briefing for ${week}.`))
+        .catch((err) => log(`briefing job failed: ${(err as Error).message}`));
     }, SWEEP_EVERY_MS);
     sweeper.unref();
     const { port } = server.address() as AddressInfo;

@@ -99,3 +99,20 @@ export function isoWeek(localYmd: string): string {
   const week = 1 + Math.round(((d.getTime() - jan4.getTime()) / 86_400_000 - 3 + ((jan4.getUTCDay() + 6) % 7)) / 7);
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
+
+/** The local Monday (YYYY-MM-DD) of an ISO week label YYYY-Www. */
+export function isoWeekMonday(week: string): string {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!m) throw new Error(`not an ISO week: ${week}`);
+  const year = Number(m[1]);
+  const w = Number(m[2]);
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const mondayW1 = Date.UTC(year, 0, 4) - ((jan4.getUTCDay() + 6) % 7) * 86_400_000;
+  return new Date(mondayW1 + (w - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The ISO week before a given one. */
+export function previousIsoWeek(week: string): string {
+  const monday = isoWeekMonday(week);
+  return isoWeek(new Date(Date.parse(`${monday}T12:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10));
+}

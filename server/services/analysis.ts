@@ -115,12 +115,14 @@ function lastWeeks(now: Date, timeZone: string, weeks: number, completeOnly = fa
 /** Chronic spots over the last weeks: dense clusters that keep coming back, named by the nearest place. */
 export async function chronic(deps: Deps, q: AnalysisQuery & { weeks: number; eps: number; minPts: number }) {
   const t = await currentTownship(deps);
-  const weekStarts = lastWeeks(deps.now(), t.timezone, q.weeks);
+  // "Now", or the end of a past period when one is given (a briefing looks back from its week's end).
+  const end = q.to ? new Date(Date.parse(q.to) - 1) : deps.now();
+  const weekStarts = lastWeeks(end, t.timezone, q.weeks);
   const incidents = await listIncidents(deps.store.db, {
     ...q,
     townshipId: t.id,
     from: new Date(weekStarts[0]!).toISOString(),
-    to: deps.now().toISOString(),
+    to: new Date(end.getTime() + 1).toISOString(),
   });
   const ctx = await viewContext(deps, t);
   const spots = chronicSpots(incidents, { eps: q.eps, minPts: q.minPts, weekStarts, places: await namedPlaces(deps, t) });

@@ -7,6 +7,7 @@ import type { Database as Schema } from './schema.ts';
 import * as foundation from './migrations/2026-11-29T0900-foundation.ts';
 import * as accountability from './migrations/2026-11-29T1400-accountability.ts';
 import * as marketDays from './migrations/2026-11-29T1600-market-days.ts';
+import * as briefings from './migrations/2026-11-29T1800-briefings.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T0900-foundation': foundation,
   '2026-11-29T1400-accountability': accountability,
   '2026-11-29T1600-market-days': marketDays,
+  '2026-11-29T1800-briefings': briefings,
 };
 
 const PG_TIMESTAMPTZ = 1184;

@@ -19,6 +19,17 @@ export interface Database {
   photos: PhotoTable;
   report_photos: ReportPhotoTable;
   deductions: DeductionTable;
+  briefings: BriefingTable;
+}
+
+export interface BriefingTable {
+  township_id: string;
+  /** ISO week, YYYY-Www. */
+  week: string;
+  generated_at: string;
+  generated_by: string | null;
+  /** The briefing's figures as JSON, so a past week always reads the same. */
+  data: string;
 }
 
 export interface TownshipTable {

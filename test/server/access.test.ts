@@ -12,7 +12,10 @@ const PHOTO = 'a'.repeat(64);
 
 function request(key: RouteKey): [string, string, unknown] {
   const [method, pattern] = key.split(' ') as [string, string];
-  const url = pattern.replace(':id', pattern.includes('photos') ? PHOTO : REPORT);
+  const url = pattern
+    .replace(':id', pattern.includes('photos') ? PHOTO : REPORT)
+    .replace(':file', '2026-W47.json')
+    .replace(':week', '2026-W47');
   const bodies: Partial<Record<RouteKey, unknown>> = {
     'POST /api/auth/login': { username: 'nobody', password: 'x' },
     'POST /api/reports': { category: 'weeds', lon: 0, lat: 0 },

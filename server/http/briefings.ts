@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../services/context.ts';
+import { briefingArchive, getBriefing, regenerateBriefing } from '../services/briefings.ts';
+import { briefingHtml } from '../briefing/html.ts';
+import { briefingPdf } from '../briefing/pdf.ts';
+import { briefingCsv } from '../briefing/tables.ts';
+import { briefingXlsx } from '../briefing/xlsx.ts';
+import { guard } from './access.ts';
+import type { AppEnv } from './env.ts';
+import { validate } from './validate.ts';
+
+const weekFile = z.object({
+  file: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])\.(html|pdf|csv|xlsx|json)$/, 'ask for YYYY-Www.html, .pdf, .csv, .xlsx or .json'),
+});
+const weekParam = z.object({ week: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'weeks are YYYY-Www') });
+
+const TYPES = {
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+export const briefingRoutes = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .get('/', guard(deps, 'GET /api/briefings'), async (c) => c.json({ briefings: await briefingArchive(deps) }, 200))
+    .get('/:file', guard(deps, 'GET /api/briefings/:file'), validate('param', weekFile), async (c) => {
+      const file = c.req.valid('param').file;
+      const [week, ext] = file.split('.') as [string, keyof typeof TYPES | 'json'];
+      const data = await getBriefing(deps, week);
+      if (ext === 'json') return c.json(data, 200);
+      const body =
+        ext === 'html' ? briefingHtml(data) : ext === 'pdf' ? await briefingPdf(data) : ext === 'csv' ? briefingCsv(data) : await briefingXlsx(data);
+      const name = `briefing-${week}.${ext}`;
+      return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
+        status: 200,
+        headers: {
+          'Content-Type': TYPES[ext],
+          'Content-Disposition': `${ext === 'html' ? 'inline' : 'attachment'}; filename="${name}"`,
+        },
+      });
+    })
+    .post('/:week/regenerate', guard(deps, 'POST /api/briefings/:week/regenerate'), validate('param', weekParam), async (c) => {
+      const data = await regenerateBriefing(deps, c.req.valid('param').week, c.get('user')!.id);
+      return c.json({ week: data.week, generatedAt: data.generatedAt }, 200);
+    });

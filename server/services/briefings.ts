@@ -1,0 +1,370 @@
+import type { Deps } from './context.ts';
+import { currentTownship, townshipRouter } from './context.ts';
+import { AppError } from './errors.ts';
+import { viewContext } from './report-views.ts';
+import { chronic, hotspots, patterns } from './analysis.ts';
+import { sweepOverdue } from './lifecycle.ts';
+import { listBasemapFeatures } from '../store/basemap.ts';
+import { listDeductions } from '../store/deductions.ts';
+import { findBriefing, firstResolutions, listBriefings, listEventsBetween, listReportsForBriefing, saveBriefing } from '../store/briefings.ts';
+import type { TownshipRow } from '../store/townships.ts';
+import type { BriefingData, Headline, PlaceWords } from '../briefing/types.ts';
+import { isoWeek, isoWeekMonday, localDate, localMidnightUtc, nextLocalDate, previousIsoWeek, weekStartUtc } from '../domain/calendar.ts';
+import { daysOverdue } from '../domain/responsibility.ts';
+import { scoreFrom } from '../domain/accountability.ts';
+import { nearestPlace, type NamedPlace } from '../analysis/patterns.ts';
+import { median } from '../analysis/stats.ts';
+import { centerOfMass } from '@turf/turf';
+import type { AreaGeometry, Position } from '../domain/geo.ts';
+
+const DAY = 86_400_000;
+/** How many earlier weeks are checked for a hot spot's streak. */
+const HOT_LOOKBACK_WEEKS = 7;
+
+/** The UTC bounds of an ISO week in the township's zone. */
+export function weekBounds(week: string, timeZone: string) {
+  const monday = isoWeekMonday(week);
+  let sunday = monday;
+  for (let i = 0; i < 6; i++) sunday = nextLocalDate(sunday);
+  return { monday, sunday, from: localMidnightUtc(monday, timeZone), to: localMidnightUtc(nextLocalDate(sunday), timeZone) };
+}
+
+async function places(deps: Deps, t: TownshipRow): Promise<NamedPlace[]> {
+  const rows = await listBasemapFeatures(deps.store.db, t.id);
+  return rows.flatMap((r) => {
+    const g = JSON.parse(r.geometry) as NamedPlace['geometry'];
+    if (!r.name_zh || (g.type !== 'Point' && g.type !== 'LineString')) return [];
+    return [{ name: r.name_zh, kind: r.layer === 'landmark' ? ('landmark' as const) : ('road' as const), geometry: g }];
+  });
+}
+
+/**
+ * Composes a week's briefing from the data as it stood at the end of that week: headline figures against
+ * the week before, league tables, hot and chronic spots in words, overdue and recurrence lists, and the
+ * focus for next week by stated rules.
+ */
+export async function composeBriefing(deps: Deps, week: string): Promise<BriefingData> {
+  const t = await currentTownship(deps);
+  const tz = t.timezone;
+  const cur = weekBounds(week, tz);
+  const prev = weekBounds(previousIsoWeek(week), tz);
+  if (cur.from > deps.now().toISOString()) throw new AppError(422, 'week_in_future', `${week} has not started yet.`);
+  const db = deps.store.db;
+  const ctx = await viewContext(deps, t);
+  const { router } = await townshipRouter(deps, t);
+  const named = await places(deps, t);
+  const name = (id: string | null) => (id ? (ctx.areas.get(id)?.nameZh ?? null) : null);
+  const personOfArea = (areaId: string | null) =>
+    areaId ? ([...ctx.users.values()].find((u) => u.area_id === areaId && (u.role === 'cleaner' || u.role === 'unit'))?.display_name ?? null) : null;
+  const placeOf = (at: Position, zoneId?: string | null, villageId?: string | null): PlaceWords => {
+    const r = zoneId === undefined ? router.route(at[0], at[1]) : null;
+    return {
+      near: nearestPlace(at, named)?.name ?? null,
+      zone: zoneId !== undefined ? name(zoneId ?? null) : (r?.zone?.nameZh ?? null),
+      village: villageId !== undefined ? name(villageId ?? null) : (r?.village?.nameZh ?? null),
+    };
+  };
+  const catZh = (code: string) => ctx.categories.get(code)?.name_zh ?? code;
+
+  // Everything as of the end of the week, so a past week always reads the same.
+  const reports = (await listReportsForBriefing(db, t.id, cur.to)).filter((r) => r.observed_at >= new Date(Date.parse(prev.from) - 120 * DAY).toISOString());
+  const resolved = await firstResolutions(db, t.id, cur.to);
+  const events = await listEventsBetween(db, t.id, prev.from, cur.to);
+  const byId = new Map(reports.map((r) => [r.id, r]));
+
+  const headlineFor = (b: { from: string; to: string }): Headline => {
+    const fresh = reports.filter((r) => r.observed_at >= b.from && r.observed_at < b.to && r.status !== 'duplicate');
+    const closedEvents = events.filter((e) => e.type === 'verify' && e.at >= b.from && e.at < b.to);
+    const freshClosed = fresh.filter((r) => events.some((e) => e.report_id === r.id && e.type === 'verify' && e.at < b.to));
+    const hours = closedEvents.flatMap((e) => {
+      const r = byId.get(e.report_id);
+      return r ? [(Date.parse(e.at) - Date.parse(r.observed_at)) / 3600_000] : [];
+    });
+    const overdueAt = reports.filter((r) => isOverdueAt(r, resolved, b.to)).length;
+    return {
+      newReports: fresh.length,
+      closed: closedEvents.length,
+      closureRate: fresh.length ? freshClosed.length / fresh.length : null,
+      medianHoursToClose: hours.length ? Math.round(median(hours) * 10) / 10 : null,
+      overdue: overdueAt,
+      recurrences: fresh.filter((r) => r.recurrence_of).length,
+    };
+  };
+
+  const inWeek = (r: { observed_at: string }, b: { from: string; to: string }) => r.observed_at >= b.from && r.observed_at < b.to;
+  const counted = reports.filter((r) => r.status !== 'duplicate' && r.status !== 'rejected');
+  const overdueNow = reports.filter((r) => isOverdueAt(r, resolved, cur.to));
+
+  const byCategory = [...ctx.categories.values()].map((c) => ({
+    code: c.code,
+    nameZh: c.name_zh,
+    color: c.color,
+    count: counted.filter((r) => r.category_code === c.code && inWeek(r, cur)).length,
+    previous: counted.filter((r) => r.category_code === c.code && inWeek(r, prev)).length,
+    overdue: overdueNow.filter((r) => r.category_code === c.code).length,
+  }));
+
+  // Deductions charged for deadlines that fell in the week.
+  await sweepOverdue(deps, t);
+  const months = [...new Set([localDate(cur.from, tz).slice(0, 7), localDate(Date.parse(cur.to) - 1, tz).slice(0, 7)])];
+  const deductions = (await Promise.all(months.map((m) => listDeductions(db, t.id, m))))
+    .flat()
+    .filter((d) => d.deadline_at >= cur.from && d.deadline_at < cur.to);
+  const byArea = [...ctx.areas.values()]
+    .filter((a) => a.kind !== 'unit')
+    .map((a) => {
+      const mine = (r: (typeof reports)[number]) => r.zone_id === a.id || r.village_id === a.id;
+      const ded = deductions.filter((d) => d.area_id === a.id);
+      return {
+        id: a.id,
+        kind: a.kind,
+        nameZh: a.nameZh,
+        responsible: personOfArea(a.id),
+        count: counted.filter((r) => mine(r) && inWeek(r, cur)).length,
+        previous: counted.filter((r) => mine(r) && inWeek(r, prev)).length,
+        overdue: overdueNow.filter((r) => r.responsible_area_id === a.id).length,
+        deductionYuan: ded.reduce((s, d) => s + d.amount_yuan, 0),
+        score: scoreFrom(ded.reduce((s, d) => s + d.points, 0)),
+      };
+    })
+    .sort((x, y) => x.score - y.score || y.count - x.count);
+
+  // Hot spots of the week: significant cells (95 % and up) joined with their neighbours into spots.
+  const hs = await hotspots(deps, { from: cur.from, to: cur.to });
+  const hotCells = hs.features.map((f, i) => ({ i, ...f.properties, ring: f.geometry.coordinates[0] as [number, number][] })).filter((c) => c.bin >= 2);
+  const groups = joinAdjacent(hotCells, hs.cellSize_m);
+  const previousHot: Set<string>[] = [];
+  let w = week;
+  for (let k = 0; k < HOT_LOOKBACK_WEEKS; k++) {
+    w = previousIsoWeek(w);
+    const b = weekBounds(w, tz);
+    const h = await hotspots(deps, { from: b.from, to: b.to });
+    previousHot.push(new Set(h.features.filter((f) => f.properties.bin >= 2).map((f) => `${f.properties.x_m},${f.properties.y_m}`)));
+  }
+  const hotSpots = groups
+    .map((cells) => {
+      const reportsIn = cells.reduce((s, c) => s + c.count, 0);
+      const lon = cells.reduce((s, c) => s + (c.ring[0]![0] + c.ring[2]![0]) / 2, 0) / cells.length;
+      const lat = cells.reduce((s, c) => s + (c.ring[0]![1] + c.ring[2]![1]) / 2, 0) / cells.length;
+      let weeksHot = 1;
+      for (const set of previousHot) {
+        if (cells.some((c) => set.has(`${c.x_m},${c.y_m}`))) weeksHot++;
+        else break;
+      }
+      const route = router.route(lon, lat);
+      return {
+        centre: [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6] as [number, number],
+        cells: cells.length,
+        reports: reportsIn,
+        maxZ: Math.round(Math.max(...cells.map((c) => c.z ?? 0)) * 100) / 100,
+        confidence: Math.max(...cells.map((c) => c.bin)) === 3 ? 99 : 95,
+        place: placeOf([lon, lat]),
+        responsible: personOfArea(route?.zone?.id ?? route?.village?.id ?? null),
+        weeksHot,
+      };
+    })
+    .sort((a, b) => b.weeksHot - a.weeksHot || b.reports - a.reports)
+    .slice(0, 8);
+
+  const ch = await chronic(deps, { weeks: 12, eps: 25, minPts: 8, to: cur.to });
+  const chronicSpots = ch.spots.slice(0, 6).map((s) => ({
+    centre: s.centre as [number, number],
+    count: s.count,
+    categoryZh: catZh(s.dominantCategory),
+    weeksActive: s.weeksActive,
+    weeks: s.weeks,
+    place: { near: s.nearest?.name ?? null, zone: s.zone, village: s.village },
+  }));
+
+  const overdueList = overdueNow
+    .map((r) => ({
+      id: r.id,
+      categoryZh: catZh(r.category_code),
+      place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
+      responsible: r.assignee_id ? (ctx.users.get(r.assignee_id)?.display_name ?? null) : personOfArea(r.responsible_area_id),
+      deadlineAt: r.deadline_at!,
+      daysOverdue: daysOverdue(r.deadline_at, cur.to),
+    }))
+    .sort((a, b) => b.daysOverdue - a.daysOverdue);
+
+  const recurrences = counted
+    .filter((r) => inWeek(r, cur) && r.recurrence_of)
+    .map((r) => ({
+      id: r.id,
+      categoryZh: catZh(r.category_code),
+      place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
+      observedAt: r.observed_at,
+      recurrenceOf: r.recurrence_of!,
+    }));
+
+  const pat = await patterns(deps, { from: new Date(Date.parse(cur.to) - 28 * DAY).toISOString(), to: cur.to });
+  const headline = { current: headlineFor(cur), previous: headlineFor(prev) };
+  const focus = focusRules({ hotSpots, byArea, byCategory, market: pat.market.byCategory, overdue: overdueList });
+
+  const zones = [...ctx.areas.values()].filter((a) => a.kind === 'cleaning_zone');
+  const villages = [...ctx.areas.values()].filter((a) => a.kind === 'village' || a.kind === 'community');
+  return {
+    township: { nameZh: t.name_zh, nameEn: t.name_en, timezone: tz },
+    week,
+    from: cur.monday,
+    to: cur.sunday,
+    generatedAt: deps.now().toISOString(),
+    headline,
+    byCategory,
+    byArea,
+    hotSpots,
+    chronic: chronicSpots,
+    overdue: overdueList,
+    recurrences,
+    focus,
+    map: {
+      boundary: JSON.parse(t.boundary),
+      zones: zones.map((z) => ({ nameZh: z.nameZh, geometry: z.geometry })),
+      villages: villages.map((v) => ({
+        nameZh: v.nameZh,
+        geometry: v.geometry,
+        label: centerOfMass({ type: 'Feature', properties: {}, geometry: v.geometry as AreaGeometry } as never).geometry.coordinates as [number, number],
+      })),
+      cells: hs.features.filter((f) => f.properties.bin !== 0).map((f) => ({ ring: f.geometry.coordinates[0] as [number, number][], bin: f.properties.bin })),
+      openItems: reports
+        .filter((r) => r.observed_at < cur.to && !resolved.has(r.id) && ['reported', 'notified', 'rectified', 'closed'].includes(r.status) && r.observed_at >= prev.from)
+        .map((r) => ({ at: [r.lon, r.lat] as [number, number], overdue: isOverdueAt(r, resolved, cur.to) })),
+      landmarks: named.filter((p) => p.kind === 'landmark' && p.geometry.type === 'Point').map((p) => ({ nameZh: p.name, at: p.geometry.coordinates as [number, number] })),
+      cellSize: hs.cellSize_m,
+      band: hs.distanceBand_m,
+    },
+  };
+}
+
+function isOverdueAt(
+  r: { id: string; status: string; deadline_at: string | null; observed_at: string },
+  resolved: Map<string, string>,
+  at: string,
+): boolean {
+  if (!r.deadline_at || r.deadline_at >= at || r.observed_at >= at) return false;
+  if (r.status === 'duplicate' || r.status === 'rejected') return false;
+  const done = resolved.get(r.id);
+  return !done || done >= at;
+}
+
+function joinAdjacent<T extends { x_m: number; y_m: number }>(cells: T[], size: number): T[][] {
+  const seen = new Set<number>();
+  const groups: T[][] = [];
+  for (let i = 0; i < cells.length; i++) {
+    if (seen.has(i)) continue;
+    const group: T[] = [];
+    const stack = [i];
+    seen.add(i);
+    while (stack.length) {
+      const k = stack.pop()!;
+      group.push(cells[k]!);
+      for (let j = 0; j < cells.length; j++) {
+        if (seen.has(j)) continue;
+        if (Math.abs(cells[j]!.x_m - cells[k]!.x_m) <= size * 1.01 && Math.abs(cells[j]!.y_m - cells[k]!.y_m) <= size * 1.01) {
+          seen.add(j);
+          stack.push(j);
+        }
+      }
+    }
+    groups.push(group);
+  }
+  return groups;
+}
+
+const where = (p: PlaceWords) => [p.zone, p.village].filter(Boolean).join('·') + (p.near ? `(${p.near}附近)` : '');
+
+/** Next week's focus, by stated rules, each sentence pointing at numbers shown in the briefing. */
+export function focusRules(d: {
+  hotSpots: BriefingData['hotSpots'];
+  byArea: BriefingData['byArea'];
+  byCategory: BriefingData['byCategory'];
+  market: Record<string, { perMarketDay: number; perOrdinaryDay: number; ratio: number | null }>;
+  overdue: BriefingData['overdue'];
+}): BriefingData['focus'] {
+  const out: BriefingData['focus'] = [];
+  for (const s of d.hotSpots.filter((h) => h.weeksHot >= 3).slice(0, 3)) {
+    out.push({
+      rule: '连续三周及以上为热点',
+      text: `${where(s.place)}已连续${s.weeksHot}周${s.weeksHot >= HOT_LOOKBACK_WEEKS + 1 ? '以上' : ''}为统计热点(本周${s.reports}条,最高z=${s.maxZ}),建议增加巡查和保洁频次${s.responsible ? `,由${s.responsible}牵头` : ''}。`,
+    });
+  }
+  const rising = d.byArea
+    .filter((a) => a.count - a.previous >= 3 && a.count >= a.previous * 1.3)
+    .sort((a, b) => b.count - b.previous - (a.count - a.previous))
+    .slice(0, 2);
+  for (const a of rising) {
+    out.push({
+      rule: '问题数上升最多的区域',
+      text: `${a.nameZh}本周问题${a.count}条,较上周${a.previous}条增加${a.count - a.previous}条,请${a.responsible ?? '责任人'}排查原因。`,
+    });
+  }
+  const names = new Map(d.byCategory.map((c) => [c.code, c.nameZh]));
+  const spikes = Object.entries(d.market)
+    .filter(([, m]) => m.ratio !== null && m.ratio >= 2 && m.perMarketDay >= 1)
+    .sort((a, b) => (b[1].ratio ?? 0) - (a[1].ratio ?? 0))
+    .slice(0, 2);
+  for (const [code, m] of spikes) {
+    out.push({
+      rule: '赶集日突出的问题类别',
+      text: `近四周${names.get(code) ?? code}在赶集日日均${m.perMarketDay.toFixed(1)}条,是平日(${m.perOrdinaryDay.toFixed(1)}条)的${m.ratio!.toFixed(1)}倍,赶集日请安排专人值守。`,
+    });
+  }
+  const byPerson = new Map<string, number>();
+  for (const o of d.overdue) if (o.responsible) byPerson.set(o.responsible, (byPerson.get(o.responsible) ?? 0) + 1);
+  const worst = [...byPerson.entries()].sort((a, b) => b[1] - a[1])[0];
+  if (worst && worst[1] >= 3) {
+    out.push({ rule: '逾期未整改最多的责任人', text: `${worst[0]}名下有${worst[1]}件问题逾期未整改,请限期整改并跟踪销号。` });
+  }
+  return out;
+}
+
+/** The week whose briefing is due: the last complete ISO week in the township's zone. */
+export function lastCompleteWeek(now: Date, timeZone: string): string {
+  const monday = weekStartUtc(now.getTime(), timeZone);
+  return isoWeek(localDate(monday - 3 * DAY, timeZone));
+}
+
+/** A week's briefing from the archive, composing and storing it the first time. */
+export async function getBriefing(deps: Deps, week: string): Promise<BriefingData> {
+  const t = await currentTownship(deps);
+  const stored = await findBriefing(deps.store.db, t.id, week);
+  if (stored) return JSON.parse(stored.data) as BriefingData;
+  const current = isoWeek(localDate(deps.now().getTime(), t.timezone));
+  const data = await composeBriefing(deps, week);
+  // A week still under way is shown but not archived: its figures are not final.
+  if (week < current) await saveBriefing(deps.store.db, { township_id: t.id, week, generated_at: data.generatedAt, generated_by: null, data: JSON.stringify(data) }, false);
+  return data;
+}
+
+/** Composes a week again and replaces the archived copy (the office's "regenerate"). */
+export async function regenerateBriefing(deps: Deps, week: string, userId: string | null): Promise<BriefingData> {
+  const t = await currentTownship(deps);
+  const data = await composeBriefing(deps, week);
+  await saveBriefing(deps.store.db, { township_id: t.id, week, generated_at: data.generatedAt, generated_by: userId, data: JSON.stringify(data) }, true);
+  return data;
+}
+
+export async function briefingArchive(deps: Deps) {
+  const t = await currentTownship(deps);
+  return (await listBriefings(deps.store.db, t.id)).map((b) => ({ week: b.week, generatedAt: b.generated_at }));
+}
+
+/**
+ * The Monday job: once it is past the configured local hour on Monday, the previous week's briefing is
+ * composed and archived unless it already is. Several servers may run it; the archive keeps one.
+ */
+export async function runScheduledBriefing(deps: Deps, atHour: number): Promise<string | null> {
+  const t = await currentTownship(deps);
+  const now = deps.now();
+  const weekStart = weekStartUtc(now.getTime(), t.timezone);
+  if (now.getTime() < weekStart + atHour * 3600_000) return null;
+  const week = lastCompleteWeek(now, t.timezone);
+  if (await findBriefing(deps.store.db, t.id, week)) return null;
+  const data = await composeBriefing(deps, week);
+  const stored = await saveBriefing(
+    deps.store.db,
+    { township_id: t.id, week, generated_at: data.generatedAt, generated_by: null, data: JSON.stringify(data) },
+    false,
+  );
+  return stored ? week : null;
+}
