@@ -7,13 +7,15 @@ import { LoginView } from './views/LoginView.tsx';
 import { ReviewView, type ReferenceData } from './views/ReviewView.tsx';
 import { TasksView } from './views/TasksView.tsx';
 import { LedgerView } from './views/LedgerView.tsx';
+import { BriefingView } from './views/BriefingView.tsx';
 
-type ViewName = 'map' | 'tasks' | 'ledger';
-const PATHS: Record<ViewName, string> = { map: '/', tasks: '/tasks', ledger: '/ledger' };
+type ViewName = 'map' | 'tasks' | 'ledger' | 'briefing';
+const PATHS: Record<ViewName, string> = { map: '/', tasks: '/tasks', ledger: '/ledger', briefing: '/briefing' };
 const NAV: { view: ViewName; label: MessageKey; roles: string[] }[] = [
   { view: 'map', label: 'navMap', roles: ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'tasks', label: 'navTasks', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'ledger', label: 'navLedger', roles: ['admin', 'leader', 'office', 'inspector'] },
+  { view: 'briefing', label: 'navBriefing', roles: ['admin', 'leader', 'office', 'inspector'] },
 ];
 
 function viewOf(path: string): ViewName {
@@ -145,6 +147,7 @@ export function App() {
             {allowedView === 'map' && <ReviewView data={data} />}
             {allowedView === 'tasks' && <TasksView data={data} />}
             {allowedView === 'ledger' && <LedgerView data={data} />}
+            {allowedView === 'briefing' && <BriefingView data={data} />}
           </SessionContext.Provider>
         )}
       </main>

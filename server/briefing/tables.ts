@@ -65,7 +65,7 @@ export function briefingTables(d: BriefingData): Table[] {
     },
     {
       key: 'overdue',
-      title: '逾期未整改清单',
+      title: d.headline.current.overdue > d.overdue.length ? `逾期未整改清单(逾期最久的${d.overdue.length}件,共${d.headline.current.overdue}件)` : '逾期未整改清单',
       headers: ['编号', '类别', '位置', '责任人', '整改期限', '逾期天数'],
       rows: d.overdue.map((o) => [o.id.slice(0, 8), o.categoryZh, placeText(o.place), o.responsible ?? '—', localDateTime(o.deadlineAt, tz), o.daysOverdue]),
     },

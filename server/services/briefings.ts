@@ -20,6 +20,10 @@ import type { AreaGeometry, Position } from '../domain/geo.ts';
 const DAY = 86_400_000;
 /** How many earlier weeks are checked for a hot spot's streak. */
 const HOT_LOOKBACK_WEEKS = 7;
+/** Lists in the briefing show the worst items; the totals stay in the headline figures. */
+export const LIST_LIMIT = 100;
+/** Open items drawn on the map figures, most overdue first. */
+const MAP_ITEMS_LIMIT = 4000;
 
 /** The UTC bounds of an ISO week in the township's zone. */
 export function weekBounds(week: string, timeZone: string) {
@@ -71,11 +75,14 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
   const resolved = await firstResolutions(db, t.id, cur.to);
   const events = await listEventsBetween(db, t.id, prev.from, cur.to);
   const byId = new Map(reports.map((r) => [r.id, r]));
+  const firstVerify = new Map<string, string>();
+  for (const e of events) if (e.type === 'verify' && (!firstVerify.has(e.report_id) || e.at < firstVerify.get(e.report_id)!)) firstVerify.set(e.report_id, e.at);
 
   const headlineFor = (b: { from: string; to: string }): Headline => {
     const fresh = reports.filter((r) => r.observed_at >= b.from && r.observed_at < b.to && r.status !== 'duplicate');
     const closedEvents = events.filter((e) => e.type === 'verify' && e.at >= b.from && e.at < b.to);
-    const freshClosed = fresh.filter((r) => events.some((e) => e.report_id === r.id && e.type === 'verify' && e.at < b.to));
+    // verify events before the period are not loaded, but a report seen in the period cannot be verified before it
+    const freshClosed = fresh.filter((r) => (firstVerify.get(r.id) ?? '~') < b.to);
     const hours = closedEvents.flatMap((e) => {
       const r = byId.get(e.report_id);
       return r ? [(Date.parse(e.at) - Date.parse(r.observed_at)) / 3600_000] : [];
@@ -185,7 +192,8 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
       deadlineAt: r.deadline_at!,
       daysOverdue: daysOverdue(r.deadline_at, cur.to),
     }))
-    .sort((a, b) => b.daysOverdue - a.daysOverdue);
+    .sort((a, b) => b.daysOverdue - a.daysOverdue)
+    .slice(0, LIST_LIMIT);
 
   const recurrences = counted
     .filter((r) => inWeek(r, cur) && r.recurrence_of)
@@ -195,7 +203,8 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
       place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
       observedAt: r.observed_at,
       recurrenceOf: r.recurrence_of!,
-    }));
+    }))
+    .slice(0, LIST_LIMIT);
 
   const pat = await patterns(deps, { from: new Date(Date.parse(cur.to) - 28 * DAY).toISOString(), to: cur.to });
   const headline = { current: headlineFor(cur), previous: headlineFor(prev) };
@@ -228,7 +237,9 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
       cells: hs.features.filter((f) => f.properties.bin !== 0).map((f) => ({ ring: f.geometry.coordinates[0] as [number, number][], bin: f.properties.bin })),
       openItems: reports
         .filter((r) => r.observed_at < cur.to && !resolved.has(r.id) && ['reported', 'notified', 'rectified', 'closed'].includes(r.status) && r.observed_at >= prev.from)
-        .map((r) => ({ at: [r.lon, r.lat] as [number, number], overdue: isOverdueAt(r, resolved, cur.to) })),
+        .map((r) => ({ at: [r.lon, r.lat] as [number, number], overdue: isOverdueAt(r, resolved, cur.to) }))
+        .sort((a, b) => Number(b.overdue) - Number(a.overdue))
+        .slice(0, MAP_ITEMS_LIMIT),
       landmarks: named.filter((p) => p.kind === 'landmark' && p.geometry.type === 'Point').map((p) => ({ nameZh: p.name, at: p.geometry.coordinates as [number, number] })),
       cellSize: hs.cellSize_m,
       band: hs.distanceBand_m,

@@ -21,7 +21,7 @@ export class TownMap {
     const { page, problems, close } = await openPage(browser, `${url}${opts.path ?? '/'}`, opts);
     const map = new TownMap(page, problems, close);
     await map.signIn(opts.as ?? 'office');
-    if ((opts.path ?? '/') !== '/ledger') await map.waitUntilDrawn();
+    if (!['/ledger', '/briefing'].includes(opts.path ?? '/')) await map.waitUntilDrawn();
     return map;
   }
 
@@ -75,6 +75,8 @@ export class TownMap {
   }
 
   async actionsOffered(): Promise<string[]> {
+    // the drawer opens at once and fills in when the item has loaded
+    await this.page.locator('[data-testid=detail-status]').waitFor();
     const ids = await this.page.locator('[data-testid^=action-]').evaluateAll((els) =>
       els.map((e) => e.getAttribute('data-testid')!).filter((id) => !['action-form', 'action-photo', 'action-note', 'action-submit'].includes(id)),
     );

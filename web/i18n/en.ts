@@ -182,4 +182,8 @@ export const en: Record<MessageKey, string> = {
   tipArea: '{name}: {current} this week, {previous} last week',
   analysisLoading: 'Computing…',
   cellInfo: '{cell} m cells · {band} m band',
+  navBriefing: 'Briefing',
+  briefingWeek: 'Week',
+  regenerate: 'Regenerate',
+  archivedAt: 'Archived {time}',
 };

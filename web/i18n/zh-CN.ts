@@ -181,6 +181,10 @@ export const zhCN = {
   tipArea: '{name}:本周{current}条,上周{previous}条',
   analysisLoading: '分析计算中…',
   cellInfo: '格网{cell}米 · 距离带{band}米',
+  navBriefing: '周报',
+  briefingWeek: '周次',
+  regenerate: '重新生成',
+  archivedAt: '已存档:{time}',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

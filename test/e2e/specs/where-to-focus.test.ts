@@ -77,3 +77,29 @@ describe('where to focus', { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('the weekly briefing', { timeout: 120_000 }, () => {
+  it('shows last week’s briefing as the page the leading group gets, with its PDF a click away', async () => {
+    const map = await TownMap.open(browser, server.url, { as: 'office', path: '/briefing' });
+    try {
+      const frame = map.page.frameLocator('[data-testid=briefing-frame]');
+      await frame.locator('h1').waitFor();
+      expect(await frame.locator('h1').textContent()).toContain('创文卫生热点周报');
+      const shown = Number(await frame.locator('[data-figure=newReports]').textContent());
+      const week = await map.page.locator('[data-testid=briefing-week]').inputValue();
+      const data = await map.getJson(`/api/briefings/${week}.json`);
+      expect(shown).toBe(data.headline.current.newReports);
+      expect(await frame.locator('svg').count()).toBe(2);
+      const pdf = await map.page.evaluate(async (w) => {
+        const r = await fetch(`/api/briefings/${w}.pdf`);
+        return { type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
+      }, week);
+      expect(pdf.type).toBe('application/pdf');
+      expect(pdf.size).toBeGreaterThan(20_000);
+      await map.page.screenshot({ path: path.join(os.tmpdir(), 'hotspots-briefing-view.png') });
+      expect(map.problems).toEqual([]);
+    } finally {
+      await map.close();
+    }
+  });
+});
