@@ -9,6 +9,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
     emptyOutDir: true,
+    // read by the benchmark to weigh what each view loads
+    manifest: true,
     chunkSizeWarningLimit: 4000,
   },
   server: {

@@ -1,18 +1,23 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, unwrap, type Me } from './api.ts';
 import { useI18n } from './i18n/index.tsx';
 import type { MessageKey } from './i18n/zh-CN.ts';
 import { SessionContext, type Session } from './session.tsx';
 import { LoginView } from './views/LoginView.tsx';
-import { ReviewView, type ReferenceData } from './views/ReviewView.tsx';
-import { TasksView } from './views/TasksView.tsx';
-import { LedgerView } from './views/LedgerView.tsx';
-import { BriefingView } from './views/BriefingView.tsx';
+import type { ReferenceData } from './views/ReviewView.tsx';
 
-type ViewName = 'map' | 'tasks' | 'ledger' | 'briefing';
-const PATHS: Record<ViewName, string> = { map: '/', tasks: '/tasks', ledger: '/ledger', briefing: '/briefing' };
+// Each view is its own chunk: a phone opening the field view never downloads the analysis map's deck.gl.
+const ReviewView = lazy(() => import('./views/ReviewView.tsx').then((m) => ({ default: m.ReviewView })));
+const TasksView = lazy(() => import('./views/TasksView.tsx').then((m) => ({ default: m.TasksView })));
+const LedgerView = lazy(() => import('./views/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
+const BriefingView = lazy(() => import('./views/BriefingView.tsx').then((m) => ({ default: m.BriefingView })));
+const FieldView = lazy(() => import('./views/FieldView.tsx').then((m) => ({ default: m.FieldView })));
+
+type ViewName = 'map' | 'field' | 'tasks' | 'ledger' | 'briefing';
+const PATHS: Record<ViewName, string> = { map: '/', field: '/field', tasks: '/tasks', ledger: '/ledger', briefing: '/briefing' };
 const NAV: { view: ViewName; label: MessageKey; roles: string[] }[] = [
   { view: 'map', label: 'navMap', roles: ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] },
+  { view: 'field', label: 'navField', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'tasks', label: 'navTasks', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'ledger', label: 'navLedger', roles: ['admin', 'leader', 'office', 'inspector'] },
   { view: 'briefing', label: 'navBriefing', roles: ['admin', 'leader', 'office', 'inspector'] },
@@ -144,10 +149,13 @@ export function App() {
         {user && !error && !data && <p className="fatal">{t('loading')}</p>}
         {session && data && (
           <SessionContext.Provider value={session}>
+            <Suspense fallback={<p className="fatal">{t('loading')}</p>}>
             {allowedView === 'map' && <ReviewView data={data} />}
+            {allowedView === 'field' && <FieldView data={data} />}
             {allowedView === 'tasks' && <TasksView data={data} />}
             {allowedView === 'ledger' && <LedgerView data={data} />}
             {allowedView === 'briefing' && <BriefingView data={data} />}
+            </Suspense>
           </SessionContext.Provider>
         )}
       </main>

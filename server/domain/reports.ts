@@ -12,14 +12,18 @@ export const MAX_CAPTURE_AGE_MS = 7 * 24 * 3600_000;
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 
 /**
- * When the problem was seen. The phone's capture time is believed when it is plausible
- * (not in the future beyond a small skew, not older than an offline week); otherwise the
- * server's receive time stands, so a phone clock that is off by hours cannot move an item.
+ * When the problem was seen, on the server's clock. A phone that also says when it sent the report
+ * (`sentAt`, its own clock) reveals how far its clock is off: received − sent. The capture time is
+ * shifted by that much, so a phone clock hours off still puts the report in the right day and week.
+ * The result is believed when plausible (not after the receive time beyond a small skew, not older than
+ * an offline week); otherwise the receive time stands.
  */
-export function observedAt(capturedAt: string | null | undefined, receivedAt: string): string {
+export function observedAt(capturedAt: string | null | undefined, receivedAt: string, sentAt?: string | null): string {
   if (!capturedAt) return receivedAt;
-  const c = Date.parse(capturedAt);
+  let c = Date.parse(capturedAt);
   const r = Date.parse(receivedAt);
+  const s = sentAt ? Date.parse(sentAt) : Number.NaN;
+  if (Number.isFinite(c) && Number.isFinite(s) && s >= c) c += r - s;
   if (!Number.isFinite(c) || c > r + MAX_CLOCK_AHEAD_MS || c < r - MAX_CAPTURE_AGE_MS) return receivedAt;
   return new Date(c).toISOString();
 }

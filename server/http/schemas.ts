@@ -66,6 +66,7 @@ export const newReportBody = z.strictObject({
   description: z.string().max(2000, 'a description is at most 2000 characters').optional(),
   capturedAt: z.iso.datetime({ offset: true, error: 'capturedAt must be an ISO date-time with offset' }).optional(),
   photoIds: z.array(photoId).max(10, 'at most 10 photos per report').optional(),
+  sentAt: z.iso.datetime({ offset: true, error: 'sentAt must be an ISO date-time with offset (the phone clock when sending)' }).optional(),
 });
 
 export const nearbyQuery = z.object({

@@ -37,6 +37,8 @@ export interface NewReport {
   accuracyM?: number | undefined;
   description?: string | undefined;
   capturedAt?: string | undefined;
+  /** The phone's clock when it sent this report (reveals how far its clock is off). */
+  sentAt?: string | undefined;
   photoIds?: string[] | undefined;
 }
 
@@ -144,7 +146,7 @@ export async function createReport(
     duplicate_of: null,
     captured_at: input.capturedAt ? new Date(input.capturedAt).toISOString() : null,
     received_at: now,
-    observed_at: observedAt(input.capturedAt, now),
+    observed_at: observedAt(input.capturedAt, now, input.sentAt),
     deadline_at: assignee ? deadlineFor({ deadlineHours: category.deadline_hours, sameDay: category.same_day === 1 }, now, t.timezone) : null,
     closed_at: null,
     updated_at: now,

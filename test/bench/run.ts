@@ -5,6 +5,7 @@
  *   BENCH_REPORTS   reports in the database for the server figures (default 1 000 000)
  */
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.ts';
@@ -48,6 +49,29 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   giStar({ x, y }, v, band); // warm up
   figures.gi_100k_ms = Math.round(await time(5, () => giStar({ x, y }, v, band)));
   log(`Gi* 100k cells: ${figures.gi_100k_ms} ms`);
+}
+
+// ---- what a phone downloads for the field view (gzip), from the build manifest
+{
+  const dist = path.resolve('dist/web');
+  const manifestFile = path.join(dist, '.vite/manifest.json');
+  if (!fs.existsSync(manifestFile)) throw new Error('Build the web app first: npm run build');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, { file: string; imports?: string[]; isEntry?: boolean; src?: string }>;
+  const seen = new Set<string>();
+  const walk = (key: string) => {
+    if (seen.has(key) || !manifest[key]) return;
+    seen.add(key);
+    for (const i of manifest[key]!.imports ?? []) walk(i);
+  };
+  walk('index.html');
+  walk(Object.keys(manifest).find((k) => k.endsWith('views/FieldView.tsx'))!);
+  const files = [...seen].map((k) => manifest[k]!.file).filter((f) => f.endsWith('.js'));
+  const gz = (f: string) => zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
+  const bundle = files.reduce((s, f) => s + gz(f), 0);
+  const worker = fs.readdirSync(path.join(dist, 'assets')).filter((f) => f.startsWith('maplibre-gl-worker')).reduce((s, f) => s + gz(`assets/${f}`), 0);
+  figures.field_js_gzip_kb = Math.round((bundle + worker) / 1024);
+  figures.field_js_gzip_kb_without_map_worker = Math.round(bundle / 1024);
+  log(`field view JavaScript: ${files.length} files, ${figures.field_js_gzip_kb_without_map_worker} KB gzip, ${figures.field_js_gzip_kb} KB with MapLibre's worker`);
 }
 
 // ---- the server over a database of N reports
@@ -184,7 +208,7 @@ fs.mkdirSync(out, { recursive: true });
 const file = path.join(out, 'latest.json');
 const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>) : {};
 fs.writeFileSync(file, JSON.stringify({ ...previous, ...figures }, null, 2) + '\n');
-const targets: Record<string, string> = { gi_100k_ms: '≤ 300', hotspots_1m_ms: '≤ 1000', briefing_pdf_20k_ms: '≤ 3000' };
+const targets: Record<string, string> = { gi_100k_ms: '≤ 300', hotspots_1m_ms: '≤ 1000', briefing_pdf_20k_ms: '≤ 3000', field_js_gzip_kb: '≤ 450' };
 console.log('| figure | median | target |\n|---|---:|---|');
 for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${v} | ${targets[k] ?? ''} |`);
 console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);

@@ -185,6 +185,19 @@ export const zhCN = {
   briefingWeek: '周次',
   regenerate: '重新生成',
   archivedAt: '已存档:{time}',
+  navField: '随手拍',
+  fieldOnline: '在线',
+  fieldOffline: '离线(已保存的问题联网后自动发送)',
+  fieldOutbox: '待发送',
+  syncNow: '立即同步',
+  fieldSaved: '已保存,联网后自动发送',
+  gpsWeak: '定位精度约{m}米,偏差较大,请拖动图钉到准确位置',
+  dragPin: '可拖动红色图钉修正位置',
+  discard: '删除',
+  'outbox.waiting': '等待发送',
+  'outbox.sending': '发送中',
+  'outbox.sent': '已发送',
+  'outbox.failed': '未被接收',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

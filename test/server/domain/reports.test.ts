@@ -19,6 +19,15 @@ describe('which clock to trust for when a problem was seen', () => {
     expect(observedAt('2026-11-23T08:00:00Z', received)).toBe('2026-11-23T08:00:00.000Z');
   });
 
+  it('corrects a phone clock that is hours off by comparing when it says it sent with when it arrived', () => {
+    // the phone runs 5 hours fast: it captured at "18:00" and sent at "20:00" its time; it arrived at 15:00 server time
+    expect(observedAt('2026-11-29T18:00:00Z', '2026-11-29T15:00:00.000Z', '2026-11-29T20:00:00Z')).toBe('2026-11-29T13:00:00.000Z');
+    // 5 hours slow, captured Sunday 22:00 local by its clock: really Monday 03:00 — the next ISO week
+    expect(observedAt('2026-11-29T14:00:00Z', '2026-11-30T00:00:00.000Z', '2026-11-29T19:00:00Z')).toBe('2026-11-29T19:00:00.000Z');
+    // without sentAt a fast clock is not believed at all
+    expect(observedAt('2026-11-29T18:00:00Z', '2026-11-29T15:00:00.000Z')).toBe('2026-11-29T15:00:00.000Z');
+  });
+
   it('uses the server time when there is no capture time or it is garbage', () => {
     expect(observedAt(null, received)).toBe(received);
     expect(observedAt('yesterday', received)).toBe(received);

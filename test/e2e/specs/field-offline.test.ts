@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/config.ts';
+import { startServer, type RunningServer } from '../../../server/server.ts';
+import { launchBrowser, type Browser, type Page } from '../helper.ts';
+import { alongRoad, demoTown } from '../../helpers/town.ts';
+
+// An inspector in a lane with no signal reports three problems with photos; nothing is lost or doubled,
+// however the network behaves.
+
+const WEB_DIR = path.resolve('dist/web');
+const PHOTOS = ['before.jpg', 'after.jpg', 'rotated-with-time.jpg'].map((f) => path.resolve('test/fixtures', f));
+const sha256 = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+const { generatorTown } = demoTown();
+const [LON, LAT] = alongRoad(generatorTown.roads, 'laneB', 1, 0.5);
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('The web app is not built: run "npm run build".');
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-field-'));
+  server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {});
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function phone(at: [number, number] = [LON, LAT]) {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    geolocation: { longitude: at[0], latitude: at[1], accuracy: 12 },
+    permissions: ['geolocation'],
+    serviceWorkers: 'allow',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/field`);
+  await page.fill('[data-testid=login-username]', 'inspector');
+  await page.fill('[data-testid=login-password]', 'demo');
+  await page.click('[data-testid=login-submit]');
+  await page.locator('[data-testid=drop-pin]').waitFor();
+  // the service worker is in charge and holds the shell and the reference data
+  await page.waitForFunction(async () => {
+    if (!navigator.serviceWorker.controller) return false;
+    const keys = (await Promise.all((await caches.keys()).map(async (n) => (await caches.open(n)).keys()))).flat().map((r) => new URL(r.url).pathname);
+    return ['/index.html', '/api/township', '/api/areas', '/api/auth/me'].every((p) => keys.includes(p)) && keys.some((p) => p.includes('FieldView'));
+  }, null, { timeout: 30_000, polling: 500 });
+  return { context, page, errors };
+}
+
+async function report(page: Page, category: string, note: string, photo?: string) {
+  await page.click('[data-testid=drop-pin]');
+  await page.click(`[data-testid=category-${category}]`);
+  await page.fill('[data-testid=field-note]', note);
+  if (photo) await page.setInputFiles('[data-testid=field-photo]', photo);
+  await page.click('[data-testid=submit-report]');
+  await page.locator('[data-testid=drop-pin]').waitFor();
+}
+
+const outboxCount = async (page: Page) => Number(await page.locator('[data-testid=outbox-count]').textContent());
+
+async function serverReports(note: string) {
+  return server.deps.store.db
+    .selectFrom('reports')
+    .select(['id', 'zone_id'])
+    .where('description', 'like', `${note}%`)
+    .execute();
+}
+
+describe('field capture on a phone', { timeout: 180_000 }, () => {
+  it('keeps three reports made offline through a reload, and sends each once with its photo when the signal returns', async () => {
+    const { context, page, errors } = await phone();
+    try {
+      await context.setOffline(true);
+      const note = `离线上报 ${Date.now()}`;
+      for (let i = 0; i < 3; i++) await report(page, i === 1 ? 'illegal_ad' : 'exposed_garbage', `${note} #${i}`, PHOTOS[i]);
+      expect(await outboxCount(page)).toBe(3);
+      expect(await page.locator('[data-testid=network]').textContent()).toContain('离线');
+      expect(await serverReports(note)).toHaveLength(0);
+
+      await page.reload();
+      await page.locator('[data-testid=drop-pin]').waitFor();
+      expect(await outboxCount(page)).toBe(3);
+      const labels = await page.locator('[data-testid=outbox-item]').allTextContents();
+      expect(labels.every((l) => l.includes('第三保洁区 · 安章社区'))).toBe(true);
+
+      await context.setOffline(false);
+      await page.waitForFunction(() => document.querySelector('[data-testid=outbox-count]')?.textContent === '0', null, { timeout: 30_000 });
+      const rows = await serverReports(note);
+      expect(rows).toHaveLength(3);
+      const photos = await server.deps.store.db.selectFrom('report_photos').select('photo_id').where('report_id', 'in', rows.map((r) => r.id)).execute();
+      expect(photos.map((p) => p.photo_id).sort()).toEqual(PHOTOS.map(sha256).sort());
+      for (const hash of PHOTOS.map(sha256)) {
+        const file = fs.readdirSync(path.join(dataDir, 'photos', hash.slice(0, 2))).find((f) => f.startsWith(hash) && !f.includes('thumb'))!;
+        expect(sha256(path.join(dataDir, 'photos', hash.slice(0, 2), file))).toBe(hash);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('ends with exactly one report per submission when half the answers are lost', async () => {
+    const { context, page } = await phone();
+    try {
+      let n = 0;
+      await page.route('**/api/reports', async (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        const response = await route.fetch(); // the server has the report…
+        if (n++ % 2 === 0) return route.abort('connectionreset'); // …but the phone never hears back
+        return route.fulfill({ response });
+      });
+      const note = `弱网上报 ${Date.now()}`;
+      for (let i = 0; i < 4; i++) await report(page, 'road_stall', `${note} #${i}`);
+      for (let tries = 0; tries < 20 && (await outboxCount(page)) > 0; tries++) {
+        await page.click('[data-testid=sync-now]');
+        await page.waitForTimeout(500);
+      }
+      expect(await outboxCount(page)).toBe(0);
+      expect(n).toBeGreaterThan(4); // some were sent more than once…
+      expect(await serverReports(note)).toHaveLength(4); // …and still made one report each
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a report outside the township as refused, with the server’s reason, and keeps it', async () => {
+    const { context, page } = await phone([106.2, 26.3]);
+    try {
+      await page.click('[data-testid=drop-pin]');
+      expect(await page.locator('[data-testid=field-place]').textContent()).toContain('不在本镇');
+      await page.click('[data-testid=category-weeds]');
+      await page.click('[data-testid=submit-report]');
+      const failed = page.locator('[data-testid=outbox-item][data-state=failed]');
+      await failed.waitFor({ timeout: 20_000 });
+      expect(await page.locator('[data-testid=outbox-error]').textContent()).toContain('outside');
+      expect(await outboxCount(page)).toBe(1);
+      await page.reload();
+      await page.locator('[data-testid=outbox-item][data-state=failed]').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,55 @@
+// The service worker: the app shell, the township's reference data and the basemap data stay on the phone,
+// so the field view opens with no network. Reports never pass through here: the outbox sends them itself.
+const SHELL = 'hotspots-shell-v1';
+const DATA = 'hotspots-data-v1';
+// GET requests kept for offline use: the township's reference data and the open items (for nearby checks).
+const DATA_PATHS = ['/api/auth/me', '/api/health', '/api/township', '/api/areas', '/api/categories', '/api/basemap', '/api/reports'];
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+// The page tells us what it loaded, so the first online visit is enough to work offline afterwards.
+self.addEventListener('message', (event) => {
+  if (event.data?.type !== 'precache') return;
+  event.waitUntil(
+    caches.open(SHELL).then((cache) =>
+      Promise.all(event.data.urls.map((u) => cache.add(u).catch(() => undefined))),
+    ),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/assets/') || url.pathname === '/manifest.webmanifest' || url.pathname.startsWith('/icons/')) {
+    // named by content hash: cache first
+    event.respondWith(caches.match(req).then((hit) => hit ?? fetch(req).then((res) => keep(SHELL, req, res))));
+    return;
+  }
+  if (req.mode === 'navigate') {
+    event.respondWith(
+      fetch(req)
+        .then((res) => keep(SHELL, new Request('/index.html'), res))
+        .catch(() => caches.match('/index.html').then((hit) => hit ?? Response.error())),
+    );
+    return;
+  }
+  if (DATA_PATHS.includes(url.pathname)) {
+    // network first, the last answer when offline
+    event.respondWith(
+      fetch(req)
+        .then((res) => keep(DATA, req, res))
+        .catch(() => caches.match(req, { ignoreVary: true }).then((hit) => hit ?? Response.error())),
+    );
+  }
+});
+
+function keep(cacheName, req, res) {
+  if (res.ok) {
+    const copy = res.clone();
+    caches.open(cacheName).then((c) => c.put(req, copy));
+  }
+  return res;
+}
