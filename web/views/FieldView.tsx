@@ -1,19 +1,14 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import * as maplibregl from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import 'maplibre-gl/dist/maplibre-gl.css';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
-import { buildBasemapStyle } from '../map/basemap.ts';
+import { LiteMap } from '../map/LiteMap.tsx';
 import { createRouter, type RoutableArea } from '../../server/domain/routing.ts';
-import { classifyNearby, radiusInDegrees } from '../../server/domain/responsibility.ts';
+import { classifyNearby } from '../../server/domain/responsibility.ts';
 import type { AreaGeometry, Position } from '../../server/domain/geo.ts';
 import { deleteItem, listItems, newItem, putItem, type OutboxItem } from '../offline/outbox.ts';
 import { syncOutbox } from '../offline/sync.ts';
 import { registerOffline } from '../offline/register.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-
-maplibregl.setWorkerUrl(workerUrl);
 
 /** Warn when the phone's fix is worse than this (metres). */
 export const GPS_WARN_M = 50;
@@ -36,34 +31,13 @@ interface OpenItem {
   description: string | null;
 }
 
-/** A circle of `r` metres around a point, as a polygon (for the GPS accuracy). */
-function circle([lon, lat]: Position, r: number): GeoJSON.Feature {
-  const { dLon, dLat } = radiusInDegrees(lat, r);
-  const ring: Position[] = [];
-  for (let i = 0; i <= 48; i++) {
-    const a = (i / 48) * 2 * Math.PI;
-    ring.push([lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)]);
-  }
-  return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } };
-}
-
-/** Draws where the phone thinks it is, as a circle as wide as its accuracy. */
-function drawFix(map: maplibregl.Map, fix: Fix | null) {
-  const src = map.getSource('fix') as maplibregl.GeoJSONSource | undefined;
-  src?.setData({ type: 'FeatureCollection', features: fix ? [circle(fix.at, fix.accuracy)] : [] });
-}
-
 /** The inspector's phone: drop a pin where the problem is, pick a category, take a photo, submit — with or without signal. */
 export function FieldView({ data }: { data: ReferenceData }) {
   const { t, name, formatTime } = useI18n();
-  const { township, areas, categories } = data;
-  const container = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<maplibregl.Map | null>(null);
-  const markerRef = useRef<maplibregl.Marker | null>(null);
+  const { township, areas, categories, basemap } = data;
   const [fix, setFix] = useState<Fix | null>(null);
-  const fixRef = useRef<Fix | null>(null);
-  fixRef.current = fix;
   const [pin, setPin] = useState<Position | null>(null);
+  const [focus, setFocus] = useState<Position | null>(null);
   const [category, setCategory] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<File[]>([]);
@@ -103,23 +77,8 @@ export function FieldView({ data }: { data: ReferenceData }) {
     void syncOutbox(refreshOutbox).then(refreshOutbox);
   }, [refreshOutbox]);
 
-  // the map, the phone's position, the outbox and the network
+  // the phone's position, the outbox and the network
   useEffect(() => {
-    const map = new maplibregl.Map({
-      container: container.current!,
-      style: buildBasemapStyle({ ...data, showAreas: true }),
-      bounds: township.bbox as [number, number, number, number],
-      attributionControl: false,
-      dragRotate: false,
-    });
-    map.touchZoomRotate.disableRotation();
-    map.on('load', () => {
-      map.addSource('fix', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-      map.addLayer({ id: 'fix-accuracy', type: 'fill', source: 'fix', paint: { 'fill-color': '#1f77b4', 'fill-opacity': 0.15 } });
-      map.addLayer({ id: 'fix-outline', type: 'line', source: 'fix', paint: { 'line-color': '#1f77b4', 'line-width': 1.5 } });
-      drawFix(map, fixRef.current);
-    });
-    mapRef.current = map;
     const watch = navigator.geolocation?.watchPosition(
       (p) => setFix({ at: [p.coords.longitude, p.coords.latitude], accuracy: p.coords.accuracy }),
       () => setFix(null),
@@ -147,26 +106,18 @@ export function FieldView({ data }: { data: ReferenceData }) {
       window.removeEventListener('online', goOnline);
       window.removeEventListener('offline', goOffline);
       clearInterval(timer);
-      map.remove();
     };
     // made once for the view
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  useEffect(() => {
-    if (mapRef.current) drawFix(mapRef.current, fix);
-  }, [fix]);
-
   const dropPin = () => {
-    const map = mapRef.current!;
-    const at: Position = fix?.at ?? (map.getCenter().toArray() as Position);
+    // where the phone is, or the middle of the township when it does not know
+    const [b0, b1, b2, b3] = township.bbox as [number, number, number, number];
+    const at: Position = fix?.at ?? [(b0 + b2) / 2, (b1 + b3) / 2];
     setPin(at);
+    setFocus(at);
     setSaved(null);
-    markerRef.current?.remove();
-    const marker = new maplibregl.Marker({ color: '#b3261e', draggable: true }).setLngLat(at).addTo(map);
-    marker.on('dragend', () => setPin(marker.getLngLat().toArray() as Position));
-    markerRef.current = marker;
-    map.easeTo({ center: at, zoom: Math.max(map.getZoom(), 16.5) });
   };
 
   const nearby = useMemo(() => {
@@ -193,8 +144,6 @@ export function FieldView({ data }: { data: ReferenceData }) {
     setCategory(null);
     setNote('');
     setPhotos([]);
-    markerRef.current?.remove();
-    markerRef.current = null;
     refreshOutbox();
     if (navigator.onLine) sync();
   };
@@ -203,7 +152,9 @@ export function FieldView({ data }: { data: ReferenceData }) {
   const cats = categories.filter((c) => c.active);
   return (
     <div className="field">
-      <div className="field-map" ref={container} data-testid="field-map" />
+      <div className="field-map" data-testid="field-map">
+        <LiteMap township={township} areas={areas} basemap={basemap} fix={fix} pin={pin} onPinMove={setPin} focus={focus} />
+      </div>
       <div className="field-panel">
         <div className="field-status">
           <span className={online ? 'online' : 'offline'} data-testid="network">
@@ -278,7 +229,7 @@ export function FieldView({ data }: { data: ReferenceData }) {
               />
             </label>
             <div className="row">
-              <button type="button" onClick={() => (setPin(null), markerRef.current?.remove())}>
+              <button type="button" onClick={() => setPin(null)}>
                 {t('cancel')}
               </button>
               <button type="button" className="primary big" disabled={!category} onClick={submit} data-testid="submit-report">
