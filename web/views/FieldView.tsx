@@ -249,6 +249,9 @@ export function FieldView({ data }: { data: ReferenceData }) {
               {i.state === 'failed' && (
                 <span className="error small" data-testid="outbox-error">
                   {i.error}{' '}
+                  <button type="button" className="link" onClick={() => void putItem({ ...i, state: 'waiting', error: null }).then(sync)} data-testid="outbox-retry">
+                    {t('retry')}
+                  </button>
                   <button type="button" className="link" onClick={() => void deleteItem(i.key).then(refreshOutbox)}>
                     {t('discard')}
                   </button>
