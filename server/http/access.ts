@@ -36,6 +36,7 @@ export const ACCESS = {
   'GET /api/categories': { roles: ALL, publicRead: true },
   'GET /api/basemap': { roles: ALL, publicRead: true },
   'GET /api/reports': { roles: ALL, publicRead: true },
+  'GET /api/reports/points': { roles: ALL, publicRead: true },
   'GET /api/reports/nearby': { roles: ALL },
   'GET /api/reports/:id': { roles: ALL },
   'POST /api/reports': { roles: FIELD },

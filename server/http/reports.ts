@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { currentTownship } from '../services/context.ts';
-import { addSightingTo, createReport, findNearby, getReport, listReports, REPORT_LIST_DEFAULT } from '../services/reports.ts';
+import { addSightingTo, createReport, findNearby, getReport, listReports, pointsBinary, REPORT_LIST_DEFAULT } from '../services/reports.ts';
+import { gzipSync } from 'node:zlib';
 import { transition } from '../services/lifecycle.ts';
 import type { ReportStatus } from '../domain/reports.ts';
 import { localMidnightUtc, nextLocalDate } from '../domain/calendar.ts';
@@ -10,6 +11,8 @@ import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
 import { idempotencyHeader, nearbyQuery, newReportBody, reportQuery, sightingBody, transitionBody } from './schemas.ts';
+
+const pointsQuery = reportQuery.omit({ limit: true });
 
 const isDateOnly = (s: string) => s.length === 10;
 const idParam = z.object({ id: z.uuid('report ids are UUIDs') });
@@ -40,6 +43,20 @@ export const reportRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/', guard(deps, 'GET /api/reports'), validate('query', reportQuery), async (c) => {
       return c.json(await listReports(deps, await filterOf(deps, c.req.valid('query'), REPORT_LIST_DEFAULT)), 200);
+    })
+    .get('/points', guard(deps, 'GET /api/reports/points'), validate('query', pointsQuery), async (c) => {
+      const { body, count } = await pointsBinary(deps, await filterOf(deps, c.req.valid('query'), 0));
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/octet-stream',
+        'X-Point-Count': String(count),
+        'Cache-Control': 'no-store',
+        Vary: 'Accept-Encoding',
+      };
+      // Quantised offsets repeat a lot: the fastest gzip level already halves them on a weak connection.
+      const gzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') && body.length > 1024;
+      if (gzip) headers['Content-Encoding'] = 'gzip';
+      const out = gzip ? gzipSync(body, { level: 1 }) : body;
+      return new Response(out as Uint8Array<ArrayBuffer>, { status: 200, headers });
     })
     .get('/nearby', guard(deps, 'GET /api/reports/nearby'), validate('query', nearbyQuery), async (c) => {
       const q = c.req.valid('query');

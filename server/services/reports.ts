@@ -16,6 +16,7 @@ import {
   listReportDeductions,
   listReportEvents,
   queryReports,
+  reportPoints,
   type ReportFilter,
   type ReportRow,
 } from '../store/reports.ts';
@@ -25,6 +26,9 @@ import type { CategoryRow } from '../store/categories.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { observedAt } from '../domain/reports.ts';
+import { encodePoints, gridFor } from '../domain/points.ts';
+import { listCategories as listCategoryRows } from '../store/categories.ts';
+import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
 import { classifyNearby, deadlineFor, isOverdue, radiusInDegrees, responsibleArea } from '../domain/responsibility.ts';
 
@@ -327,4 +331,15 @@ export async function getReport(deps: Deps, id: string, viewer: SessionUser | nu
     allowedActions: actions,
     canSeeAll: viewer ? SEES_ALL.includes(viewer.role) : false,
   };
+}
+
+/** Every report matching the filters as the compact binary points format (5 bytes a point), for heat layers. */
+export async function pointsBinary(deps: Deps, filter: Omit<ReportListFilter, 'limit'>): Promise<{ body: Uint8Array; count: number }> {
+  const t = await currentTownship(deps);
+  const cats = (await listCategoryRows(deps.store.db, t.id)).map((c) => c.code);
+  const index = new Map(cats.map((c, i) => [c, i]));
+  const { lon, lat, category } = await reportPoints(deps.store, { ...filter, townshipId: t.id });
+  const grid = gridFor(bboxOf(JSON.parse(t.boundary) as AreaGeometry));
+  const body = encodePoints(grid, cats, lon.length, (i) => lon[i]!, (i) => lat[i]!, (i) => index.get(category[i]!) ?? 255);
+  return { body, count: lon.length };
 }

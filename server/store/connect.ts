@@ -18,6 +18,8 @@ export interface Store {
   file: string | undefined;
   /** The PostgreSQL schema in use when not the default. */
   pgSchema?: string | undefined;
+  /** The SQLite handle itself, for the few bulk reads that bypass row objects. */
+  sqlite?: Database.Database | undefined;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function openStore(opts: StoreOptions): Store {
     db,
     dialect: 'sqlite',
     file: file === ':memory:' ? undefined : file,
+    sqlite,
     close: () => db.destroy(),
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction, type Insertable, type Selectable } from 'kysely';
 import type { Database, ReportEventTable, ReportStatus, ReportTable } from './schema.ts';
-import type { Dialect } from './connect.ts';
+import type { Dialect, Store } from './connect.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type ReportRow = Selectable<ReportTable>;
@@ -60,9 +60,9 @@ export function listReportEvents(db: Db, reportId: string): Promise<ReportEventR
   return db.selectFrom('report_events').selectAll().where('report_id', '=', reportId).orderBy('id').execute();
 }
 
-/** Reports matching the filter, newest observation first, at most filter.limit + 1 (so callers can tell truncation). */
-export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise<ReportRow[]> {
-  let q = db.selectFrom('reports').selectAll().where('township_id', '=', f.townshipId);
+/** The report query with the filter's conditions (no ordering or paging). */
+function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>) {
+  let q = db.selectFrom('reports').where('township_id', '=', f.townshipId);
   if (f.bbox) {
     const [minLon, minLat, maxLon, maxLat] = f.bbox;
     // Both spatial indexes keep 32-bit float boxes, so they only narrow the search;
@@ -90,6 +90,12 @@ export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise
   if (f.overdueAt) {
     q = q.where('status', 'in', ['reported', 'notified']).where('deadline_at', '<', f.overdueAt);
   }
+  return q;
+}
+
+/** Reports matching the filter, newest observation first, at most filter.limit + 1 (so callers can tell truncation). */
+export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise<ReportRow[]> {
+  let q = filtered(db, dialect, f).selectAll();
   q =
     f.sort === 'deadline'
       ? q.orderBy(sql`deadline_at IS NULL`).orderBy('deadline_at', 'asc').orderBy('seq', 'asc')
@@ -98,6 +104,33 @@ export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise
     .limit(f.limit + 1)
     .offset(f.offset ?? 0)
     .execute();
+}
+
+/**
+ * Position and category of every report matching the filter, as columns. On SQLite the rows are read
+ * as plain arrays straight from the driver: a million objects would cost more than the query.
+ */
+export async function reportPoints(
+  store: Pick<Store, 'db' | 'dialect' | 'sqlite'>,
+  f: Omit<ReportFilter, 'limit'>,
+): Promise<{ lon: Float64Array; lat: Float64Array; category: string[] }> {
+  const q = filtered(store.db, store.dialect, f).select(['lon', 'lat', 'category_code']);
+  let rows: [number, number, string][];
+  if (store.sqlite) {
+    const c = q.compile();
+    rows = store.sqlite.prepare(c.sql).raw(true).all(...(c.parameters as unknown[])) as [number, number, string][];
+  } else {
+    rows = (await q.execute()).map((r) => [r.lon, r.lat, r.category_code]);
+  }
+  const lon = new Float64Array(rows.length);
+  const lat = new Float64Array(rows.length);
+  const category = new Array<string>(rows.length);
+  rows.forEach((r, i) => {
+    lon[i] = r[0];
+    lat[i] = r[1];
+    category[i] = r[2];
+  });
+  return { lon, lat, category };
 }
 
 export async function countReports(db: Db, townshipId: string): Promise<number> {

@@ -4,6 +4,12 @@ import { DIALECTS } from '../helpers/stores.ts';
 import { demoApp, NOW, type Client, type TestApp } from '../helpers/app.ts';
 import { alongRoad, demoTown } from '../helpers/town.ts';
 import { createRandom } from '../../server/demo/random.ts';
+import { decodePoints } from '../../server/domain/points.ts';
+
+async function cookieOf(app: TestApp, username: string): Promise<string> {
+  const r = await app.call('POST', '/api/auth/login', { username, password: 'demo' });
+  return r.headers.get('set-cookie')!.split(';')[0]!;
+}
 
 const { generatorTown } = demoTown();
 const laneA = alongRoad(generatorTown.roads, 'laneA', 0);
@@ -183,6 +189,21 @@ describe.each(DIALECTS)('the API over %s', (dialect) => {
       expect(got.features.map((f: any) => f.id).sort(), query).toEqual(expected);
     }
     expect(nonEmpty).toBeGreaterThan(cases.length * 0.6);
+  });
+
+  it('serves every matching report as binary points, the same set as the GeoJSON list', async () => {
+    const q = 'category=exposed_garbage,illegal_ad&from=2026-10-01';
+    const list = (await t.call('GET', `/api/reports?${q}&limit=10000`)).body;
+    const res = await app.app.request(`/api/reports/points?${q}`, { headers: { cookie: await cookieOf(app, 'inspector') } });
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    const d = decodePoints(new Uint8Array(await res.arrayBuffer()));
+    expect(d.count).toBe(list.numberReturned);
+    expect(Number(res.headers.get('x-point-count'))).toBe(list.numberReturned);
+    const garbage = d.categories.indexOf('exposed_garbage');
+    const expectGarbage = list.features.filter((f: any) => f.properties.category === 'exposed_garbage').length;
+    expect([...d.category].filter((c) => c === garbage).length).toBe(expectGarbage);
+    const gz = await app.app.request(`/api/reports/points?${q}`, { headers: { cookie: await cookieOf(app, 'inspector'), 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
   });
 
   it('returns newest first, caps the limit, and says when a page is truncated', async () => {

@@ -3,7 +3,7 @@ import { buildBasemapStyle, AREA_FILL_LAYER, ZONE_FILL_LAYER } from '../../web/m
 import { buildPlaceLabels, placeLabels, labelsLayer, interiorPoints, type PlaceLabel } from '../../web/map/layers/labels.ts';
 import { heatmapLayer, HEATMAP_LAYER_ID } from '../../web/map/layers/heatmap.ts';
 import { pinsLayer, PINS_LAYER_ID } from '../../web/map/layers/pins.ts';
-import { toBinaryPoints } from '../../web/map/layers/points.ts';
+import { decodePoints, encodePoints, gridFor } from '../../server/domain/points.ts';
 import { hexToRgb } from '../../web/map/colors.ts';
 import { containsPoint } from '../../server/domain/geo.ts';
 import { readDemoTown } from '../../server/demo/town.ts';
@@ -104,14 +104,15 @@ describe('report layers', () => {
     report('b', 'illegal_ad', 105.94, 26.15, 'closed'),
   ];
 
-  it('packs positions into one Float32Array for the heatmap', () => {
-    const pts = toBinaryPoints(reports);
-    expect(pts.length).toBe(2);
-    expect(Array.from(pts.positions)).toEqual([Math.fround(105.93), Math.fround(26.14), Math.fround(105.94), Math.fround(26.15)]);
+  it('feeds the heatmap the decoded binary points without building objects', () => {
+    const grid = gridFor([105.9, 26.1, 106.0, 26.2]);
+    const d = decodePoints(encodePoints(grid, ['exposed_garbage'], 2, (i) => [105.93, 105.94][i]!, (i) => [26.14, 26.15][i]!, () => 0));
+    const pts = { length: d.count, positions: d.positions };
     const layer = heatmapLayer(pts, { visible: true, radiusPixels: 30 });
     expect(layer.id).toBe(HEATMAP_LAYER_ID);
     expect((layer.props.data as any).attributes.getPosition.value).toBe(pts.positions);
-    expect(heatmapLayer(toBinaryPoints([]), { visible: true, radiusPixels: 30 }).props.visible).toBe(false);
+    expect((layer.props.data as any).length).toBe(2);
+    expect(heatmapLayer({ length: 0, positions: new Float32Array(0) }, { visible: true, radiusPixels: 30 }).props.visible).toBe(false);
   });
 
   it('colours pins by category and fades finished items', () => {

@@ -26,9 +26,28 @@ interface Props {
 
 declare global {
   interface Window {
-    /** Handles for end-to-end tests and for debugging in the browser console. */
-    __hotspots?: { map: maplibregl.Map; overlay: MapboxOverlay; ready: boolean };
+    /** Handles for end-to-end tests, the benchmark and debugging in the browser console. */
+    __hotspots?: {
+      map: maplibregl.Map;
+      overlay: MapboxOverlay;
+      ready: boolean;
+      /** Draws these binary points as the heat layer; resolves with ms from call to the first frame drawn with them. */
+      showPoints?(payload: ArrayBuffer): Promise<number>;
+    };
   }
+}
+
+type RenderListener = () => void;
+const renderListeners = new Set<RenderListener>();
+/** Resolves after deck.gl has drawn its next frame. */
+export function nextDeckFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const l = () => {
+      renderListeners.delete(l);
+      resolve();
+    };
+    renderListeners.add(l);
+  });
 }
 
 /** MapLibre for the basemap, deck.gl drawn over it (not interleaved: aggregation layers need their own pass). */
@@ -59,6 +78,9 @@ export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onRead
     const overlay = new MapboxOverlay({
       interleaved: false,
       layers,
+      onAfterRender: () => {
+        for (const l of [...renderListeners]) l();
+      },
       getTooltip: (info) => {
         const text = info.picked ? handlers.current.tooltip?.(info) : null;
         return text ? { text, className: 'map-tooltip' } : null;

@@ -15,13 +15,14 @@ import {
   type Township,
 } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
+import { MapView, fitTo, nextDeckFrame, type MapClick } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
 import { hexToRgb, type RGB } from '../map/colors.ts';
 import { heatmapLayer } from '../map/layers/heatmap.ts';
 import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
-import { toBinaryPoints, toFeature } from '../map/layers/points.ts';
+import { toFeature, type BinaryPoints } from '../map/layers/points.ts';
+import { decodePoints } from '../../server/domain/points.ts';
 import { FilterPanel, daysBefore, type AnalysisLayer, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
 import { TimeMatrix } from '../components/TimeMatrix.tsx';
 import { WeekPlayer, lastWeeks } from '../components/WeekPlayer.tsx';
@@ -180,7 +181,41 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   );
   const labels = useMemo(() => buildPlaceLabels(areas, basemap, lang), [areas, basemap, lang]);
   const features = useMemo(() => reports?.features ?? [], [reports]);
-  const points = useMemo(() => toBinaryPoints(features), [features]);
+  // Heat and hexagons come from the binary endpoint: every matching report, 5 bytes each, no objects.
+  const [points, setPoints] = useState<BinaryPoints>(() => ({ length: 0, positions: new Float32Array(0) }));
+  useEffect(() => {
+    let live = true;
+    if (filters.categories.length === 0) {
+      setPoints({ length: 0, positions: new Float32Array(0) });
+      return;
+    }
+    api.reports.points
+      .$get({ query: { ...categoryQuery, from: period.from, to: period.to } })
+      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((buf) => {
+        if (!live) return;
+        const d = decodePoints(buf);
+        setPoints({ length: d.count, positions: d.positions });
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [categoryQuery, period.from, period.to, filters.categories.length, reload]);
+
+  useEffect(() => {
+    const h = window.__hotspots;
+    if (!h) return;
+    h.showPoints = async (payload) => {
+      const t0 = performance.now();
+      const d = decodePoints(payload);
+      const drawn = nextDeckFrame();
+      setPoints({ length: d.count, positions: d.positions });
+      await drawn;
+      await nextDeckFrame();
+      return performance.now() - t0;
+    };
+  });
 
   const deckLayers = useMemo(
     () => [
