@@ -15,11 +15,15 @@ import { generateReports } from '../../server/demo/generator.ts';
 import { generatorTownFrom, readDemoTown } from '../../server/demo/town.ts';
 import { createRouter, type RoutableArea } from '../../server/domain/routing.ts';
 import { currentTownship, townshipRouter } from '../../server/services/context.ts';
-import { insertReportEvents, insertReports } from '../../server/store/reports.ts';
+import { bulkInsertReports, insertReportEvents, insertReports, queryReports } from '../../server/store/reports.ts';
+import { openStore } from '../../server/store/connect.ts';
+import { decodePoints } from '../../server/domain/points.ts';
+import { spawn, spawnSync } from 'node:child_process';
 import { observedAt } from '../../server/domain/reports.ts';
 import { isoWeek, localDate, weekStartUtc } from '../../server/domain/calendar.ts';
 
 const figures: Record<string, number> = {};
+const round2 = (v: number) => Math.round(v * 100) / 100;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const time = async (runs: number, f: () => unknown | Promise<unknown>) => {
   const t: number[] = [];
@@ -76,49 +80,146 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   log(`field view JavaScript: ${files.length} files, ${figures.field_js_gzip_kb} KB gzip${startsWorker ? ' with the map worker' : ' (no map library)'}`);
 }
 
-// ---- the server over a database of N reports
+// ---- a database of N reports, served by the real server in its own process
 {
   const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-bench-'));
-  const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', HOTSPOTS_DATA_DIR: dir }), () => {});
-  try {
-    const deps = server.deps;
-    const t = await currentTownship(deps);
-    const { areas } = await townshipRouter(deps, t);
-    const town = readDemoTown();
-    const router = createRouter(town.boundary, areas as RoutableArea[]);
-    const days = 365;
-    const have = 1615;
-    log(`generating ${N - have} reports…`);
-    // About 17 reports a day at scale 1: generate, then top up with further seeds until N is reached.
-    const gen: ReturnType<typeof generateReports> = [];
-    for (let seed = 7; gen.length < N - have; seed++) {
-      const scale = (N - have - gen.length) / (16.5 * days);
-      for (const g of generateReports(generatorTownFrom(town, router), { seed, end: new Date().toISOString(), days, scale })) gen.push(g);
-    }
-    gen.length = N - have;
-    log(`generated ${gen.length}; inserting…`);
-    const s = performance.now();
-    const CHUNK = 20_000;
-    for (let i = 0; i < gen.length; i += CHUNK) {
-      const rows = gen.slice(i, i + CHUNK).map((g) => benchRow(g, t.id, router));
-      await deps.store.db.transaction().execute((trx) => insertReports(trx, rows));
-    }
-    const inserted = gen.length;
-    log(`inserted ${inserted} in ${((performance.now() - s) / 1000).toFixed(1)} s`);
-    figures.reports_in_db = inserted + have;
+  // 1. the demo town, then N reports loaded in bulk
+  const first = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', HOTSPOTS_DATA_DIR: dir }), () => {});
+  const t = await currentTownship(first.deps);
+  const { areas } = await townshipRouter(first.deps, t);
+  const town = readDemoTown();
+  const router = createRouter(town.boundary, areas as RoutableArea[]);
+  const days = 365;
+  const have = 1615;
+  log(`generating ${N - have} reports…`);
+  // About 17 reports a day at scale 1: generate, then top up with further seeds until N is reached.
+  const gen: ReturnType<typeof generateReports> = [];
+  for (let seed = 7; gen.length < N - have; seed++) {
+    const scale = (N - have - gen.length) / (16.5 * days);
+    for (const g of generateReports(generatorTownFrom(town, router), { seed, end: new Date().toISOString(), days, scale })) gen.push(g);
+  }
+  gen.length = Math.max(0, N - have);
+  const rows = gen.map((g) => benchRow(g, t.id, router));
+  gen.length = 0;
+  log(`inserting ${rows.length}…`);
+  const s0 = performance.now();
+  for (let i = 0; i < rows.length; i += 50_000) await bulkInsertReports(first.store, rows.slice(i, i + 50_000));
+  const seconds = (performance.now() - s0) / 1000;
+  figures.import_per_s = Math.round(rows.length / seconds);
+  figures.n_reports = rows.length + have;
+  rows.length = 0;
+  log(`inserted in ${seconds.toFixed(1)} s: ${figures.import_per_s} reports/s`);
+  await first.close();
 
-    const cookie = await signIn(server.url, 'leader');
-    const get = async (p: string) => {
-      const r = await fetch(`${server.url}${p}`, { headers: { cookie } });
+  // 2. the server in a process of its own, as deployed
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, HOTSPOTS_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', HOTSPOTS_DEMO: '0', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      if (i > 300) throw new Error('the server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const cookie = await signIn(url, 'leader');
+    const inspectorCookie = await signIn(url, 'inspector');
+    const get = async (p: string, headers: Record<string, string> = {}) => {
+      const r = await fetch(`${url}${p}`, { headers: { cookie, ...headers } });
       if (r.status !== 200) throw new Error(`${p}: ${r.status}`);
-      return r.arrayBuffer();
+      return new Uint8Array(await r.arrayBuffer());
     };
+
+    // a bounding box around the market holding about 2 000 reports
+    const reader = openStore({ sqliteFile: path.join(dir, 'hotspots.sqlite') });
+    const [mlon, mlat] = generatorTownFrom(town, router).landmarks['market']!;
+    let half = 0.0005;
+    let bbox: [number, number, number, number] = [mlon - half, mlat - half, mlon + half, mlat + half];
+    for (let k = 0; k < 30; k++) {
+      const n = (await queryReports(reader.db, 'sqlite', { townshipId: t.id, bbox, limit: 5000 })).length;
+      if (n >= 1800 && n <= 2300) break;
+      half *= n < 1800 ? 1.25 : 0.85;
+      bbox = [mlon - half, mlat - half, mlon + half, mlat + half];
+    }
+    figures.bbox_store_p50_ms = round2(await time(30, () => queryReports(reader.db, 'sqlite', { townshipId: t.id, bbox, limit: 2000 })));
+    await reader.close();
+    const geo = await get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`);
+    const geoCount = (JSON.parse(new TextDecoder().decode(geo)) as { numberReturned: number }).numberReturned;
+    figures.bbox_http_p50_ms = round2(await time(30, () => get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`)));
+    const binBox = await get(`/api/reports/points?bbox=${bbox.join(',')}`);
+    figures.geojson_over_binary = round2(geo.length / geoCount / (binBox.length / geoCount));
+    log(`bbox with ${geoCount} reports: store ${figures.bbox_store_p50_ms} ms, HTTP GeoJSON ${figures.bbox_http_p50_ms} ms`);
+
+    // every report as binary points
+    const all = await get('/api/reports/points', { 'accept-encoding': 'identity' });
+    const count = decodePoints(all).count;
+    figures.points_bytes_per_point = round2(all.length / count);
+    figures.points_all_ms = Math.round(await time(5, () => get('/api/reports/points', { 'accept-encoding': 'identity' })));
+    log(`all ${count} points: ${all.length} bytes, ${figures.points_all_ms} ms`);
+
     await get('/api/hotspots');
     figures.hotspots_1m_ms = Math.round(await time(5, () => get('/api/hotspots')));
-    log(`GET /api/hotspots over ${figures.reports_in_db} reports: ${figures.hotspots_1m_ms} ms`);
+    log(`GET /api/hotspots over ${figures.n_reports} reports: ${figures.hotspots_1m_ms} ms`);
+
+    // 50 clients posting reports at once, from a load generator in its own process
+    const [lon, lat] = generatorTownFrom(town, router).landmarks['busStation']!;
+    const ac = spawnSync(
+      process.execPath,
+      [
+        path.resolve('node_modules/autocannon/autocannon.js'),
+        '-c', '50', '-d', '10', '-m', 'POST', '--json',
+        '-H', 'content-type=application/json', '-H', `cookie=${inspectorCookie}`,
+        '-b', JSON.stringify({ category: 'illegal_ad', lon, lat, description: 'bench' }),
+        `${url}/api/reports`,
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    const result = JSON.parse(ac.stdout) as { latency: { p99: number; p50: number }; requests: { average: number }; non2xx: number; errors: number };
+    figures.post_p99_ms = result.latency.p99;
+    figures.post_per_s = Math.round(result.requests.average);
+    log(`POST /api/reports, 50 clients: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${figures.post_per_s}/s, ${result.non2xx} non-2xx, ${result.errors} errors`);
+
+    // the server's resident memory after all that
+    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    figures.rss_mb = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+
+    // the web app drawing a heatmap of every report, timed from the bytes in hand to the frame on screen
+    if (fs.existsSync('dist/web/index.html')) {
+      const { launchBrowser } = await import('../e2e/helper.ts');
+      const browser = await launchBrowser();
+      try {
+        log('drawing the heatmap in Chromium…');
+        const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+        await page.goto(url);
+        await page.fill('[data-testid=login-username]', 'leader');
+        await page.fill('[data-testid=login-password]', 'demo');
+        await page.click('[data-testid=login-submit]');
+        await page.waitForFunction(() => window.__hotspots?.ready === true && typeof window.__hotspots.showPoints === 'function', null, { timeout: 60_000 });
+        const ms = await Promise.race([
+          page.evaluate(async () => {
+            const buf = await (await fetch('/api/reports/points')).arrayBuffer();
+            return window.__hotspots!.showPoints!(buf);
+          }),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no frame within 60 s')), 60_000)),
+        ]);
+        figures.web_heatmap_ms = Math.round(ms);
+        log(`web heatmap of ${count} points: ${figures.web_heatmap_ms} ms after the bytes arrived`);
+      } catch (err) {
+        log(`web heatmap not measured: ${(err as Error).message.split('\n')[0]}`);
+      } finally {
+        await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
+      }
+    }
   } finally {
-    await server.close();
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const hard = setTimeout(() => child.kill('SIGKILL'), 12_000);
+    await exited;
+    clearTimeout(hard);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -210,7 +311,20 @@ fs.mkdirSync(out, { recursive: true });
 const file = path.join(out, 'latest.json');
 const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>) : {};
 fs.writeFileSync(file, JSON.stringify({ ...previous, ...figures }, null, 2) + '\n');
-const targets: Record<string, string> = { gi_100k_ms: '≤ 300', hotspots_1m_ms: '≤ 1000', briefing_pdf_20k_ms: '≤ 3000', field_js_gzip_kb: '≤ 450' };
+const targets: Record<string, string> = {
+  gi_100k_ms: '≤ 300',
+  hotspots_1m_ms: '≤ 1000',
+  briefing_pdf_20k_ms: '≤ 3000',
+  field_js_gzip_kb: '≤ 450',
+  import_per_s: '≥ 20000',
+  post_p99_ms: '≤ 25',
+  bbox_store_p50_ms: '≤ 3',
+  bbox_http_p50_ms: '≤ 15',
+  points_bytes_per_point: '≤ 9',
+  points_all_ms: '≤ 500',
+  rss_mb: '≤ 400',
+  web_heatmap_ms: '≤ 3000',
+};
 console.log('| figure | median | target |\n|---|---:|---|');
 for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${v} | ${targets[k] ?? ''} |`);
 console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
