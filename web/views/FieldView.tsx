@@ -2,9 +2,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
 import { LiteMap } from '../map/LiteMap.tsx';
-import { createRouter, type RoutableArea } from '../../server/domain/routing.ts';
+import { townshipRouter } from '../township.ts';
 import { classifyNearby } from '../../server/domain/responsibility.ts';
-import type { AreaGeometry, Position } from '../../server/domain/geo.ts';
+import type { Position } from '../../server/domain/geo.ts';
 import { deleteItem, listItems, newItem, putItem, type OutboxItem } from '../offline/outbox.ts';
 import { syncOutbox } from '../offline/sync.ts';
 import { registerOffline } from '../offline/register.ts';
@@ -46,23 +46,7 @@ export function FieldView({ data }: { data: ReferenceData }) {
   const [openItems, setOpenItems] = useState<OpenItem[]>([]);
   const [saved, setSaved] = useState<string | null>(null);
 
-  const router = useMemo(
-    () =>
-      createRouter(
-        township.boundary as AreaGeometry,
-        areas.features.map(
-          (f): RoutableArea => ({
-            id: f.properties.id,
-            kind: f.properties.kind,
-            code: f.properties.code,
-            nameZh: f.properties.nameZh,
-            nameEn: f.properties.nameEn,
-            geometry: f.geometry as AreaGeometry,
-          }),
-        ),
-      ),
-    [township, areas],
-  );
+  const router = useMemo(() => townshipRouter(township, areas), [township, areas]);
   const place = pin ? router.route(pin[0], pin[1]) : null;
   const placeLabel = pin
     ? place

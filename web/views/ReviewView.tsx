@@ -44,7 +44,7 @@ import type { MessageKey } from '../i18n/zh-CN.ts';
 import { Legend } from '../components/Legend.tsx';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import { NewReportForm } from '../components/NewReportForm.tsx';
-import { createRouter, type RoutableArea } from '../../server/domain/routing.ts';
+import { townshipRouter } from '../township.ts';
 import { localDate } from '../../server/domain/calendar.ts';
 import type { AreaGeometry, BBox } from '../../server/domain/geo.ts';
 
@@ -133,17 +133,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     };
   }, [categoryQuery, filters.from, filters.to]);
 
-  const router = useMemo(() => {
-    const routable: RoutableArea[] = areas.features.map((f) => ({
-      id: f.properties.id,
-      kind: f.properties.kind,
-      code: f.properties.code,
-      nameZh: f.properties.nameZh,
-      nameEn: f.properties.nameEn,
-      geometry: f.geometry as AreaGeometry,
-    }));
-    return createRouter(township.boundary as AreaGeometry, routable);
-  }, [areas, township]);
+  const router = useMemo(() => townshipRouter(township, areas), [areas, township]);
 
   const zones = useMemo(
     () =>

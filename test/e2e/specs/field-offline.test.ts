@@ -1,41 +1,23 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../server/config.ts';
-import { startServer, type RunningServer } from '../../../server/server.ts';
-import { launchBrowser, type Browser, type Page } from '../helper.ts';
+import { describe, expect, it } from 'vitest';
+import { useTownServer } from '../town-server.ts';
+import type { Page } from '../helper.ts';
 import { alongRoad, demoTown } from '../../helpers/town.ts';
 
 // An inspector in a lane with no signal reports three problems with photos; nothing is lost or doubled,
 // however the network behaves.
 
-const WEB_DIR = path.resolve('dist/web');
 const PHOTOS = ['before.jpg', 'after.jpg', 'rotated-with-time.jpg'].map((f) => path.resolve('test/fixtures', f));
 const sha256 = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 const { generatorTown } = demoTown();
 const [LON, LAT] = alongRoad(generatorTown.roads, 'laneB', 1, 0.5);
 
-let server: RunningServer;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('The web app is not built: run "npm run build".');
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-field-'));
-  server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {});
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const town = useTownServer();
 
 async function phone(at: [number, number] = [LON, LAT]) {
-  const context = await browser.newContext({
+  const context = await town.browser.newContext({
     viewport: { width: 360, height: 640 },
     deviceScaleFactor: 1,
     locale: 'zh-CN',
@@ -47,7 +29,7 @@ async function phone(at: [number, number] = [LON, LAT]) {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/field`);
+  await page.goto(`${town.server.url}/field`);
   await page.fill('[data-testid=login-username]', 'inspector');
   await page.fill('[data-testid=login-password]', 'demo');
   await page.click('[data-testid=login-submit]');
@@ -72,8 +54,16 @@ async function report(page: Page, category: string, note: string, photo?: string
 
 const outboxCount = async (page: Page) => Number(await page.locator('[data-testid=outbox-count]').textContent());
 
+/** Waits for the outbox to show n items still to send (it is read from IndexedDB after the page draws). */
+async function expectOutbox(page: Page, n: number) {
+  await page
+    .waitForFunction((want) => document.querySelector('[data-testid=outbox-count]')?.textContent === String(want), n, { timeout: 15_000 })
+    .catch(() => undefined);
+  expect(await outboxCount(page)).toBe(n);
+}
+
 async function serverReports(note: string) {
-  return server.deps.store.db
+  return town.server.deps.store.db
     .selectFrom('reports')
     .select(['id', 'zone_id'])
     .where('description', 'like', `${note}%`)
@@ -87,13 +77,13 @@ describe('field capture on a phone', { timeout: 180_000 }, () => {
       await context.setOffline(true);
       const note = `离线上报 ${Date.now()}`;
       for (let i = 0; i < 3; i++) await report(page, i === 1 ? 'illegal_ad' : 'exposed_garbage', `${note} #${i}`, PHOTOS[i]);
-      expect(await outboxCount(page)).toBe(3);
+      await expectOutbox(page, 3);
       expect(await page.locator('[data-testid=network]').textContent()).toContain('离线');
       expect(await serverReports(note)).toHaveLength(0);
 
       await page.reload();
       await page.locator('[data-testid=drop-pin]').waitFor();
-      expect(await outboxCount(page)).toBe(3);
+      await expectOutbox(page, 3);
       const labels = await page.locator('[data-testid=outbox-item]').allTextContents();
       expect(labels.every((l) => l.includes('第三保洁区 · 安章社区'))).toBe(true);
 
@@ -101,11 +91,11 @@ describe('field capture on a phone', { timeout: 180_000 }, () => {
       await page.waitForFunction(() => document.querySelector('[data-testid=outbox-count]')?.textContent === '0', null, { timeout: 30_000 });
       const rows = await serverReports(note);
       expect(rows).toHaveLength(3);
-      const photos = await server.deps.store.db.selectFrom('report_photos').select('photo_id').where('report_id', 'in', rows.map((r) => r.id)).execute();
+      const photos = await town.server.deps.store.db.selectFrom('report_photos').select('photo_id').where('report_id', 'in', rows.map((r) => r.id)).execute();
       expect(photos.map((p) => p.photo_id).sort()).toEqual(PHOTOS.map(sha256).sort());
       for (const hash of PHOTOS.map(sha256)) {
-        const file = fs.readdirSync(path.join(dataDir, 'photos', hash.slice(0, 2))).find((f) => f.startsWith(hash) && !f.includes('thumb'))!;
-        expect(sha256(path.join(dataDir, 'photos', hash.slice(0, 2), file))).toBe(hash);
+        const file = fs.readdirSync(path.join(town.dataDir, 'photos', hash.slice(0, 2))).find((f) => f.startsWith(hash) && !f.includes('thumb'))!;
+        expect(sha256(path.join(town.dataDir, 'photos', hash.slice(0, 2), file))).toBe(hash);
       }
       expect(errors).toEqual([]);
     } finally {
@@ -147,7 +137,7 @@ describe('field capture on a phone', { timeout: 180_000 }, () => {
       const failed = page.locator('[data-testid=outbox-item][data-state=failed]');
       await failed.waitFor({ timeout: 20_000 });
       expect(await page.locator('[data-testid=outbox-error]').textContent()).toContain('outside');
-      expect(await outboxCount(page)).toBe(1);
+      await expectOutbox(page, 1);
       await page.reload();
       await page.locator('[data-testid=outbox-item][data-state=failed]').waitFor();
     } finally {

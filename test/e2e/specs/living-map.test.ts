@@ -1,41 +1,18 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../server/config.ts';
-import { startServer, type RunningServer } from '../../../server/server.ts';
-import { launchBrowser, type Browser } from '../helper.ts';
+import { describe, expect, it } from 'vitest';
+import { useTownServer } from '../town-server.ts';
 import { TownMap, type RGB } from '../driver.ts';
 import { alongRoad, demoTown } from '../../helpers/town.ts';
 
 // A leading-group member opens the map of the demo town, sees its zones, villages, pins and heat,
 // and drops a pin for a pile of rubbish on a lane of zone 3.
 
-const WEB_DIR = path.resolve('dist/web');
 const { generatorTown } = demoTown();
 
-let server: RunningServer;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) {
-    throw new Error('The web app is not built: run "npm run build" (npm test does it first).');
-  }
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-'));
-  server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {});
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const town = useTownServer();
 
 /** Opens the map in a fresh page for one story and always closes it. */
 async function onMap(story: (map: TownMap) => Promise<void>): Promise<void> {
-  const map = await TownMap.open(browser, server.url);
+  const map = await TownMap.open(town.browser, town.server.url);
   try {
     await story(map);
   } finally {

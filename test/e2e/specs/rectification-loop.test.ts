@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../server/config.ts';
-import { startServer, type RunningServer } from '../../../server/server.ts';
-import { launchBrowser, type Browser } from '../helper.ts';
+import { describe, expect, it } from 'vitest';
+import { useTownServer } from '../town-server.ts';
 import { TownMap, type RGB } from '../driver.ts';
 import { alongRoad, demoTown } from '../../helpers/town.ts';
 import { hexToRgb, STATE_COLORS } from '../../../web/map/colors.ts';
@@ -14,37 +10,19 @@ import { localDate } from '../../../server/domain/calendar.ts';
 // cleaner rectifies with a photo and cannot sign off their own work, the office verifies and closes,
 // and an item left past its deadline costs the zone a deduction.
 
-const WEB_DIR = path.resolve('dist/web');
 const AFTER_PHOTO = path.resolve('test/fixtures/after.jpg');
 const { generatorTown } = demoTown();
 const DAY = 86_400_000;
 
-let server: RunningServer;
-let browser: Browser;
-let dataDir: string;
 let clockOffset = 0;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('The web app is not built: run "npm run build".');
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-loop-'));
-  server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {}, {
-    now: () => new Date(Date.now() + clockOffset),
-  });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const town = useTownServer({ now: () => new Date(Date.now() + clockOffset) });
 
 const near = (a: RGB, b: RGB, tol = 40) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
 
 describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
   it('inspector reports, the cleaner rectifies with a photo, the office verifies, and the pin turns from open to closed', async () => {
     const [lon, lat] = alongRoad(generatorTown.roads, 'laneA', 1, 0.35);
-    const map = await TownMap.open(browser, server.url, { as: 'inspector' });
+    const map = await TownMap.open(town.browser, town.server.url, { as: 'inspector' });
     try {
       // the inspector drops the pin
       await map.zoomToTownCentre();
@@ -75,7 +53,7 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
 
       // the office sees it rectified (blue), verifies it, and the pin turns closed (green)
       await map.signOutAndIn('office');
-      await map.page.goto(`${server.url}/?report=${id}`);
+      await map.page.goto(`${town.server.url}/?report=${id}`);
       await map.waitUntilDrawn();
       await map.showAnalysis('none');
       await map.colourPinsBy('state');
@@ -98,7 +76,7 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
 
   it('records a deduction for an item left past its deadline, on the item and in the month’s table', async () => {
     const [lon, lat] = alongRoad(generatorTown.roads, 'laneC', 0, 0.5);
-    const map = await TownMap.open(browser, server.url, { as: 'inspector' });
+    const map = await TownMap.open(town.browser, town.server.url, { as: 'inspector' });
     try {
       const created = await map.postJson('/api/reports', { category: 'exposed_garbage', lon, lat, description: '逾期测试' });
       expect(created.status).toBe(201);

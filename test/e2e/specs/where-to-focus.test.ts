@@ -1,10 +1,7 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../server/config.ts';
-import { startServer, type RunningServer } from '../../../server/server.ts';
-import { launchBrowser, type Browser } from '../helper.ts';
+import { describe, expect, it } from 'vitest';
+import { useTownServer } from '../town-server.ts';
 import { TownMap, type RGB } from '../driver.ts';
 import { BIN_COLORS, HOTSPOT_ALPHA } from '../../../web/map/layers/analysis.ts';
 import { LAND, hexToRgb } from '../../../web/map/colors.ts';
@@ -12,27 +9,11 @@ import { LAND, hexToRgb } from '../../../web/map/colors.ts';
 // A member of the leading group asks where to send people next week: where problems are significantly
 // concentrated, which spots keep coming back, and when they happen.
 
-const WEB_DIR = path.resolve('dist/web');
-let server: RunningServer;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('The web app is not built: run "npm run build".');
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-focus-'));
-  server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {});
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const town = useTownServer();
 
 describe('where to focus', { timeout: 120_000 }, () => {
   it('draws 99 % hot spots over the town centre, chronic spots, and the week-by-week replay', async () => {
-    const map = await TownMap.open(browser, server.url, { as: 'leader' });
+    const map = await TownMap.open(town.browser, town.server.url, { as: 'leader' });
     try {
       await map.zoomToTownCentre();
       await map.toggleLayer('pins');
@@ -80,7 +61,7 @@ describe('where to focus', { timeout: 120_000 }, () => {
 
 describe('the weekly briefing', { timeout: 120_000 }, () => {
   it('shows last week’s briefing as the page the leading group gets, with its PDF a click away', async () => {
-    const map = await TownMap.open(browser, server.url, { as: 'office', path: '/briefing' });
+    const map = await TownMap.open(town.browser, town.server.url, { as: 'office', path: '/briefing' });
     try {
       const frame = map.page.frameLocator('[data-testid=briefing-frame]');
       await frame.locator('h1').waitFor();
