@@ -22,6 +22,8 @@ import { decide, type Action } from '../domain/lifecycle.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
 import { localDate } from '../domain/calendar.ts';
 
+const SWEEP_CHUNK = 500;
+
 export interface TransitionRequest {
   action: Action;
   note?: string | undefined;
@@ -200,18 +202,21 @@ export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<
   if (!late.length) return 0;
   const categories = new Map((await listCategories(db, t.id)).map((c) => [c.code, c]));
   let charged = 0;
-  for (const row of late) {
-    const d = deductionFor(row, categories.get(row.category_code), t.timezone, now);
-    if (!d) continue;
+  // A backlog (a first start, a long outage) is charged in chunks, one transaction each, not one per item.
+  for (let i = 0; i < late.length; i += SWEEP_CHUNK) {
     await db.transaction().execute(async (trx) => {
-      const newly = await insertDeductions(trx, [d]);
-      if (newly.length) {
-        charged++;
-        await appendEvent(trx, row, 'overdue', null, null, now, null, {
-          deadlineAt: row.deadline_at,
-          amountYuan: d.amount_yuan,
-          points: d.points,
-        });
+      for (const row of late.slice(i, i + SWEEP_CHUNK)) {
+        const d = deductionFor(row, categories.get(row.category_code), t.timezone, now);
+        if (!d) continue;
+        const newly = await insertDeductions(trx, [d]);
+        if (newly.length) {
+          charged++;
+          await appendEvent(trx, row, 'overdue', null, null, now, null, {
+            deadlineAt: row.deadline_at,
+            amountYuan: d.amount_yuan,
+            points: d.points,
+          });
+        }
       }
     });
   }
