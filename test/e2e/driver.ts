@@ -30,7 +30,7 @@ export class TownMap {
     await this.page.fill('[data-testid=login-username]', username);
     await this.page.fill('[data-testid=login-password]', password);
     await this.page.click('[data-testid=login-submit]');
-    await this.page.locator('[data-testid=who]').waitFor();
+    await this.page.locator('[data-testid=sign-out]').waitFor();
   }
 
   async signOutAndIn(username: string): Promise<void> {

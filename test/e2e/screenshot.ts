@@ -44,6 +44,26 @@ try {
   await shot(phone, 'tasks-phone.png');
   await phone.close();
 
+  const field = await openPage(browser, `${server.url}/field`, { width: 360, height: 640 });
+  await field.page.context().grantPermissions(['geolocation']);
+  await field.page.context().setGeolocation({ longitude: 105.9404, latitude: 26.1405, accuracy: 15 });
+  await field.page.fill('[data-testid=login-username]', 'inspector');
+  await field.page.fill('[data-testid=login-password]', 'demo');
+  await field.page.click('[data-testid=login-submit]');
+  await field.page.locator('[data-testid=drop-pin]').waitFor();
+  await field.page.waitForTimeout(1500);
+  await field.page.click('[data-testid=drop-pin]');
+  await field.page.click('[data-testid=category-exposed_garbage]');
+  await field.page.waitForTimeout(500);
+  await field.page.screenshot({ path: path.join(out, 'field.png') });
+  await field.close();
+
+  const briefing = await TownMap.open(browser, server.url, { as: 'office', path: '/briefing' });
+  await briefing.page.frameLocator('[data-testid=briefing-frame]').locator('h1').waitFor();
+  await briefing.page.waitForTimeout(500);
+  await shot(briefing, 'briefing.png');
+  await briefing.close();
+
   const office = await TownMap.open(browser, server.url, { as: 'office', path: '/ledger' });
   await office.page.check('[data-testid=ledger-overdue]');
   await office.page.locator('[data-testid=ledger-row]').first().click();
