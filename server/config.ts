@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   HOTSPOTS_PUBLIC_MAP: boolFlag.default(false),
   HOTSPOTS_SECURE_COOKIES: boolFlag.default(false),
   HOTSPOTS_BRIEFING_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  HOTSPOTS_JOB_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   secureCookies: boolean;
   /** Local hour on Mondays after which last week's briefing is generated and archived. */
   briefingHour: number;
+  /** How often the background jobs (overdue sweep, Monday briefing) look for work, in seconds. */
+  jobIntervalS: number;
 }
 
 /** Reads the environment into one typed Config; a bad value stops start-up with a message naming the variable. */
@@ -56,5 +59,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicMap: e.HOTSPOTS_PUBLIC_MAP,
     secureCookies: e.HOTSPOTS_SECURE_COOKIES,
     briefingHour: e.HOTSPOTS_BRIEFING_HOUR,
+    jobIntervalS: e.HOTSPOTS_JOB_INTERVAL_S,
   };
 }

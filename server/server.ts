@@ -9,7 +9,6 @@ import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
 import { runScheduledBriefing } from './services/briefings.ts';
 
-const SWEEP_EVERY_MS = 60_000;
 
 export interface RunningServer {
   url: string;
@@ -51,7 +50,7 @@ export async function startServer(
       runScheduledBriefing(deps, config.briefingHour)
         .then((week) => week && log(`Archived the briefing for ${week}.`))
         .catch((err) => log(`briefing job failed: ${(err as Error).message}`));
-    }, SWEEP_EVERY_MS);
+    }, config.jobIntervalS * 1000);
     sweeper.unref();
     const { port } = server.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
