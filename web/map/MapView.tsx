@@ -31,24 +31,12 @@ declare global {
       map: maplibregl.Map;
       overlay: MapboxOverlay;
       ready: boolean;
-      /** Draws these binary points as the heat layer; resolves with ms from call to the first frame drawn with them. */
+      /** Draws these binary points as the heat layer; resolves with the ms until deck.gl has drawn them. */
       showPoints?(payload: ArrayBuffer): Promise<number>;
     };
   }
 }
 
-type RenderListener = () => void;
-const renderListeners = new Set<RenderListener>();
-/** Resolves after deck.gl has drawn its next frame. */
-export function nextDeckFrame(): Promise<void> {
-  return new Promise((resolve) => {
-    const l = () => {
-      renderListeners.delete(l);
-      resolve();
-    };
-    renderListeners.add(l);
-  });
-}
 
 /** MapLibre for the basemap, deck.gl drawn over it (not interleaved: aggregation layers need their own pass). */
 export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onReady, tooltip }: Props) {
@@ -78,9 +66,6 @@ export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onRead
     const overlay = new MapboxOverlay({
       interleaved: false,
       layers,
-      onAfterRender: () => {
-        for (const l of [...renderListeners]) l();
-      },
       getTooltip: (info) => {
         const text = info.picked ? handlers.current.tooltip?.(info) : null;
         return text ? { text, className: 'map-tooltip' } : null;

@@ -15,10 +15,10 @@ import {
   type Township,
 } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
-import { MapView, fitTo, nextDeckFrame, type MapClick } from '../map/MapView.tsx';
+import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
 import { hexToRgb, type RGB } from '../map/colors.ts';
-import { heatmapLayer } from '../map/layers/heatmap.ts';
+import { heatmapLayer, HEATMAP_LAYER_ID } from '../map/layers/heatmap.ts';
 import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
 import { toFeature, type BinaryPoints } from '../map/layers/points.ts';
@@ -199,10 +199,15 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     h.showPoints = async (payload) => {
       const t0 = performance.now();
       const d = decodePoints(payload);
-      const drawn = nextDeckFrame();
       setPoints({ length: d.count, positions: d.positions });
-      await drawn;
-      await nextDeckFrame();
+      // drawn: the heat layer holds the new points and deck.gl has nothing left to redraw
+      const deck = (h.overlay as unknown as { _deck?: { needsRedraw(o: { clearRedrawFlags: boolean }): unknown; layerManager?: { getLayers(): { id: string; props: { data: { length?: number } } }[] } } })._deck;
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        const heat = deck?.layerManager?.getLayers().find((l) => l.id === HEATMAP_LAYER_ID);
+        if (heat?.props.data?.length === d.count && !deck?.needsRedraw({ clearRedrawFlags: false })) break;
+      }
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null))));
       return performance.now() - t0;
     };
   });
