@@ -170,6 +170,41 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
   return { reports: loaded };
 }
 
+/** A generated report as a row of the reports table, at its place, before people are attached to it. */
+export function generatedReportRow(
+  g: GeneratedReport,
+  townshipId: string,
+  place: { zoneId: string | null; villageId: string | null; unitId: string | null },
+  responsibleAreaId: string | null,
+) {
+  return {
+    id: g.id,
+    township_id: townshipId,
+    category_code: g.category,
+    lon: g.lon,
+    lat: g.lat,
+    accuracy_m: g.accuracyM,
+    description: null as string | null,
+    status: g.status,
+    zone_id: place.zoneId,
+    village_id: place.villageId,
+    unit_id: place.unitId,
+    reporter_id: null as string | null,
+    duplicate_of: null as string | null,
+    captured_at: g.capturedAt,
+    received_at: g.receivedAt,
+    observed_at: observedAt(g.capturedAt, g.receivedAt),
+    deadline_at: g.deadlineAt,
+    closed_at: g.closedAt,
+    updated_at: g.receivedAt,
+    idempotency_key: null as string | null,
+    assignee_id: null as string | null,
+    responsible_area_id: responsibleAreaId,
+    rectified_by: null as string | null,
+    recurrence_of: null as string | null,
+  };
+}
+
 async function insertGenerated(
   trx: Parameters<typeof insertReports>[0],
   townshipId: string,
@@ -209,30 +244,13 @@ async function insertGenerated(
       });
     }
     return {
-      id: g.id,
-      township_id: townshipId,
-      category_code: g.category,
-      lon: g.lon,
-      lat: g.lat,
-      accuracy_m: g.accuracyM,
+      ...generatedReportRow(g, townshipId, place, responsible),
       description: g.description,
-      status: g.status,
-      zone_id: place.zoneId,
-      village_id: place.villageId,
-      unit_id: place.unitId,
       reporter_id: inspector.id,
       duplicate_of: g.duplicateOf,
-      captured_at: g.capturedAt,
-      received_at: g.receivedAt,
-      observed_at: observedAt(g.capturedAt, g.receivedAt),
-      deadline_at: g.deadlineAt,
-      closed_at: g.closedAt,
       updated_at: last.at > g.receivedAt ? last.at : g.receivedAt,
-      idempotency_key: null,
       assignee_id: owner?.id ?? null,
-      responsible_area_id: responsible,
       rectified_by: g.status === 'rectified' || g.status === 'closed' ? (owner?.id ?? office.id) : null,
-      recurrence_of: null,
       version: g.events.length,
     };
   });

@@ -20,7 +20,7 @@ import { openStore } from '../../server/store/connect.ts';
 import { sweepOverdue } from '../../server/services/lifecycle.ts';
 import { decodePoints } from '../../server/domain/points.ts';
 import { spawn, spawnSync } from 'node:child_process';
-import { observedAt } from '../../server/domain/reports.ts';
+import { generatedReportRow } from '../../server/services/demo.ts';
 import { isoWeek, localDate, weekStartUtc } from '../../server/domain/calendar.ts';
 
 const figures: Record<string, number> = {};
@@ -242,32 +242,8 @@ async function signIn(url: string, username: string): Promise<string> {
 /** A generated report as a row, routed, for bulk loading. */
 function benchRow(g: ReturnType<typeof generateReports>[number], townshipId: string, router: ReturnType<typeof createRouter>) {
   const r = router.route(g.lon, g.lat);
-  return {
-    id: g.id,
-    township_id: townshipId,
-    category_code: g.category,
-    lon: g.lon,
-    lat: g.lat,
-    accuracy_m: g.accuracyM,
-    description: null,
-    status: g.status,
-    zone_id: r?.zone?.id ?? null,
-    village_id: r?.village?.id ?? null,
-    unit_id: r?.unit?.id ?? null,
-    reporter_id: null,
-    duplicate_of: null,
-    captured_at: g.capturedAt,
-    received_at: g.receivedAt,
-    observed_at: observedAt(g.capturedAt, g.receivedAt),
-    deadline_at: g.deadlineAt,
-    closed_at: g.closedAt,
-    updated_at: g.receivedAt,
-    idempotency_key: null,
-    assignee_id: null,
-    responsible_area_id: r?.zone?.id ?? r?.village?.id ?? null,
-    rectified_by: null,
-    recurrence_of: null,
-  };
+  const place = { zoneId: r?.zone?.id ?? null, villageId: r?.village?.id ?? null, unitId: r?.unit?.id ?? null };
+  return generatedReportRow(g, townshipId, place, place.zoneId ?? place.villageId);
 }
 
 // ---- a week with 20 000 reports, composed and rendered to PDF

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type Deps } from '../../server/services/context.ts';
 import { loadDemoIfEmpty } from '../../server/services/demo.ts';
@@ -100,4 +101,18 @@ export async function demoApp(dialect: DialectName, opts: { scale?: number; publ
       fs.rmSync(photosDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Checks an answer is an error of the product's shape, with a message a person can act on. */
+export function expectError(res: { status: number; body: any }, status: number, code?: string) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+  expect(res.body.error.message.length).toBeGreaterThan(10);
+  if (code) expect(res.body.error.code).toBe(code);
+}
+
+/** A session cookie of a demo user, for requests made straight to the app. */
+export async function cookieOf(app: TestApp, username: string): Promise<string> {
+  const r = await app.call('POST', '/api/auth/login', { username, password: 'demo' });
+  return r.headers.get('set-cookie')!.split(';')[0]!;
 }

@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/stores.ts';
-import { demoApp, NOW, type Client, type TestApp } from '../helpers/app.ts';
+import { cookieOf, demoApp, expectError, NOW, type Client, type TestApp } from '../helpers/app.ts';
 import { alongRoad, demoTown } from '../helpers/town.ts';
 import { createRandom } from '../../server/demo/random.ts';
 import { decodePoints } from '../../server/domain/points.ts';
 
-async function cookieOf(app: TestApp, username: string): Promise<string> {
-  const r = await app.call('POST', '/api/auth/login', { username, password: 'demo' });
-  return r.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 const { generatorTown } = demoTown();
 const laneA = alongRoad(generatorTown.roads, 'laneA', 0);
 const village = generatorTown.landmarks['committee:banbianjie']!;
 
-function expectError(res: { status: number; body: any }, status: number, code?: string) {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
-  expect(res.body.error.message.length).toBeGreaterThan(10);
-  if (code) expect(res.body.error.code).toBe(code);
-}
 
 describe.each(DIALECTS)('the API over %s', (dialect) => {
   let app: TestApp;

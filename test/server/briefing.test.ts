@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/stores.ts';
-import { demoApp, NOW, type Client, type TestApp } from '../helpers/app.ts';
+import { cookieOf, demoApp, NOW, type Client, type TestApp } from '../helpers/app.ts';
 import { demoTown } from '../helpers/town.ts';
 import { runScheduledBriefing, weekBounds } from '../../server/services/briefings.ts';
 
@@ -145,7 +145,3 @@ describe.each(DIALECTS)('the weekly briefing over %s', (dialect) => {
   });
 });
 
-async function cookieOf(app: TestApp, username: string): Promise<string> {
-  const r = await app.call('POST', '/api/auth/login', { username, password: 'demo' });
-  return r.headers.get('set-cookie')!.split(';')[0]!;
-}

@@ -3,18 +3,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { DIALECTS } from '../helpers/stores.ts';
-import { demoApp, type Client, type Reply, type TestApp } from '../helpers/app.ts';
+import { cookieOf, demoApp, expectError, type Client, type TestApp } from '../helpers/app.ts';
 import { alongRoad, demoTown } from '../helpers/town.ts';
 import { localPlane } from '../../server/domain/geo.ts';
 
 const fixture = (name: string) => fs.readFileSync(path.resolve('test/fixtures', name));
 const { generatorTown } = demoTown();
 
-function expectError(res: Reply, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error.code).toBe(code);
-  expect(res.body.error.message.length).toBeGreaterThan(10);
-}
 
 describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
   let app: TestApp;
@@ -75,7 +70,7 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ width: 40, height: 20, takenAt: '2026-11-29T01:15:30.000Z' });
     const res = await app.app.request(`/api/photos/${r.body.id}/thumb`, {
-      headers: { cookie: (await loginCookie(app, 'leader')) },
+      headers: { cookie: (await cookieOf(app, 'leader')) },
     });
     expect(res.headers.get('content-type')).toBe('image/webp');
     const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
@@ -221,7 +216,3 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
   });
 });
 
-async function loginCookie(app: TestApp, username: string): Promise<string> {
-  const r = await app.call('POST', '/api/auth/login', { username, password: 'demo' });
-  return r.headers.get('set-cookie')!.split(';')[0]!;
-}
