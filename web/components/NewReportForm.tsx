@@ -3,6 +3,7 @@ import { api, unwrap, type Category, type CreatedReport } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import type { RouteResult } from '../../server/domain/routing.ts';
 import { PhotoPicker, type PickedPhoto } from './PhotoPicker.tsx';
+import { CategoryButtons } from './CategoryButtons.tsx';
 
 interface Props {
   position: [number, number];
@@ -69,24 +70,7 @@ export function NewReportForm({ position, route, categories, category, onCategor
       </p>
       <fieldset>
         <legend>{t('category')}</legend>
-        <div className="category-buttons">
-          {categories
-            .filter((c) => c.active)
-            .map((c) => (
-              <button
-                type="button"
-                key={c.code}
-                className={c.code === category ? 'category selected' : 'category'}
-                style={{ borderColor: c.color }}
-                onClick={() => onCategory(c.code)}
-                data-testid={`pick-${c.code}`}
-                aria-pressed={c.code === category}
-              >
-                <span className="swatch dot" style={{ background: c.color }} />
-                {name(c)}
-              </button>
-            ))}
-        </div>
+        <CategoryButtons categories={categories} value={category} onChange={onCategory} testIdPrefix="pick-" />
       </fieldset>
       <label className="note">
         {t('note')}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
 import { LiteMap } from '../map/LiteMap.tsx';
+import { CategoryButtons } from '../components/CategoryButtons.tsx';
 import { townshipRouter } from '../township.ts';
 import { classifyNearby } from '../../server/domain/responsibility.ts';
 import type { Position } from '../../server/domain/geo.ts';
@@ -133,7 +134,6 @@ export function FieldView({ data }: { data: ReferenceData }) {
   };
 
   const pending = outbox.filter((i) => i.state !== 'sent');
-  const cats = categories.filter((c) => c.active);
   return (
     <div className="field">
       <div className="field-map" data-testid="field-map">
@@ -172,22 +172,7 @@ export function FieldView({ data }: { data: ReferenceData }) {
               </p>
             )}
             <p className="muted small">{t('dragPin')}</p>
-            <div className="category-buttons big">
-              {cats.map((c) => (
-                <button
-                  type="button"
-                  key={c.code}
-                  className={c.code === category ? 'category selected' : 'category'}
-                  style={{ borderColor: c.color }}
-                  onClick={() => setCategory(c.code)}
-                  data-testid={`category-${c.code}`}
-                  aria-pressed={c.code === category}
-                >
-                  <span className="swatch dot" style={{ background: c.color }} />
-                  {name(c)}
-                </button>
-              ))}
-            </div>
+            <CategoryButtons categories={categories} value={category} onChange={setCategory} testIdPrefix="category-" big />
             {nearby.length > 0 && (
               <div className="nearby" data-testid="nearby">
                 <p className="small">{t('nearbyFound', { n: nearby.length })}</p>
