@@ -38,7 +38,7 @@ export function WeekPlayer({ weeks, value, onChange }: { weeks: WeekRange[]; val
     <div className="week-player" data-testid="week-player">
       {value === null ? (
         <button type="button" onClick={() => onChange(weeks.length - 1)} data-testid="week-on">
-          ⏱ {t('weekPlay')}
+          ▶ {t('weekPlay')}
         </button>
       ) : (
         <>
