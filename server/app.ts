@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import { photoRoutes } from './http/photos.ts';
 import { ledgerRoutes } from './http/ledger.ts';
 import { analysisRoutes } from './http/analysis.ts';
 import { briefingRoutes } from './http/briefings.ts';
+import { adminRoutes } from './http/admin.ts';
 import { csrfMiddleware, sessionMiddleware } from './http/access.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
@@ -33,6 +34,44 @@ const photoLimit = bodyLimit({
   onError: (c) => c.json(errorBody('photo_too_large', '照片不能超过10MB。A photo may be at most 10 MB.'), 413),
 });
 
+/**
+ * What a browser may load and run on our pages. MapLibre's worker is one of our own files (setWorkerUrl),
+ * deck.gl and luma.gl compile shaders without eval, photos previewed before upload are blob: URLs, and the
+ * basemap is our own style: nothing needs another origin, inline script, inline style sheets or eval.
+ * Our own pages may frame our own documents (the briefing view shows the briefing page).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self' blob:",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'SAMEORIGIN',
+  'Referrer-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(self), geolocation=(self), microphone=()',
+};
+
+/** Adds the security headers to every response; a route that needs a narrower policy sets its own first. */
+const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+  }
+};
+
 function createApi(deps: Deps, opts: AppOptions) {
   return new Hono<AppEnv>()
     .use('/photos', photoLimit)
@@ -46,13 +85,14 @@ function createApi(deps: Deps, opts: AppOptions) {
     .route('/photos', photoRoutes(deps))
     .route('/', ledgerRoutes(deps))
     .route('/', analysisRoutes(deps))
-    .route('/briefings', briefingRoutes(deps));
+    .route('/briefings', briefingRoutes(deps))
+    .route('/', adminRoutes(deps));
 }
 
 /** The whole HTTP application: the API under /api and, when built, the web app. */
 export function createApp(deps: Deps, opts: AppOptions = {}) {
   const api = createApi(deps, opts);
-  const app = new Hono().route('/api', api);
+  const app = new Hono().use('*', securityHeaders).route('/api', api);
   app.onError(onError);
   app.notFound(notFound);
   api.notFound(notFound);

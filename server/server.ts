@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createApp } from './app.ts';
 import { openStore, migrate, type Store } from './store/connect.ts';
-import { createDeps, type Deps } from './services/context.ts';
+import { createDeps, withTownship, type Deps } from './services/context.ts';
+import { listTownshipIds } from './store/townships.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
 import { runScheduledBriefing } from './services/briefings.ts';
@@ -15,6 +16,19 @@ export interface RunningServer {
   store: Store;
   deps: Deps;
   close(): Promise<void>;
+}
+
+/** The minute's jobs, for every township the database holds. */
+async function runJobs(deps: Deps, config: Config, log: (msg: string) => void): Promise<void> {
+  for (const id of await listTownshipIds(deps.store.db)) {
+    await withTownship(id, async () => {
+      await sweepOverdue(deps).catch((err) => log(`overdue sweep failed: ${(err as Error).message}`));
+      // Monday's briefing for the week before, once, whichever server gets there first.
+      await runScheduledBriefing(deps, config.briefingHour)
+        .then((week) => week && log(`Archived the briefing for ${week}.`))
+        .catch((err) => log(`briefing job failed: ${(err as Error).message}`));
+    });
+  }
 }
 
 /** Opens and migrates the store, loads the demo town if asked and empty, and listens. */
@@ -45,11 +59,7 @@ export async function startServer(
     });
     // Missed deadlines are charged as they pass, not only when someone opens the ledger.
     const sweeper = setInterval(() => {
-      sweepOverdue(deps).catch((err) => log(`overdue sweep failed: ${(err as Error).message}`));
-      // Monday's briefing for the week before, once, whichever server gets there first.
-      runScheduledBriefing(deps, config.briefingHour)
-        .then((week) => week && log(`Archived the briefing for ${week}.`))
-        .catch((err) => log(`briefing job failed: ${(err as Error).message}`));
+      runJobs(deps, config, log).catch((err) => log(`scheduled jobs failed: ${(err as Error).message}`));
     }, config.jobIntervalS * 1000);
     sweeper.unref();
     const { port } = server.address() as AddressInfo;

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Deps } from '../services/context.ts';
 import { authenticate } from '../services/auth.ts';
+import { withTownship } from '../services/context.ts';
 import { ROLES, type Role } from '../domain/lifecycle.ts';
 import { errorBody } from './errors.ts';
 import type { AppEnv } from './env.ts';
@@ -58,14 +59,23 @@ export const ACCESS = {
   'GET /api/analysis/time-patterns': { roles: ALL, publicRead: true },
   'GET /api/analysis/areas': { roles: ALL, publicRead: true },
   'GET /api/analysis/density': { roles: ALL, publicRead: true },
+  'GET /api/users': { roles: ['admin'] },
+  'POST /api/users': { roles: ['admin'] },
+  'PATCH /api/users/:id': { roles: ['admin'] },
+  'PATCH /api/categories/:code': { roles: ['admin'] },
+  'PATCH /api/areas/:id': { roles: ['admin', 'office'] },
+  'GET /api/audit': { roles: ['admin'] },
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ACCESS;
 
 /** Reads the session cookie once per request and puts the user (or null) on the context. */
 export const sessionMiddleware = (deps: Deps): MiddlewareHandler<AppEnv> => async (c, next) => {
-  c.set('user', await authenticate(deps, getCookie(c, SESSION_COOKIE)));
-  await next();
+  const user = await authenticate(deps, getCookie(c, SESSION_COOKIE));
+  c.set('user', user);
+  // A signed-in user works only in their own township, whatever ids they send.
+  if (user) await withTownship(user.townshipId, next);
+  else await next();
 };
 
 /**

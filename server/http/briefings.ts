@@ -22,6 +22,8 @@ const TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
+const BRIEFING_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+
 export const briefingRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/', guard(deps, 'GET /api/briefings'), async (c) => c.json({ briefings: await briefingArchive(deps) }, 200))
@@ -38,10 +40,12 @@ export const briefingRoutes = (deps: Deps) =>
         headers: {
           'Content-Type': TYPES[ext],
           'Content-Disposition': `${ext === 'html' ? 'inline' : 'attachment'}; filename="${name}"`,
+          // The briefing page is a self-contained document with its own style sheet and no script.
+          ...(ext === 'html' ? { 'Content-Security-Policy': BRIEFING_PAGE_POLICY } : {}),
         },
       });
     })
     .post('/:week/regenerate', guard(deps, 'POST /api/briefings/:week/regenerate'), validate('param', weekParam), async (c) => {
-      const data = await regenerateBriefing(deps, c.req.valid('param').week, c.get('user')!.id);
+      const data = await regenerateBriefing(deps, c.req.valid('param').week, c.get('user')!);
       return c.json({ week: data.week, generatedAt: data.generatedAt }, 200);
     });

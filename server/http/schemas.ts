@@ -112,3 +112,59 @@ export const marketDaysBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lunar'), dayEndings: digits }),
   z.strictObject({ kind: z.literal('weekdays'), days: z.array(z.number().int().min(0).max(6)).min(1).max(7) }),
 ]);
+
+const roleEnum = z.enum(['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit']);
+const phone = z.string().regex(/^[0-9+\- ]{3,20}$/, 'a phone number is digits, spaces, + and -');
+const name = z.string().trim().min(1).max(100);
+
+export const newUserBody = z.strictObject({
+  username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, 'user names are 2–40 lower-case letters, digits, . _ -'),
+  displayName: name,
+  role: roleEnum,
+  password: z.string().min(8, 'a password has at least 8 characters').max(200),
+  areaId: z.uuid('areaId must be an area id').optional(),
+  phone: phone.optional(),
+});
+
+const somethingToChange = (o: object) => Object.keys(o).length > 0;
+const NOTHING = { error: 'send at least one field to change' };
+
+export const userPatchBody = z.strictObject({
+  displayName: name.optional(),
+  role: roleEnum.optional(),
+  areaId: z.uuid('areaId must be an area id').nullable().optional(),
+  phone: phone.nullable().optional(),
+  active: z.boolean().optional(),
+  password: z.string().min(8, 'a password has at least 8 characters').max(200).optional(),
+}).refine(somethingToChange, NOTHING);
+
+export const categoryPatchBody = z.strictObject({
+  nameZh: name.optional(),
+  nameEn: name.optional(),
+  color: z.string().regex(/^#[0-9a-f]{6}$/i, 'colours are #rrggbb').optional(),
+  deadlineHours: z.number().int().min(1).max(24 * 90).optional(),
+  deductionYuan: z.number().min(0).max(10_000).optional(),
+  scorePoints: z.number().min(0).max(100).optional(),
+  active: z.boolean().optional(),
+  sameDay: z.boolean().optional(),
+}).refine(somethingToChange, NOTHING);
+
+const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+const ring = z.array(position).min(4).max(20_000);
+export const areaGeometry = z.union([
+  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1).max(100) }),
+  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1).max(100)).min(1).max(100) }),
+]);
+
+export const areaPatchBody = z.strictObject({
+  nameZh: name.optional(),
+  nameEn: name.optional(),
+  responsibleName: z.string().trim().max(100).nullable().optional(),
+  responsiblePhone: phone.nullable().optional(),
+  geometry: areaGeometry.optional(),
+}).refine(somethingToChange, NOTHING);
+
+export const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  before: z.coerce.number().int().min(1).optional(),
+});

@@ -15,7 +15,7 @@ export const townshipRoutes = (deps: Deps) =>
       return c.json(await listAreas(deps, kind as AreaKind[] | undefined), 200);
     })
     .put('/township/market-days', guard(deps, 'PUT /api/township/market-days'), validate('json', marketDaysBody), async (c) =>
-      c.json(await setMarketDays(deps, c.req.valid('json')), 200),
+      c.json(await setMarketDays(deps, c.get('user')!, c.req.valid('json')), 200),
     )
     .get('/categories', guard(deps, 'GET /api/categories'), async (c) => c.json(await listCategories(deps), 200))
     .get('/basemap', guard(deps, 'GET /api/basemap'), async (c) => c.json(await getBasemap(deps), 200));

@@ -1,5 +1,6 @@
 import type { Deps } from './context.ts';
-import { currentTownship } from './context.ts';
+import { clearCaches, currentTownship } from './context.ts';
+import { recordAudit, type AuditActor } from './audit.ts';
 import { listAreas as listAreaRows } from '../store/areas.ts';
 import { listBasemapFeatures } from '../store/basemap.ts';
 import { listCategories as listCategoryRows } from '../store/categories.ts';
@@ -47,10 +48,13 @@ export async function getTownship(deps: Deps) {
 }
 
 /** Sets when the township holds its market; the analyses compare those days with ordinary ones. */
-export async function setMarketDays(deps: Deps, rule: MarketDayRule) {
+export async function setMarketDays(deps: Deps, actor: AuditActor, rule: MarketDayRule) {
   const t = await currentTownship(deps);
-  await updateMarketDays(deps.store.db, t.id, JSON.stringify(rule));
-  deps.cache.township = undefined;
+  await deps.store.db.transaction().execute(async (trx) => {
+    await updateMarketDays(trx, t.id, JSON.stringify(rule));
+    await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'township.market_days', target: `township:${t.code}`, detail: { before: marketRuleOf(t), after: rule } });
+  });
+  clearCaches(deps);
   return getTownship(deps);
 }
 

@@ -14,9 +14,11 @@ import {
   recordLoginFailure,
   touchSession,
   updatePassword,
+  deleteSessionsOf,
   type UserRow,
 } from '../store/users.ts';
 import type { Role } from '../domain/lifecycle.ts';
+import { COMMAND_LINE, recordAudit, type AuditActor } from './audit.ts';
 import { randomUUID } from 'node:crypto';
 
 export interface SessionUser {
@@ -114,7 +116,7 @@ export interface NewUser {
 }
 
 /** Adds a user with a hashed password; a taken user name is a 409. */
-export async function addUser(deps: Deps, u: NewUser): Promise<SessionUser> {
+export async function addUser(deps: Deps, u: NewUser, actor: AuditActor = COMMAND_LINE): Promise<SessionUser> {
   if (await findUserByUsername(deps.store.db, u.username)) {
     throw new AppError(409, 'username_taken', `用户名“${u.username}”已存在。The user name ${u.username} is taken.`);
   }
@@ -130,7 +132,16 @@ export async function addUser(deps: Deps, u: NewUser): Promise<SessionUser> {
     phone: u.phone ?? null,
     active: 1,
   };
-  await insertUsers(deps.store.db, [row]);
+  await deps.store.db.transaction().execute(async (trx) => {
+    await insertUsers(trx, [row]);
+    await recordAudit(deps, trx, {
+      townshipId: u.townshipId,
+      actor,
+      action: 'user.create',
+      target: `user:${u.username}`,
+      detail: { role: u.role, displayName: u.displayName, areaId: row.area_id, phone: row.phone },
+    });
+  });
   return toSessionUser(row);
 }
 
@@ -139,4 +150,6 @@ export async function setPassword(deps: Deps, username: string, password: string
   const user = await findUserByUsername(deps.store.db, username);
   if (!user) throw new AppError(404, 'user_not_found', `没有用户“${username}”。No user ${username}.`);
   await updatePassword(deps.store.db, user.id, await hashPassword(password));
+  await deleteSessionsOf(deps.store.db, user.id);
+  await recordAudit(deps, deps.store.db, { townshipId: user.township_id, actor: COMMAND_LINE, action: 'user.password', target: `user:${user.username}` });
 }

@@ -1,5 +1,6 @@
 import type { Deps } from './context.ts';
 import { currentTownship, townshipRouter } from './context.ts';
+import { recordAudit, type AuditActor } from './audit.ts';
 import { AppError } from './errors.ts';
 import { viewContext } from './report-views.ts';
 import { chronic, hotspots, patterns } from './analysis.ts';
@@ -348,10 +349,13 @@ export async function getBriefing(deps: Deps, week: string): Promise<BriefingDat
 }
 
 /** Composes a week again and replaces the archived copy (the office's "regenerate"). */
-export async function regenerateBriefing(deps: Deps, week: string, userId: string | null): Promise<BriefingData> {
+export async function regenerateBriefing(deps: Deps, week: string, actor: AuditActor): Promise<BriefingData> {
   const t = await currentTownship(deps);
   const data = await composeBriefing(deps, week);
-  await saveBriefing(deps.store.db, { township_id: t.id, week, generated_at: data.generatedAt, generated_by: userId, data: JSON.stringify(data) }, true);
+  await deps.store.db.transaction().execute(async (trx) => {
+    await saveBriefing(trx, { township_id: t.id, week, generated_at: data.generatedAt, generated_by: actor.id, data: JSON.stringify(data) }, true);
+    await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'briefing.regenerate', target: `briefing:${week}` });
+  });
   return data;
 }
 

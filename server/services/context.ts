@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Store } from '../store/connect.ts';
 import type { TownshipRow } from '../store/townships.ts';
-import { findDefaultTownship } from '../store/townships.ts';
+import { findDefaultTownship, findTownshipById } from '../store/townships.ts';
 import { listAreas } from '../store/areas.ts';
 import { createRouter, type RoutableArea, type Router } from '../domain/routing.ts';
 import type { AreaGeometry } from '../domain/geo.ts';
@@ -21,10 +22,32 @@ export interface DepsOptions {
   publicMap: boolean;
 }
 
-/** Per-process caches of data that changes rarely; cleared by the services that change it. */
+/**
+ * Per-process caches of data that changes rarely. The process that changes the data clears them at once;
+ * other servers on the same database see the change when their entry expires (CACHE_TTL_MS).
+ */
 export interface ServiceCache {
-  township?: TownshipRow;
-  routers: Map<string, { router: Router; areas: RoutableArea[] }>;
+  townships: Map<string, { row: TownshipRow; at: number }>;
+  defaultTownshipId?: string | undefined;
+  routers: Map<string, { router: Router; areas: RoutableArea[]; at: number }>;
+}
+
+/** How long another server's change to a township, its areas or categories may take to show here. */
+export const CACHE_TTL_MS = 5_000;
+
+/** Forgets cached townships and areas (after this process changed them). */
+export function clearCaches(deps: Deps): void {
+  deps.cache.townships.clear();
+  deps.cache.defaultTownshipId = undefined;
+  deps.cache.routers.clear();
+}
+
+// The township of the signed-in user, for the duration of their request (see sessionMiddleware).
+const requestTownship = new AsyncLocalStorage<string>();
+
+/** Runs fn with every service call inside it scoped to one township (a user's own, or a job's). */
+export function withTownship<T>(townshipId: string, fn: () => T): T {
+  return requestTownship.run(townshipId, fn);
 }
 
 export function createDeps(
@@ -34,15 +57,23 @@ export function createDeps(
   return {
     store,
     now: opts.now ?? (() => new Date()),
-    cache: { routers: new Map() },
+    cache: { townships: new Map(), routers: new Map() },
     options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false },
   };
 }
 
-/** The township this deployment serves (the first one created). */
+/**
+ * The township a request works in: the signed-in user's own. Without a user (the public map, jobs run
+ * outside withTownship) it is the first township created, the one a single-township deployment serves.
+ * Every query of the services is filtered by this township's id, so nobody reads or changes another's.
+ */
 export async function currentTownship(deps: Deps): Promise<TownshipRow> {
-  if (deps.cache.township) return deps.cache.township;
-  const t = await findDefaultTownship(deps.store.db);
+  const now = Date.now();
+  const fresh = (e: { at: number } | undefined) => e !== undefined && now - e.at < CACHE_TTL_MS;
+  const id = requestTownship.getStore() ?? deps.cache.defaultTownshipId;
+  const hit = id ? deps.cache.townships.get(id) : undefined;
+  if (hit && fresh(hit)) return hit.row;
+  const t = id ? await findTownshipById(deps.store.db, id) : await findDefaultTownship(deps.store.db);
   if (!t) {
     throw new AppError(
       503,
@@ -50,14 +81,15 @@ export async function currentTownship(deps: Deps): Promise<TownshipRow> {
       'No township has been set up yet. Start with HOTSPOTS_DEMO=1 for the demo town, or import your boundaries.',
     );
   }
-  deps.cache.township = t;
+  if (!requestTownship.getStore()) deps.cache.defaultTownshipId = t.id;
+  deps.cache.townships.set(t.id, { row: t, at: now });
   return t;
 }
 
 /** The router for a township's areas, built once and reused. */
 export async function townshipRouter(deps: Deps, township: TownshipRow): Promise<{ router: Router; areas: RoutableArea[] }> {
   const hit = deps.cache.routers.get(township.id);
-  if (hit) return hit;
+  if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit;
   const rows = await listAreas(deps.store.db, township.id);
   const areas: RoutableArea[] = rows.map((a) => ({
     id: a.id,
@@ -67,7 +99,7 @@ export async function townshipRouter(deps: Deps, township: TownshipRow): Promise
     nameEn: a.name_en,
     geometry: JSON.parse(a.polygon) as AreaGeometry,
   }));
-  const entry = { router: createRouter(JSON.parse(township.boundary) as AreaGeometry, areas), areas };
+  const entry = { router: createRouter(JSON.parse(township.boundary) as AreaGeometry, areas), areas, at: Date.now() };
   deps.cache.routers.set(township.id, entry);
   return entry;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './context.ts';
+import { clearCaches } from './context.ts';
 import { generatorTownFrom, readDemoTown } from '../demo/town.ts';
 import { generateReports, type GeneratedReport } from '../demo/generator.ts';
 import { createRouter, type RoutableArea } from '../domain/routing.ts';
@@ -164,8 +165,7 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
     if (isUniqueViolation(err)) return null;
     throw err;
   }
-  deps.cache.township = undefined;
-  deps.cache.routers.clear();
+  clearCaches(deps);
   await sweepOverdue(deps);
   return { reports: loaded };
 }

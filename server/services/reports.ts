@@ -46,6 +46,19 @@ export interface NewReport {
   photoIds?: string[] | undefined;
 }
 
+/** Who answers for a spot: its zone/village/unit, the area that loses points, and the person asked to rectify. */
+export async function assignmentFor(
+  deps: Deps,
+  route: { zone?: { id: string } | null | undefined; village?: { id: string } | null | undefined; unit?: { id: string } | null | undefined },
+  category: Pick<CategoryRow, 'responsibility'>,
+) {
+  const place = { zoneId: route.zone?.id ?? null, villageId: route.village?.id ?? null, unitId: route.unit?.id ?? null };
+  const responsible = responsibleArea(place, category.responsibility);
+  const roles = category.responsibility === 'unit' && responsible === place.unitId ? (['unit'] as const) : (['cleaner'] as const);
+  const assignee = responsible ? (await findUsersForArea(deps.store.db, responsible, roles))[0] : undefined;
+  return { place, responsible, assignee };
+}
+
 export const REPORT_LIST_MAX = 10_000;
 export const REPORT_LIST_DEFAULT = 2_000;
 
@@ -128,11 +141,7 @@ export async function createReport(
 
   const now = ctx.now;
   const nearby = await nearbyOf(deps, t, category, input.lon, input.lat, now);
-  const place = { zoneId: route.zone?.id ?? null, villageId: route.village?.id ?? null, unitId: route.unit?.id ?? null };
-  const responsible = responsibleArea(place, category.responsibility);
-  const assignee = responsible
-    ? (await findUsersForArea(db, responsible, category.responsibility === 'unit' && responsible === place.unitId ? ['unit'] : ['cleaner']))[0]
-    : undefined;
+  const { place, responsible, assignee } = await assignmentFor(deps, route, category);
   const reporterId = opts.reporter?.id ?? null;
   const row = {
     id: randomUUID(),

@@ -13,3 +13,16 @@ export function listAreas(db: Db, townshipId: string, kinds?: readonly AreaKind[
   if (kinds?.length) q = q.where('kind', 'in', kinds);
   return q.orderBy('kind').orderBy('code').execute();
 }
+
+export function findArea(db: Db, townshipId: string, id: string): Promise<AreaRow | undefined> {
+  return db.selectFrom('areas').selectAll().where('township_id', '=', townshipId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateArea(
+  db: Db,
+  townshipId: string,
+  id: string,
+  patch: Partial<Pick<AreaRow, 'name_zh' | 'name_en' | 'polygon' | 'min_lon' | 'min_lat' | 'max_lon' | 'max_lat' | 'responsible_name' | 'responsible_phone' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('areas').set(patch).where('township_id', '=', townshipId).where('id', '=', id).execute();
+}

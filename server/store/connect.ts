@@ -8,6 +8,7 @@ import * as foundation from './migrations/2026-11-29T0900-foundation.ts';
 import * as accountability from './migrations/2026-11-29T1400-accountability.ts';
 import * as marketDays from './migrations/2026-11-29T1600-market-days.ts';
 import * as briefings from './migrations/2026-11-29T1800-briefings.ts';
+import * as audit from './migrations/2026-11-29T2000-audit.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T1400-accountability': accountability,
   '2026-11-29T1600-market-days': marketDays,
   '2026-11-29T1800-briefings': briefings,
+  '2026-11-29T2000-audit': audit,
 };
 
 const PG_TIMESTAMPTZ = 1184;

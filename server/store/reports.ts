@@ -286,3 +286,17 @@ export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite'>, row
   run(rows);
   return rows.length;
 }
+
+/** Items still waiting for rectification whose spot lies in a box (candidates for re-routing after an area changes). */
+export function listOpenReportsInBox(db: Db, townshipId: string, box: readonly [number, number, number, number]): Promise<ReportRow[]> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('township_id', '=', townshipId)
+    .where('status', 'in', ['reported', 'notified'])
+    .where('lon', '>=', box[0])
+    .where('lon', '<=', box[2])
+    .where('lat', '>=', box[1])
+    .where('lat', '<=', box[3])
+    .execute();
+}

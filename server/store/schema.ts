@@ -20,6 +20,21 @@ export interface Database {
   report_photos: ReportPhotoTable;
   deductions: DeductionTable;
   briefings: BriefingTable;
+  audit_log: AuditTable;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  township_id: string;
+  at: string;
+  actor_id: string | null;
+  /** The user name, or how the change was made ("command line"). */
+  actor_name: string;
+  action: string;
+  /** What was changed: "user:cleaner1", "area:<id>", "category:exposed_garbage"… */
+  target: string;
+  /** JSON: the fields before and after. */
+  detail: string | null;
 }
 
 export interface BriefingTable {

@@ -25,3 +25,8 @@ export async function countTownships(db: Db): Promise<number> {
 export async function updateMarketDays(db: Db, id: string, json: string): Promise<void> {
   await db.updateTable('townships').set({ market_days: json }).where('id', '=', id).execute();
 }
+
+export async function listTownshipIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('townships').select('id').orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}

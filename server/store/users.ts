@@ -77,3 +77,16 @@ export async function updatePassword(db: Db, userId: string, hash: string): Prom
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
   });
 }
+
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<UserRow, 'display_name' | 'role' | 'area_id' | 'phone' | 'active' | 'password_hash'>>,
+): Promise<void> {
+  await db.updateTable('users').set(patch).where('id', '=', id).execute();
+}
+
+/** Signs a user out everywhere (after a password reset or deactivation). */
+export async function deleteSessionsOf(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}

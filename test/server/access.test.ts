@@ -15,7 +15,8 @@ function request(key: RouteKey): [string, string, unknown] {
   const url = pattern
     .replace(':id', pattern.includes('photos') ? PHOTO : REPORT)
     .replace(':file', '2026-W47.json')
-    .replace(':week', '2026-W47');
+    .replace(':week', '2026-W47')
+    .replace(':code', 'weeds');
   const bodies: Partial<Record<RouteKey, unknown>> = {
     'POST /api/auth/login': { username: 'nobody', password: 'x' },
     'POST /api/reports': { category: 'weeds', lon: 0, lat: 0 },

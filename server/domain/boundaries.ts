@@ -1,0 +1,59 @@
+import * as turf from '@turf/turf';
+import type { AreaGeometry, Position } from './geo.ts';
+
+// Checks of area boundaries before they are stored: drawn in the editor or read from a file.
+
+export interface GeometryProblem {
+  code: 'not_polygon' | 'bad_coordinates' | 'projected_coordinates' | 'ring_not_closed' | 'too_few_points' | 'self_intersection' | 'empty_area';
+  message: string;
+}
+
+const isPosition = (p: unknown): p is Position =>
+  Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number';
+
+/** What is wrong with a (Multi)Polygon in WGS84 longitude/latitude, in words an office worker can act on; [] when fine. */
+export function geometryProblems(g: unknown): GeometryProblem[] {
+  const geom = g as { type?: unknown; coordinates?: unknown } | null;
+  if (!geom || (geom.type !== 'Polygon' && geom.type !== 'MultiPolygon') || !Array.isArray(geom.coordinates)) {
+    return [{ code: 'not_polygon', message: '边界必须是面(Polygon 或 MultiPolygon)。A boundary must be a Polygon or MultiPolygon.' }];
+  }
+  const polygons = (geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates) as unknown[];
+  const problems: GeometryProblem[] = [];
+  for (const poly of polygons) {
+    if (!Array.isArray(poly) || poly.length === 0) {
+      problems.push({ code: 'too_few_points', message: '面没有边界环。A polygon has no ring.' });
+      continue;
+    }
+    for (const ring of poly as unknown[]) {
+      if (!Array.isArray(ring) || !ring.every(isPosition)) {
+        problems.push({ code: 'bad_coordinates', message: '坐标必须是[经度, 纬度]数对。Coordinates must be [longitude, latitude] pairs.' });
+        continue;
+      }
+      const pts = ring as Position[];
+      if (pts.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y))) {
+        problems.push({ code: 'bad_coordinates', message: '坐标不是有限数字。A coordinate is not a finite number.' });
+      } else if (pts.some(([x, y]) => Math.abs(x) > 180 || Math.abs(y) > 90)) {
+        problems.push({
+          code: 'projected_coordinates',
+          message: '坐标超出经纬度范围,可能是投影坐标(米),请转换为WGS84经纬度。Coordinates are beyond longitude/latitude ranges: they look like projected metres; convert to WGS84.',
+        });
+      } else if (pts.length < 4) {
+        problems.push({ code: 'too_few_points', message: '边界环至少需要4个点(首尾相同)。A ring needs at least 4 positions (first = last).' });
+      } else {
+        const [a, b] = [pts[0]!, pts[pts.length - 1]!];
+        if (a[0] !== b[0] || a[1] !== b[1]) {
+          problems.push({ code: 'ring_not_closed', message: '边界环首尾点不一致。A ring does not end where it starts.' });
+        }
+      }
+    }
+  }
+  if (problems.length) return problems;
+  const feature = turf.feature(geom as AreaGeometry);
+  const kinks = turf.kinks(feature as never).features;
+  if (kinks.length) {
+    const at = kinks[0]!.geometry.coordinates.map((v) => v.toFixed(6)).join(', ');
+    problems.push({ code: 'self_intersection', message: `边界自相交(约在 ${at})。The boundary crosses itself (near ${at}).` });
+  }
+  if (turf.area(feature) < 1) problems.push({ code: 'empty_area', message: '边界面积为零。The boundary encloses no area.' });
+  return problems;
+}

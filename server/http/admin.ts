@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../services/context.ts';
+import { createPerson, listPeople, updateAreaDetails, updateCategoryRules, updatePerson } from '../services/admin.ts';
+import { auditLog } from '../services/audit.ts';
+import { guard } from './access.ts';
+import type { AppEnv } from './env.ts';
+import { validate } from './validate.ts';
+import { areaPatchBody, auditQuery, categoryCode, categoryPatchBody, newUserBody, userPatchBody } from './schemas.ts';
+
+const idParam = z.object({ id: z.uuid('ids are UUIDs') });
+
+export const adminRoutes = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .get('/users', guard(deps, 'GET /api/users'), async (c) => c.json(await listPeople(deps), 200))
+    .post('/users', guard(deps, 'POST /api/users'), validate('json', newUserBody), async (c) =>
+      c.json(await createPerson(deps, c.get('user')!, c.req.valid('json')), 201),
+    )
+    .patch('/users/:id', guard(deps, 'PATCH /api/users/:id'), validate('param', idParam), validate('json', userPatchBody), async (c) =>
+      c.json(await updatePerson(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .patch(
+      '/categories/:code',
+      guard(deps, 'PATCH /api/categories/:code'),
+      validate('param', z.object({ code: categoryCode })),
+      validate('json', categoryPatchBody),
+      async (c) => c.json(await updateCategoryRules(deps, c.get('user')!, c.req.valid('param').code, c.req.valid('json')), 200),
+    )
+    .patch('/areas/:id', guard(deps, 'PATCH /api/areas/:id'), validate('param', idParam), validate('json', areaPatchBody), async (c) =>
+      c.json(await updateAreaDetails(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .get('/audit', guard(deps, 'GET /api/audit'), validate('query', auditQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await auditLog(deps, { limit: q.limit ?? 100, before: q.before }), 200);
+    });
