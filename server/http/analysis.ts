@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { queryNumber } from './schemas.ts';
 import type { Deps } from '../services/context.ts';
 import { areasCompared, chronic, densityPeaks, hotspots, patterns, type AnalysisQuery } from '../services/analysis.ts';
 import type { ReportStatus } from '../domain/reports.ts';
@@ -11,16 +12,16 @@ import { periodOf } from './reports.ts';
 
 const base = reportQuery.pick({ category: true, status: true, from: true, to: true });
 const hotspotQuery = base.extend({
-  cellSize: z.coerce.number().int().min(20, 'cells are at least 20 m').max(5000, 'cells are at most 5 km').optional(),
-  distanceBand: z.coerce.number().min(1).max(50_000).optional(),
+  cellSize: queryNumber(z.number().int().min(20, 'cells are at least 20 m').max(5000, 'cells are at most 5 km')).optional(),
+  distanceBand: queryNumber(z.number().min(1).max(50_000)).optional(),
 });
 const chronicQuery = base.extend({
-  weeks: z.coerce.number().int().min(1).max(52).default(12),
-  radius: z.coerce.number().min(5).max(500).default(25),
-  minPoints: z.coerce.number().int().min(2).max(1000).default(8),
+  weeks: queryNumber(z.number().int().min(1).max(52)).default(12),
+  radius: queryNumber(z.number().min(5).max(500)).default(25),
+  minPoints: queryNumber(z.number().int().min(2).max(1000)).default(8),
 });
-const areasQuery = base.extend({ weeks: z.coerce.number().int().min(2).max(52).default(8) });
-const densityQuery = base.extend({ top: z.coerce.number().int().min(1).max(100).default(10) });
+const areasQuery = base.extend({ weeks: queryNumber(z.number().int().min(2).max(52)).default(8) });
+const densityQuery = base.extend({ top: queryNumber(z.number().int().min(1).max(100)).default(10) });
 
 async function analysisOf(deps: Deps, q: z.infer<typeof base>): Promise<AnalysisQuery> {
   return { categories: q.category, statuses: q.status as ReportStatus[] | undefined, ...(await periodOf(deps, q)) };

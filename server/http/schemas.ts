@@ -22,9 +22,19 @@ const csv = (item: z.ZodType<string>, what: string) =>
       return out;
     });
 
+/**
+ * A number in a query string. An empty value counts as absent (not as 0, which Number('') would give), and
+ * text that is not a finite number is refused.
+ */
+export const queryNumber = <T extends z.ZodType<number>>(n: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v)) : v), n);
+
 export const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'use a date (2026-11-29) or a date-time with offset (2026-11-29T08:00:00+08:00)',
 });
+
+/** Wider than any county: a bigger box is a mistake (or an attempt to read everything at once). */
+export const BBOX_MAX_SPAN_DEG = 5;
 
 export const bboxParam = z
   .string()
@@ -37,6 +47,10 @@ export const bboxParam = z
     const [minLon, minLat, maxLon, maxLat] = n as [number, number, number, number];
     if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon > maxLon || minLat > maxLat) {
       ctx.addIssue({ code: 'custom', message: 'bbox must be minLon,minLat,maxLon,maxLat within WGS84 ranges, min before max' });
+      return z.NEVER;
+    }
+    if (maxLon - minLon > BBOX_MAX_SPAN_DEG || maxLat - minLat > BBOX_MAX_SPAN_DEG) {
+      ctx.addIssue({ code: 'custom', message: `a bbox spans at most ${BBOX_MAX_SPAN_DEG}° each way (a county); leave it out for the whole township` });
       return z.NEVER;
     }
     return [minLon, minLat, maxLon, maxLat] as [number, number, number, number];
@@ -54,7 +68,7 @@ export const reportQuery = z.object({
   village: z.uuid('village must be an area id').optional(),
   from: dateOrDateTime.optional(),
   to: dateOrDateTime.optional(),
-  limit: z.coerce.number().int().min(1).max(10_000, 'limit is at most 10000; narrow the filters or page by date').optional(),
+  limit: queryNumber(z.number().int().min(1).max(10_000, 'limit is at most 10000; narrow the filters or page by date')).optional(),
 });
 export type ReportQuery = z.infer<typeof reportQuery>;
 
@@ -71,8 +85,8 @@ export const newReportBody = z.strictObject({
 
 export const nearbyQuery = z.object({
   category: categoryCode,
-  lon: z.coerce.number().min(-180).max(180),
-  lat: z.coerce.number().min(-90).max(90),
+  lon: queryNumber(z.number().min(-180).max(180)),
+  lat: queryNumber(z.number().min(-90).max(90)),
 });
 
 export const transitionBody = z.strictObject({
@@ -91,7 +105,7 @@ export const sightingBody = z.strictObject({
 export const ledgerQuery = reportQuery.extend({
   overdue: z.enum(['0', '1']).optional(),
   sort: z.enum(['observed', 'deadline']).optional(),
-  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  offset: queryNumber(z.number().int().min(0).max(1_000_000)).optional(),
 });
 
 export const monthQuery = z.object({
@@ -165,6 +179,6 @@ export const areaPatchBody = z.strictObject({
 }).refine(somethingToChange, NOTHING);
 
 export const auditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  before: z.coerce.number().int().min(1).optional(),
+  limit: queryNumber(z.number().int().min(1).max(500)).optional(),
+  before: queryNumber(z.number().int().min(1)).optional(),
 });
