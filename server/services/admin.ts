@@ -86,6 +86,7 @@ export async function updatePerson(
       detail: { before: userView(before), changes: { ...shown, ...(patch.password !== undefined ? { password: '(reset)' } : {}) } },
     });
   });
+  clearCaches(deps);
   return userView((await findUserById(deps.store.db, id))!);
 }
 
@@ -112,6 +113,7 @@ export async function updateCategoryRules(
     await updateCategory(trx, t.id, code, set);
     await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'category.update', target: `category:${code}`, detail: { before, changes: patch } });
   });
+  clearCaches(deps);
   const after = (await listCategories(deps.store.db, t.id)).find((c) => c.code === code)!;
   return {
     code: after.code,

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Deps } from './context.ts';
+import { clearCaches, type Deps } from './context.ts';
 import { AppError } from './errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   clearLoginFailures,
   countLoginFailures,
   deleteSession,
-  findSession,
+  findSessionWithUser,
   findUserById,
   findUserByUsername,
   insertSession,
@@ -83,15 +83,15 @@ export async function authenticate(deps: Deps, token: string | undefined): Promi
   if (!token || token.length > 200) return null;
   const db = deps.store.db;
   const id = tokenId(token);
-  const session = await findSession(db, id);
-  if (!session) return null;
+  const found = await findSessionWithUser(db, id);
+  if (!found) return null;
+  const { session, user } = found;
   const now = deps.now();
   const nowIso = now.toISOString();
   if (session.expires_at <= nowIso || Date.parse(session.created_at) + SESSION_MAX_MS <= now.getTime()) {
     await deleteSession(db, id);
     return null;
   }
-  const user = await findUserById(db, session.user_id);
   if (!user || user.active !== 1) return null;
   if (now.getTime() - Date.parse(session.last_seen_at) > TOUCH_EVERY_MS) {
     const expires = Math.min(now.getTime() + SESSION_IDLE_MS, Date.parse(session.created_at) + SESSION_MAX_MS);
@@ -142,6 +142,7 @@ export async function addUser(deps: Deps, u: NewUser, actor: AuditActor = COMMAN
       detail: { role: u.role, displayName: u.displayName, areaId: row.area_id, phone: row.phone },
     });
   });
+  clearCaches(deps);
   return toSessionUser(row);
 }
 

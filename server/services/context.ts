@@ -3,6 +3,8 @@ import type { Store } from '../store/connect.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { findDefaultTownship, findTownshipById } from '../store/townships.ts';
 import { listAreas } from '../store/areas.ts';
+import type { UserRow } from '../store/users.ts';
+import type { CategoryRow } from '../store/categories.ts';
 import { createRouter, type RoutableArea, type Router } from '../domain/routing.ts';
 import type { AreaGeometry } from '../domain/geo.ts';
 import { AppError } from './errors.ts';
@@ -30,6 +32,8 @@ export interface ServiceCache {
   townships: Map<string, { row: TownshipRow; at: number }>;
   defaultTownshipId?: string | undefined;
   routers: Map<string, { router: Router; areas: RoutableArea[]; at: number }>;
+  /** Users and categories by township, for naming people and categories in report views. */
+  people: Map<string, { users: UserRow[]; categories: CategoryRow[]; at: number }>;
 }
 
 /** How long another server's change to a township, its areas or categories may take to show here. */
@@ -40,6 +44,7 @@ export function clearCaches(deps: Deps): void {
   deps.cache.townships.clear();
   deps.cache.defaultTownshipId = undefined;
   deps.cache.routers.clear();
+  deps.cache.people.clear();
 }
 
 // The township of the signed-in user, for the duration of their request (see sessionMiddleware).
@@ -57,7 +62,7 @@ export function createDeps(
   return {
     store,
     now: opts.now ?? (() => new Date()),
-    cache: { townships: new Map(), routers: new Map() },
+    cache: { townships: new Map(), routers: new Map(), people: new Map() },
     options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false },
   };
 }

@@ -1,5 +1,5 @@
 import type { Deps } from './context.ts';
-import { townshipRouter } from './context.ts';
+import { CACHE_TTL_MS, townshipRouter } from './context.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import type { ReportRow } from '../store/reports.ts';
 import { listUsers, type UserRow } from '../store/users.ts';
@@ -62,10 +62,12 @@ export interface ViewContext {
 /** Everything needed to show reports of a township, loaded once per request. */
 export async function viewContext(deps: Deps, township: TownshipRow): Promise<ViewContext> {
   const { areas } = await townshipRouter(deps, township);
-  const [users, categories] = await Promise.all([
-    listUsers(deps.store.db, township.id),
-    listCategories(deps.store.db, township.id),
-  ]);
+  const hit = deps.cache.people.get(township.id);
+  const fresh = hit && Date.now() - hit.at < CACHE_TTL_MS;
+  const [users, categories] = fresh
+    ? [hit.users, hit.categories]
+    : await Promise.all([listUsers(deps.store.db, township.id), listCategories(deps.store.db, township.id)]);
+  if (!fresh) deps.cache.people.set(township.id, { users, categories, at: Date.now() });
   return {
     areas: new Map(areas.map((a) => [a.id, a])),
     users: new Map(users.map((u) => [u.id, u])),

@@ -56,13 +56,33 @@ export function openStore(opts: StoreOptions): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
     file: file === ':memory:' ? undefined : file,
     sqlite,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query anew; the same few hundred SQL texts repeat, so keep their prepared statements.
+ * (Safe because the store never streams: a statement is done before the next use.)
+ */
+function withStatementCache(sqlite: Database.Database) {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let st = cache.get(sql);
+      if (!st) {
+        if (cache.size >= 2000) cache.clear();
+        st = sqlite.prepare(sql);
+        cache.set(sql, st);
+      }
+      return st;
+    },
   };
 }
 

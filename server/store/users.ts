@@ -41,6 +41,27 @@ export function findSession(db: Db, id: string): Promise<SessionRow | undefined>
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A session and its user in one query (every request asks this). */
+export async function findSessionWithUser(db: Db, id: string): Promise<{ session: SessionRow; user: UserRow | undefined } | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .leftJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as s_id',
+      'sessions.user_id as s_user_id',
+      'sessions.created_at as s_created_at',
+      'sessions.last_seen_at as s_last_seen_at',
+      'sessions.expires_at as s_expires_at',
+    ])
+    .selectAll('users')
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { s_id, s_user_id, s_created_at, s_last_seen_at, s_expires_at, ...user } = row;
+  const session = { id: s_id, user_id: s_user_id, created_at: s_created_at, last_seen_at: s_last_seen_at, expires_at: s_expires_at };
+  return { session, user: user.id ? (user as UserRow) : undefined };
+}
+
 export async function touchSession(db: Db, id: string, lastSeen: string, expires: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', id).execute();
 }

@@ -3,6 +3,7 @@
  * (one flat object of numbers). Medians over repeated runs; absolute times on a shared machine are noisy.
  *
  *   BENCH_REPORTS   reports in the database for the server figures (default 1 000 000)
+ *   BENCH_LOAD_S    seconds of the 200-client mixed load (default 60)
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -189,6 +190,24 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     figures.post_per_s = Math.round(result.requests.average);
     log(`POST /api/reports, 50 clients: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${figures.post_per_s}/s, ${result.non2xx} non-2xx, ${result.errors} errors`);
 
+    // 200 people at once mixing map reads, reports and rectifications, then the same clients flat out
+    const loadS = process.env.BENCH_LOAD_S ?? '60';
+    const runLoad = (rate: string, seconds: string) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/load.ts', url, seconds, '200', rate], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+      if (r.status !== 0) throw new Error(`load generator failed: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+    };
+    const people = runLoad('1', loadS);
+    figures.load_rps = Math.round(people.rps);
+    figures.load_p50_ms = people.p50;
+    figures.load_p99_ms = people.p99;
+    figures.load_errors = people.errors + people.non2xx;
+    log(`mixed load, 200 people at ~1 request/s each for ${loadS} s: ${people.rps} req/s, p50 ${people.p50} ms, p99 ${people.p99} ms, ${people.non2xx} unexpected answers, ${people.errors} errors`);
+    const ceiling = runLoad('0', String(Math.min(20, Number(loadS))));
+    figures.load_max_rps = Math.round(ceiling.rps);
+    figures.load_max_p99_ms = ceiling.p99;
+    log(`the same mix flat out from 200 connections: ${ceiling.rps} req/s, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms, ${ceiling.non2xx + ceiling.errors} errors`);
+
     // the server's resident memory after all that
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
     figures.rss_mb = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
@@ -306,6 +325,8 @@ const targets: Record<string, string> = {
   points_all_ms: '≤ 500',
   rss_mb: '≤ 400',
   web_heatmap_ms: '≤ 3000',
+  load_p99_ms: '≤ 100',
+  load_errors: '0',
 };
 console.log('| figure | median | target |\n|---|---:|---|');
 for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${v} | ${targets[k] ?? ''} |`);

@@ -1,0 +1,103 @@
+/**
+ * The mixed load of a campaign morning, from its own process.
+ * Each client repeats what field staff and the office do: look at the map around a spot (GeoJSON pins and binary
+ * points of a street-level view), open an item, send a report, and rectify it with a photo. Prints one JSON line.
+ * `tsx test/bench/load.ts <url> <seconds> <clients> [rate]`: with a rate, each client is a person who waits a random
+ * think time (mean 1/rate s) between requests; with 0, autocannon sends back-to-back requests (the server's ceiling).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const [url, seconds = '60', clients = '200', rate = '0'] = process.argv.slice(2);
+if (!url) throw new Error('usage: load.ts <url> [seconds] [clients] [requests per second per client, 0 = flat out]');
+
+async function signIn(username: string): Promise<string> {
+  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'demo' }) });
+  if (r.status !== 200) throw new Error(`sign-in ${username}: ${r.status}`);
+  return r.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+const office = await signIn('office');
+const form = new FormData();
+form.append('file', new Blob([fs.readFileSync(path.resolve('test/fixtures/after.jpg'))], { type: 'image/jpeg' }), 'after.jpg');
+const photo = (await (await fetch(`${url}/api/photos`, { method: 'POST', body: form, headers: { cookie: office } })).json()) as { id: string };
+const township = (await (await fetch(`${url}/api/township`, { headers: { cookie: office } })).json()) as { bbox: number[] };
+// A street-level view (about 400 × 400 m) near the middle of the township, moved a little by each client.
+const [w, s, e, n] = township.bbox as [number, number, number, number];
+const cx = (w + e) / 2;
+const cy = (s + n) / 2;
+
+type Ctx = { id?: string; view?: string; spot?: [number, number] };
+const json = { 'content-type': 'application/json', cookie: office };
+const NO_ID = '00000000-0000-4000-8000-000000000000';
+const steps: Array<(ctx: Ctx) => { method: string; path: string; body?: string }> = [
+  (ctx) => {
+    const dx = (Math.random() - 0.5) * 0.02;
+    const dy = (Math.random() - 0.5) * 0.02;
+    ctx.view = [cx + dx - 0.002, cy + dy - 0.002, cx + dx + 0.002, cy + dy + 0.002].map((v) => v.toFixed(6)).join(',');
+    ctx.spot = [cx + dx, cy + dy];
+    return { method: 'GET', path: `/api/reports?bbox=${ctx.view}&limit=500` };
+  },
+  (ctx) => ({ method: 'GET', path: `/api/reports/points?bbox=${ctx.view}` }),
+  (ctx) => ({ method: 'POST', path: '/api/reports', body: JSON.stringify({ category: 'exposed_garbage', lon: ctx.spot![0], lat: ctx.spot![1], description: 'load' }) }),
+  (ctx) => ({ method: 'GET', path: `/api/reports/${ctx.id ?? NO_ID}` }),
+  (ctx) => ({ method: 'POST', path: `/api/reports/${ctx.id ?? NO_ID}/transitions`, body: JSON.stringify({ action: 'rectify', note: '已清理', photoIds: [photo.id] }) }),
+];
+const expectStatus = [200, 200, 201, 200, 200];
+
+let result: { rps: number; p50: number; p99: number; total: number; non2xx: number; errors: number; timeouts: number };
+if (Number(rate) > 0) {
+  // People: each client waits a random think time (mean 1/rate s) between requests, so arrivals are independent.
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const end = Date.now() + Number(seconds) * 1000;
+  const client = async () => {
+    const ctx: Ctx = {};
+    await new Promise((r) => setTimeout(r, Math.random() * 1000));
+    for (let i = 0; Date.now() < end; i = (i + 1) % steps.length) {
+      const step = steps[i]!(ctx);
+      const t0 = performance.now();
+      try {
+        const res = await fetch(url + step.path, { method: step.method, headers: step.body ? json : { cookie: office }, ...(step.body ? { body: step.body } : {}), signal: AbortSignal.timeout(30_000) });
+        const text = await res.text();
+        latencies.push(performance.now() - t0);
+        if (res.status !== expectStatus[i]) non2xx++;
+        if (i === 2) ctx.id = res.status === 201 ? (JSON.parse(text) as { id: string }).id : undefined;
+      } catch {
+        errors++;
+      }
+      await new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * (1000 / Number(rate))));
+    }
+  };
+  await Promise.all(Array.from({ length: Number(clients) }, client));
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) / 10;
+  result = { rps: Math.round(latencies.length / Number(seconds)), p50: q(0.5), p99: q(0.99), total: latencies.length, non2xx, errors, timeouts: 0 };
+} else {
+  // Flat out: every client sends its next request as soon as the answer arrives (the server's ceiling).
+  const r = await autocannon({
+    url,
+    connections: Number(clients),
+    duration: Number(seconds),
+    timeout: 30,
+    headers: { cookie: office },
+    requests: steps.map((step, i) => ({
+      method: 'GET',
+      setupRequest: (req: any, ctx: Ctx) => {
+        const s = step(ctx);
+        return { ...req, method: s.method, path: s.path, ...(s.body ? { body: s.body, headers: json } : {}) };
+      },
+      ...(i === 2
+        ? {
+            onResponse: (status: number, body: string, ctx: Ctx) => {
+              ctx.id = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+            },
+          }
+        : {}),
+    })),
+  });
+  result = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
+}
+process.stdout.write(JSON.stringify(result) + '\n');
