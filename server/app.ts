@@ -14,6 +14,7 @@ import { ledgerRoutes } from './http/ledger.ts';
 import { analysisRoutes } from './http/analysis.ts';
 import { briefingRoutes } from './http/briefings.ts';
 import { adminRoutes } from './http/admin.ts';
+import { open311Routes } from './http/open311.ts';
 import { csrfMiddleware, sessionMiddleware } from './http/access.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
@@ -93,6 +94,8 @@ function createApi(deps: Deps, opts: AppOptions) {
 export function createApp(deps: Deps, opts: AppOptions = {}) {
   const api = createApi(deps, opts);
   const app = new Hono().use('*', securityHeaders).route('/api', api);
+  app.use('/open311/*', csrfMiddleware);
+  app.route('/open311/v2', open311Routes(deps));
   app.onError(onError);
   app.notFound(notFound);
   api.notFound(notFound);
@@ -108,7 +111,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
     });
     app.use('*', serveStatic({ root }));
     // Client-side routes (/field, /briefing, …) all load the same page.
-    app.get('*', (c) => (c.req.path.startsWith('/api/') ? notFound(c) : c.html(index)));
+    app.get('*', (c) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/open311/') ? notFound(c) : c.html(index)));
   }
   return app;
 }

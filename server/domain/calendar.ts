@@ -116,3 +116,12 @@ export function previousIsoWeek(week: string): string {
   const monday = isoWeekMonday(week);
   return isoWeek(new Date(Date.parse(`${monday}T12:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10));
 }
+
+/** An instant as ISO 8601 with the zone's offset, e.g. 2026-11-29T08:00:00+08:00 (as Open311 and people expect). */
+export function isoWithOffset(iso: string, timeZone: string): string {
+  const t = Date.parse(iso);
+  const off = tzOffsetMs(timeZone, t);
+  const local = new Date(t + off).toISOString().slice(0, 19);
+  const m = Math.round(Math.abs(off) / 60_000);
+  return `${local}${off < 0 ? '-' : '+'}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}

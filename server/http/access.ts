@@ -65,6 +65,9 @@ export const ACCESS = {
   'PATCH /api/categories/:code': { roles: ['admin'] },
   'PATCH /api/areas/:id': { roles: ['admin', 'office'] },
   'GET /api/audit': { roles: ['admin'] },
+  'GET /api/api-keys': { roles: ['admin'] },
+  'POST /api/api-keys': { roles: ['admin'] },
+  'DELETE /api/api-keys/:id': { roles: ['admin'] },
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ACCESS;

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { createPerson, listPeople, updateAreaDetails, updateCategoryRules, updatePerson } from '../services/admin.ts';
 import { auditLog } from '../services/audit.ts';
+import { issueKey, listKeys, revokeKey } from '../services/apikeys.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { areaPatchBody, auditQuery, categoryCode, categoryPatchBody, newUserBody, userPatchBody } from './schemas.ts';
+import { apiKeyBody, areaPatchBody, auditQuery, categoryCode, categoryPatchBody, newUserBody, userPatchBody } from './schemas.ts';
 
 const idParam = z.object({ id: z.uuid('ids are UUIDs') });
 
@@ -28,6 +29,13 @@ export const adminRoutes = (deps: Deps) =>
     )
     .patch('/areas/:id', guard(deps, 'PATCH /api/areas/:id'), validate('param', idParam), validate('json', areaPatchBody), async (c) =>
       c.json(await updateAreaDetails(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .get('/api-keys', guard(deps, 'GET /api/api-keys'), async (c) => c.json(await listKeys(deps), 200))
+    .post('/api-keys', guard(deps, 'POST /api/api-keys'), validate('json', apiKeyBody), async (c) =>
+      c.json(await issueKey(deps, c.get('user')!, c.req.valid('json').name), 201),
+    )
+    .delete('/api-keys/:id', guard(deps, 'DELETE /api/api-keys/:id'), validate('param', idParam), async (c) =>
+      c.json(await revokeKey(deps, c.get('user')!, c.req.valid('param').id), 200),
     )
     .get('/audit', guard(deps, 'GET /api/audit'), validate('query', auditQuery), async (c) => {
       const q = c.req.valid('query');

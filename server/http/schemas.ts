@@ -182,3 +182,7 @@ export const auditQuery = z.object({
   limit: queryNumber(z.number().int().min(1).max(500)).optional(),
   before: queryNumber(z.number().int().min(1)).optional(),
 });
+
+export const apiKeyBody = z.strictObject({
+  name: z.string().trim().min(1, 'name the system that will use the key').max(100),
+});

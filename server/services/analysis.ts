@@ -97,7 +97,7 @@ export async function hotspots(deps: Deps, q: AnalysisQuery & { cellSize?: numbe
 }
 
 /** Named places (landmarks and streets) a spot can be described by. */
-async function namedPlaces(deps: Deps, t: TownshipRow): Promise<NamedPlace[]> {
+export async function namedPlaces(deps: Deps, t: TownshipRow): Promise<NamedPlace[]> {
   const rows = await listBasemapFeatures(deps.store.db, t.id);
   return rows.flatMap((r) => {
     const g = JSON.parse(r.geometry) as NamedPlace['geometry'] | { type: string };

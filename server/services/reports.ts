@@ -104,7 +104,13 @@ async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: 
 export async function createReport(
   deps: Deps,
   input: NewReport,
-  opts: { idempotencyKey?: string | undefined; reporter?: SessionUser | null } = {},
+  opts: {
+    idempotencyKey?: string | undefined;
+    reporter?: SessionUser | null;
+    /** 'app' (default), 'open311', 'import'. */
+    source?: string;
+    mediaUrl?: string | null | undefined;
+  } = {},
 ): Promise<{ report: ReportView; created: boolean; nearby: (ReportView & { distanceM: number })[] }> {
   const t = await currentTownship(deps);
   const ctx = await viewContext(deps, t);
@@ -168,6 +174,8 @@ export async function createReport(
     responsible_area_id: responsible,
     rectified_by: null,
     recurrence_of: nearby.recurrenceOf,
+    source: opts.source ?? 'app',
+    media_url: opts.mediaUrl ?? null,
   };
   try {
     await db.transaction().execute(async (trx) => {

@@ -9,6 +9,7 @@ import * as accountability from './migrations/2026-11-29T1400-accountability.ts'
 import * as marketDays from './migrations/2026-11-29T1600-market-days.ts';
 import * as briefings from './migrations/2026-11-29T1800-briefings.ts';
 import * as audit from './migrations/2026-11-29T2000-audit.ts';
+import * as integrations from './migrations/2026-11-29T2100-integrations.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T1600-market-days': marketDays,
   '2026-11-29T1800-briefings': briefings,
   '2026-11-29T2000-audit': audit,
+  '2026-11-29T2100-integrations': integrations,
 };
 
 const PG_TIMESTAMPTZ = 1184;

@@ -24,6 +24,8 @@ export interface ReportFilter {
   overdueAt?: string | undefined;
   sort?: 'observed' | 'deadline' | undefined;
   offset?: number | undefined;
+  /** Only these reports. */
+  ids?: readonly string[] | undefined;
   limit: number;
 }
 
@@ -85,6 +87,7 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>) {
       .where('lat', '>=', minLat)
       .where('lat', '<=', maxLat);
   }
+  if (f.ids) q = f.ids.length ? q.where('id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
   if (f.categories?.length) q = q.where('category_code', 'in', f.categories);
   if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
   if (f.zoneId) q = q.where('zone_id', '=', f.zoneId);

@@ -21,6 +21,51 @@ export interface Database {
   deductions: DeductionTable;
   briefings: BriefingTable;
   audit_log: AuditTable;
+  api_keys: ApiKeyTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  township_id: string;
+  name: string;
+  /** SHA-256 of the key; the key itself is shown once. */
+  key_hash: string;
+  /** The first characters, to tell keys apart in the list. */
+  prefix: string;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export type WebhookFormat = 'json' | 'wecom' | 'dingtalk';
+
+export interface WebhookTable {
+  id: string;
+  township_id: string;
+  name: string;
+  format: WebhookFormat;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  active: Generated<number>;
+  created_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  webhook_id: string;
+  event: string;
+  event_key: string;
+  payload: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+  created_at: string;
 }
 
 export interface AuditTable {
@@ -215,6 +260,10 @@ export interface ReportTable {
   /** Bumped by every transition, so a client acting on an old view is told so. */
   version: Generated<number>;
   sightings: Generated<number>;
+  /** Where the report came from: 'app', 'open311', 'import'. */
+  source: Generated<string>;
+  /** A photo link given by an Open311 client. */
+  media_url: string | null;
 }
 
 export interface ReportEventTable {

@@ -81,6 +81,9 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'PATCH /api/categories/:code': { params: { code: 'code' }, body: 'json', template: { deadlineHours: 24, deductionYuan: 30 } },
   'PATCH /api/areas/:id': { params: { id: 'uuid' }, body: 'json', template: { responsibleName: '张三', responsiblePhone: '13800000002' } },
   'GET /api/audit': { query: ['limit', 'before'] },
+  'GET /api/api-keys': {},
+  'POST /api/api-keys': { body: 'json', template: { name: '12345热线' }, required: ['name'] },
+  'DELETE /api/api-keys/:id': { params: { id: 'uuid' } },
 };
 
 const SQL = ["' OR '1'='1", "'; DROP TABLE reports; --", '1; DELETE FROM users', "\" OR 1=1 --", "') UNION SELECT password_hash FROM users --"];
