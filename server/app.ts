@@ -15,6 +15,7 @@ import { analysisRoutes } from './http/analysis.ts';
 import { briefingRoutes } from './http/briefings.ts';
 import { adminRoutes } from './http/admin.ts';
 import { open311Routes } from './http/open311.ts';
+import { exchangeRoutes } from './http/exchange.ts';
 import { csrfMiddleware, sessionMiddleware } from './http/access.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
@@ -73,10 +74,16 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
   }
 };
 
+const importLimit = bodyLimit({
+  maxSize: 50 * 1024 * 1024,
+  onError: (c) => c.json(errorBody('body_too_large', '导入文件不能超过50MB;更大的文件请用 npm run import。An import file may be at most 50 MB; use npm run import for larger ones.'), 413),
+});
+
 function createApi(deps: Deps, opts: AppOptions) {
   return new Hono<AppEnv>()
     .use('/photos', photoLimit)
-    .use('*', async (c, next) => (c.req.path.endsWith('/photos') ? next() : jsonLimit(c, next)))
+    .use('/import/*', importLimit)
+    .use('*', async (c, next) => (c.req.path.endsWith('/photos') || c.req.path.startsWith('/api/import/') ? next() : jsonLimit(c, next)))
     .use('*', csrfMiddleware)
     .use('*', sessionMiddleware(deps))
     .route('/health', healthRoutes(deps))
@@ -87,7 +94,8 @@ function createApi(deps: Deps, opts: AppOptions) {
     .route('/', ledgerRoutes(deps))
     .route('/', analysisRoutes(deps))
     .route('/briefings', briefingRoutes(deps))
-    .route('/', adminRoutes(deps));
+    .route('/', adminRoutes(deps))
+    .route('/', exchangeRoutes(deps));
 }
 
 /** The whole HTTP application: the API under /api and, when built, the web app. */

@@ -44,7 +44,8 @@ const RULES: Record<Action, { from: readonly ReportStatus[]; to: ReportStatus; r
   merge: { from: ['reported', 'notified', 'rectified'], to: 'duplicate', roles: ['office', 'admin'] },
 };
 
-const STATUS_ZH: Record<ReportStatus, string> = {
+/** How the office names each state. */
+export const STATUS_NAMES_ZH: Record<ReportStatus, string> = {
   reported: '已上报',
   notified: '已通知整改',
   rectified: '已整改待复查',
@@ -104,7 +105,7 @@ export function decide(action: Action, actor: Actor, item: ItemState, input: Tra
     return {
       ok: false,
       reason: 'illegal',
-      message: `该问题当前状态为“${STATUS_ZH[item.status]}”,不能“${ACTION_ZH[action]}”。The item is ${item.status}; it cannot be ${DONE_EN[action]} from there.`,
+      message: `该问题当前状态为“${STATUS_NAMES_ZH[item.status]}”,不能“${ACTION_ZH[action]}”。The item is ${item.status}; it cannot be ${DONE_EN[action]} from there.`,
     };
   }
   if (action === 'rectify' && input.photoCount < 1) {

@@ -5,16 +5,16 @@ import type { z } from 'zod';
 import { AppError } from '../services/errors.ts';
 
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; details?: unknown };
 }
 
-export function errorBody(code: string, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
 /** Every failure leaves as `{ "error": { "code", "message" } }`. */
 export const onError: ErrorHandler = (err, c) => {
-  if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status as ContentfulStatusCode);
+  if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     const code = status === 413 ? 'body_too_large' : status === 400 ? 'bad_request' : `http_${status}`;

@@ -7,6 +7,8 @@ export class AppError extends Error {
     readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
     readonly code: string,
     message: string,
+    /** Structured detail a client can show (e.g. an import's row-by-row problems). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'AppError';

@@ -303,3 +303,23 @@ export function listOpenReportsInBox(db: Db, townshipId: string, box: readonly [
     .where('lat', '<=', box[3])
     .execute();
 }
+
+/** Which of these report ids the township already holds (imports skip them). */
+export async function existingReportIds(db: Db, townshipId: string, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db.selectFrom('reports').select('id').where('township_id', '=', townshipId).where('id', 'in', ids.slice(i, i + BATCH)).execute();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
+}
+
+/** Any township's report with one of these ids (ids are unique across the database). */
+export async function takenReportIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db.selectFrom('reports').select('id').where('id', 'in', ids.slice(i, i + BATCH)).execute();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ export interface Attack {
   what: string;
 }
 
-type ParamKind = 'uuid' | 'photo' | 'file' | 'week' | 'code';
+type ParamKind = 'uuid' | 'photo' | 'file' | 'week' | 'code' | 'export';
 
 interface RouteSpec {
   params?: Record<string, ParamKind>;
@@ -81,6 +81,9 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'PATCH /api/categories/:code': { params: { code: 'code' }, body: 'json', template: { deadlineHours: 24, deductionYuan: 30 } },
   'PATCH /api/areas/:id': { params: { id: 'uuid' }, body: 'json', template: { responsibleName: '张三', responsiblePhone: '13800000002' } },
   'GET /api/audit': { query: ['limit', 'before'] },
+  'GET /api/export/:file': { params: { file: 'export' }, query: REPORT_Q },
+  'POST /api/import/reports': { body: 'multipart' },
+  'POST /api/import/boundaries': { body: 'multipart' },
   'GET /api/api-keys': {},
   'POST /api/api-keys': { body: 'json', template: { name: '12345热线' }, required: ['name'] },
   'DELETE /api/api-keys/:id': { params: { id: 'uuid' } },
@@ -121,7 +124,7 @@ const badParam = (kind: ParamKind): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constantFrom(...SQL.map(encodeURIComponent), ...TRAVERSAL, ...WEIRD.filter(Boolean)),
     fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent).filter((s) => isBad(kind, decodeSafe(s))),
-    fc.constant(kind === 'uuid' ? '00000000-0000-0000-0000-00000000000g' : kind === 'photo' ? 'A'.repeat(64) : kind === 'week' ? '2026-W54' : kind === 'file' ? '2026-W47.exe' : 'UPPER'),
+    fc.constant(kind === 'uuid' ? '00000000-0000-0000-0000-00000000000g' : kind === 'photo' ? 'A'.repeat(64) : kind === 'week' ? '2026-W54' : kind === 'file' ? '2026-W47.exe' : kind === 'export' ? 'reports.exe' : 'UPPER'),
   );
 
 const decodeSafe = (s: string) => {
@@ -135,6 +138,7 @@ function isBad(kind: ParamKind, s: string): boolean {
   if (kind === 'uuid') return !/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(s);
   if (kind === 'photo') return !/^[0-9a-f]{64}$/.test(s);
   if (kind === 'week') return !/^\d{4}-W\d{2}$/.test(s);
+  if (kind === 'export') return !['reports.geojson', 'reports.csv', 'reports.xlsx'].includes(s);
   if (kind === 'file') return !/^\d{4}-W\d{2}\.(html|pdf|csv|xlsx|json)$/.test(s);
   return !/^[a-z][a-z0-9_]{0,63}$/.test(s);
 }
@@ -145,6 +149,7 @@ const GOOD_PARAM: Record<ParamKind, string> = {
   file: '2026-W47.json',
   week: '2026-W47',
   code: 'weeds',
+  export: 'reports.csv',
 };
 
 function pathOf(key: RouteKey, values: Record<string, string> = {}): { method: string; path: string } {
@@ -279,8 +284,8 @@ export function decompressionBombPng(): Uint8Array {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', rows), pngChunk('IEND', new Uint8Array())]);
 }
 
-function photoAttacks(): fc.Arbitrary<Omit<Attack, 'as'>> {
-  const key: RouteKey = 'POST /api/photos';
+/** Uploads that are not what the route takes (photos; report and boundary files). */
+function uploadAttacks(key: RouteKey): fc.Arbitrary<Omit<Attack, 'as'>> {
   const base = pathOf(key);
   const type = 'multipart/form-data; boundary=fuzzBoundary7MA4YWxk';
   const send = (what: string, body: Uint8Array, contentType = type) => ({ route: key, ...base, headers: { 'content-type': contentType }, body, mustRefuse: true, what });
@@ -374,7 +379,7 @@ export function attackArbitrary(): fc.Arbitrary<Attack> {
   for (const key of Object.keys(ACCESS) as RouteKey[]) {
     const spec = SPECS[key];
     if (spec.body === 'json') perRoute.push(jsonAttacks(key));
-    if (spec.body === 'multipart') perRoute.push(photoAttacks());
+    if (spec.body === 'multipart') perRoute.push(uploadAttacks(key));
     const p = paramAttacks(key);
     if (p) perRoute.push(p);
     const q = queryAttacks(key);

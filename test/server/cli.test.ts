@@ -51,3 +51,26 @@ describe('npm run user', () => {
     expect(list.stdout).toMatch(/zhang\toffice\t张主任/);
   });
 });
+
+describe('npm run import', () => {
+  const importCli = (args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'server/cli/import.ts', ...args], { env: { ...process.env, HOTSPOTS_DATA_DIR: dir, DATABASE_URL: '' } });
+
+  it('dry-runs a file row by row, refuses it while a row is wrong, and imports it whole once right', async () => {
+    await (await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dir }), () => {})).close();
+    const file = path.join(dir, 'ledger.csv');
+    const rows = Array.from({ length: 2500 }, (_, i) => `${(105.93 + (i % 50) * 0.0001).toFixed(5)},${(26.14 + Math.floor(i / 50) * 0.0001).toFixed(5)},weeds,2026-11-2${i % 9} 08:00,导入 ${i}`);
+    fs.writeFileSync(file, ['lon,lat,category,observed_at,description', ...rows, '999,26.1,weeds,2026-11-20 08:00,坏的一行'].join('\n'));
+    const dry = await importCli(['reports', file]);
+    expect(dry.stdout).toContain('line 2502:');
+    expect(dry.stdout).toContain('2501 rows: 2500 to import, 0 already there, 1 with problems.');
+    await expect(importCli(['reports', file, '--commit'])).rejects.toMatchObject({ stderr: expect.stringContaining('Nothing imported') });
+
+    fs.writeFileSync(file, ['lon,lat,category,observed_at,description', ...rows].join('\n'));
+    const done = await importCli(['reports', file, '--commit']);
+    expect(done.stdout).toContain('Imported 2500 reports.');
+    expect(done.stderr).toMatch(/importing .*100% \(2500\/2500\)/);
+    const again = await importCli(['reports', file]);
+    expect(again.stdout).toContain('2500 rows: 0 to import, 2500 already there');
+  }, 120_000);
+});

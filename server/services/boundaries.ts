@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import * as turf from '@turf/turf';
+import shp from 'shpjs';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { Deps } from './context.ts';
+import { clearCaches, currentTownship, townshipRouter } from './context.ts';
+import { AppError } from './errors.ts';
+import { recordAudit, type AuditActor } from './audit.ts';
+import { assignmentFor } from './reports.ts';
+import { geometryProblems } from '../domain/boundaries.ts';
+import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
+import { gcj02ToWgs84 } from '../domain/coords.ts';
+import { createRouter } from '../domain/routing.ts';
+import { insertAreas, listAreas, updateArea } from '../store/areas.ts';
+import { listCategories } from '../store/categories.ts';
+import { insertReportEvents, listOpenReportsInBox, updateReportIfUnchanged } from '../store/reports.ts';
+import type { AreaKind } from '../store/schema.ts';
+
+// Zones, villages and units from a boundary file (GeoJSON, or a zipped Shapefile as county GIS offices send them):
+// checked feature by feature and as a whole (overlaps, gaps, coordinate systems), then stored in one transaction.
+
+const KINDS: readonly AreaKind[] = ['cleaning_zone', 'village', 'community', 'unit'];
+const KIND_ALIASES: Record<string, AreaKind> = { 保洁区: 'cleaning_zone', zone: 'cleaning_zone', 村: 'village', 行政村: 'village', 社区: 'community', 单位: 'unit' };
+
+export interface BoundaryFeature {
+  line: number;
+  properties: Record<string, unknown>;
+  geometry: unknown;
+}
+
+/** The features of a GeoJSON file or of the first layer of a zipped Shapefile (reprojected to WGS84 when it has a .prj). */
+export async function readBoundaryFile(bytes: Buffer, format: 'geojson' | 'zip'): Promise<BoundaryFeature[]> {
+  try {
+    const doc = format === 'geojson' ? (JSON.parse(bytes.toString('utf8')) as unknown) : await shp(bytes);
+    const layer = Array.isArray(doc) ? doc[0] : doc;
+    const fc = layer as { type?: string; features?: Array<{ properties?: Record<string, unknown> | null; geometry?: unknown }> };
+    if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new Error('expected a FeatureCollection');
+    return fc.features.map((f, i) => ({ line: i + 1, properties: f.properties ?? {}, geometry: f.geometry ?? null }));
+  } catch (err) {
+    throw new AppError(422, 'unreadable_file', `边界文件无法读取:${(err as Error).message}。The boundary file cannot be read (${format === 'zip' ? 'a zip with .shp, .shx, .dbf' : 'GeoJSON'}).`);
+  }
+}
+
+const str = (v: unknown) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim());
+const pick = (p: Record<string, unknown>, ...names: string[]) => {
+  for (const n of names) {
+    const hit = Object.keys(p).find((k) => k.toLowerCase() === n.toLowerCase());
+    if (hit && str(p[hit])) return str(p[hit]);
+  }
+  return undefined;
+};
+
+export interface BoundaryRow {
+  line: number;
+  code: string | null;
+  kind: AreaKind | null;
+  nameZh: string | null;
+  action: 'insert' | 'update' | null;
+  problems: string[];
+}
+
+export interface BoundaryReport {
+  dryRun: boolean;
+  total: number;
+  inserted: number;
+  updated: number;
+  rerouted: number;
+  rows: BoundaryRow[];
+  /** Problems of the file as a whole: overlaps, gaps in coverage. */
+  fileProblems: string[];
+}
+
+const m2 = (v: number) => `${Math.round(v).toLocaleString('en-US')} m²`;
+const where = (f: Feature) => turf.centroid(f).geometry.coordinates.map((v) => v.toFixed(5)).join(', ');
+
+export async function importBoundaries(deps: Deps, actor: AuditActor, features: readonly BoundaryFeature[], opts: { dryRun: boolean }): Promise<BoundaryReport> {
+  if (!features.length) throw new AppError(422, 'empty_file', '边界文件中没有要素。The boundary file holds no features.');
+  const t = await currentTownship(deps);
+  const township = turf.feature(JSON.parse(t.boundary) as Polygon | MultiPolygon);
+  const existing = new Map((await listAreas(deps.store.db, t.id)).map((a) => [a.code, a]));
+  const rows: BoundaryRow[] = [];
+  const good: Array<{ row: BoundaryRow; geometry: AreaGeometry; props: Record<string, unknown> }> = [];
+  const seen = new Set<string>();
+
+  // Coordinates in GCJ-02 sit a few hundred metres off: a noticeable part of the file lies outside the township,
+  // and converting it to WGS84 brings that part in.
+  const drawable = features.filter((f) => !geometryProblems(f.geometry).length).map((f) => turf.feature(f.geometry as Polygon | MultiPolygon));
+  const outsideArea = (fs: Feature<Polygon | MultiPolygon>[]) => {
+    if (!fs.length) return 0;
+    const all = fs.length === 1 ? fs[0]! : turf.union(turf.featureCollection(fs));
+    const out = all ? turf.difference(turf.featureCollection([all, township])) : null;
+    return out ? turf.area(out) : 0;
+  };
+  const toWgs = (f: Feature<Polygon | MultiPolygon>) => {
+    const g = JSON.parse(JSON.stringify(f)) as Feature<Polygon | MultiPolygon>;
+    turf.coordEach(g, (c) => {
+      const [x, y] = gcj02ToWgs84(c[0]!, c[1]!);
+      c[0] = x;
+      c[1] = y;
+    });
+    return g;
+  };
+  const fileArea = drawable.reduce((a, f) => a + turf.area(f), 0);
+  const outside = outsideArea(drawable);
+  const looksGcj = fileArea > 0 && outside > 0.005 * fileArea && outsideArea(drawable.map(toWgs)) < outside / 3;
+
+  for (const f of features) {
+    const p = f.properties;
+    const problems: string[] = [];
+    const code = pick(p, 'code', '编码', '代码') ?? null;
+    const rawKind = pick(p, 'kind', 'type', '类型');
+    const kind = rawKind ? (KINDS.includes(rawKind as AreaKind) ? (rawKind as AreaKind) : KIND_ALIASES[rawKind] ?? null) : null;
+    const nameZh = pick(p, 'name_zh', 'nameZh', 'name', '名称') ?? null;
+    if (!code) problems.push('缺少编码(code)。The feature has no code.');
+    else if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(code)) problems.push(`编码“${code.slice(0, 40)}”只能包含字母、数字、- 和 _。A code is letters, digits, - and _.`);
+    else if (seen.has(code)) problems.push(`编码“${code}”在文件中重复。The code appears twice.`);
+    if (code) seen.add(code);
+    if (!kind) problems.push(`类型“${rawKind ?? '空'}”无法识别,应为 ${KINDS.join(' / ')}。Unknown kind.`);
+    if (!nameZh) problems.push('缺少名称(name_zh)。The feature has no name.');
+    const gp = geometryProblems(f.geometry);
+    problems.push(...gp.map((g) => g.message));
+    if (!gp.length && looksGcj) problems.push('坐标像是GCJ-02(高德/腾讯坐标),整体偏离镇界数百米,请先转换为WGS84。The coordinates look like GCJ-02; convert them to WGS84.');
+    if (!gp.length && !looksGcj && !turf.booleanIntersects(turf.feature(f.geometry as Polygon), township)) problems.push('边界完全在本镇范围以外。The boundary lies wholly outside the township.');
+    const existingKind = code ? existing.get(code)?.kind : undefined;
+    if (existingKind && kind && existingKind !== kind) problems.push(`编码“${code}”已是${existingKind},不能改为${kind}。The code already names a ${existingKind}.`);
+    const row: BoundaryRow = { line: f.line, code, kind, nameZh, action: problems.length ? null : code && existing.has(code) ? 'update' : 'insert', problems };
+    rows.push(row);
+    if (!problems.length) good.push({ row, geometry: f.geometry as AreaGeometry, props: p });
+  }
+
+  // The file as a whole: areas of one layer must not overlap, and villages with communities must cover the township.
+  const fileProblems: string[] = [];
+  const layerOf = (k: AreaKind | null) => (k === 'community' ? 'village' : k);
+  for (let i = 0; i < good.length; i++) {
+    for (let j = i + 1; j < good.length; j++) {
+      const a = good[i]!;
+      const b = good[j]!;
+      if (layerOf(a.row.kind) !== layerOf(b.row.kind) || a.row.kind === 'unit') continue;
+      const inter = turf.intersect(turf.featureCollection([turf.feature(a.geometry as Polygon), turf.feature(b.geometry as Polygon)]));
+      const area = inter ? turf.area(inter) : 0;
+      if (area > 100) {
+        const msg = `“${a.row.nameZh}”与“${b.row.nameZh}”重叠约 ${m2(area)}(在 ${where(inter!)} 附近)。They overlap by about ${m2(area)}.`;
+        fileProblems.push(msg);
+        a.row.problems.push(msg);
+        b.row.problems.push(msg);
+      }
+    }
+  }
+  const villages = good.filter((g) => layerOf(g.row.kind) === 'village');
+  if (villages.length) {
+    const union = villages.length === 1 ? turf.feature(villages[0]!.geometry as Polygon) : turf.union(turf.featureCollection(villages.map((v) => turf.feature(v.geometry as Polygon))));
+    const gap = union ? turf.difference(turf.featureCollection([township, union as Feature<Polygon | MultiPolygon>])) : township;
+    const gapArea = gap ? turf.area(gap) : 0;
+    if (gap && gapArea > 2000) {
+      fileProblems.push(`村(社区)边界没有覆盖全镇:约 ${m2(gapArea)} 不属于任何村(在 ${where(gap)} 附近)。Villages leave about ${m2(gapArea)} of the township uncovered.`);
+    }
+  }
+  for (const r of rows) r.action = r.problems.length ? null : r.action;
+  const ok = rows.filter((r) => r.action);
+  const report: BoundaryReport = {
+    dryRun: opts.dryRun,
+    total: rows.length,
+    inserted: ok.filter((r) => r.action === 'insert').length,
+    updated: ok.filter((r) => r.action === 'update').length,
+    rerouted: 0,
+    rows,
+    fileProblems,
+  };
+  if (opts.dryRun) return report;
+  if (ok.length !== rows.length || fileProblems.length) {
+    throw new AppError(422, 'import_has_errors', '边界文件有问题,未做任何更改。The boundary file has problems; nothing was changed. Fix them and try again.', report);
+  }
+
+  const now = deps.now().toISOString();
+  await deps.store.db.transaction().execute(async (trx) => {
+    for (const g of good) {
+      const box = bboxOf(g.geometry);
+      const fields = {
+        name_zh: g.row.nameZh!,
+        name_en: pick(g.props, 'name_en', 'nameEn', 'english') ?? g.row.nameZh!,
+        polygon: JSON.stringify(g.geometry),
+        min_lon: box[0],
+        min_lat: box[1],
+        max_lon: box[2],
+        max_lat: box[3],
+        responsible_name: pick(g.props, 'responsible_name', 'responsibleName', '责任人') ?? null,
+        responsible_phone: pick(g.props, 'responsible_phone', 'responsiblePhone', '电话', 'phone') ?? null,
+        updated_at: now,
+      };
+      const old = existing.get(g.row.code!);
+      if (old) await updateArea(trx, t.id, old.id, fields);
+      else await insertAreas(trx, [{ id: randomUUID(), township_id: t.id, kind: g.row.kind!, code: g.row.code!, created_at: now, ...fields }]);
+    }
+    // Every item still waiting for rectification goes to whoever owns its spot now.
+    clearCaches(deps);
+    const { areas } = await townshipRouter({ ...deps, store: { ...deps.store, db: trx } }, t);
+    const router = createRouter(JSON.parse(t.boundary) as AreaGeometry, areas);
+    const categories = new Map((await listCategories(trx, t.id)).map((c) => [c.code, c]));
+    const tdeps = { ...deps, store: { ...deps.store, db: trx } };
+    for (const r of await listOpenReportsInBox(trx, t.id, bboxOf(JSON.parse(t.boundary) as AreaGeometry))) {
+      const route = router.route(r.lon, r.lat);
+      const category = categories.get(r.category_code);
+      if (!route || !category) continue;
+      const next = await assignmentFor(tdeps, route, category);
+      if (next.place.zoneId === r.zone_id && next.place.villageId === r.village_id && next.place.unitId === r.unit_id && next.responsible === r.responsible_area_id) continue;
+      if (!(await updateReportIfUnchanged(trx, r.id, r, { zone_id: next.place.zoneId, village_id: next.place.villageId, unit_id: next.place.unitId, responsible_area_id: next.responsible, assignee_id: next.assignee?.id ?? r.assignee_id, updated_at: now }))) continue;
+      report.rerouted++;
+      await insertReportEvents(trx, [{ report_id: r.id, township_id: t.id, type: 'rerouted', from_status: r.status, to_status: r.status, actor_id: actor.id, at: now, note: null, data: JSON.stringify({ import: true, from: { zone: r.zone_id, village: r.village_id, unit: r.unit_id }, to: next.place }) }]);
+    }
+    await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'areas.import', target: `township:${t.code}`, detail: { inserted: report.inserted, updated: report.updated, rerouted: report.rerouted, codes: good.map((g) => g.row.code) } });
+  });
+  clearCaches(deps);
+  return report;
+}
