@@ -16,9 +16,13 @@ import { briefingRoutes } from './http/briefings.ts';
 import { adminRoutes } from './http/admin.ts';
 import { open311Routes } from './http/open311.ts';
 import { exchangeRoutes } from './http/exchange.ts';
-import { csrfMiddleware, sessionMiddleware } from './http/access.ts';
+import { csrfMiddleware, guard, sessionMiddleware } from './http/access.ts';
+import { buildOpenApi, openApiPage } from './http/openapi.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
+
+/** The product's version, as package.json says. */
+const APP_VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface AppOptions {
   /** Built web app to serve at /; omitted in API-only tests. */
@@ -101,6 +105,13 @@ function createApi(deps: Deps, opts: AppOptions) {
 /** The whole HTTP application: the API under /api and, when built, the web app. */
 export function createApp(deps: Deps, opts: AppOptions = {}) {
   const api = createApi(deps, opts);
+  // The API's own documentation, built once from the routes above and their validating schemas.
+  let doc: ReturnType<typeof buildOpenApi> | undefined;
+  const document = () => (doc ??= buildOpenApi(api, APP_VERSION));
+  api.get('/openapi.json', guard(deps, 'GET /api/openapi.json'), (c) => c.json(document(), 200));
+  api.get('/docs', guard(deps, 'GET /api/docs'), (c) =>
+    c.html(openApiPage(document()), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'" }),
+  );
   const app = new Hono().use('*', securityHeaders).route('/api', api);
   app.use('/open311/*', csrfMiddleware);
   app.route('/open311/v2', open311Routes(deps));

@@ -27,6 +27,8 @@ const LEADERS: readonly Role[] = ['admin', 'leader', 'office'];
 
 export const ACCESS = {
   'GET /api/health': { roles: [], anyone: true },
+  'GET /api/openapi.json': { roles: [], anyone: true },
+  'GET /api/docs': { roles: [], anyone: true },
   'POST /api/auth/login': { roles: [], anyone: true },
   'POST /api/auth/logout': { roles: [], anyone: true },
   // answers { user: null } when signed out, so the web app can ask without an error
@@ -113,7 +115,11 @@ export const csrfMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** Lets a request through only if the ACCESS table allows the signed-in user's role. */
-export const guard = (deps: Deps, key: RouteKey): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const GUARDS = Symbol('guards');
+
+export const guard = (deps: Deps, key: RouteKey): MiddlewareHandler<AppEnv> => Object.assign(guardFor(deps, key), { [GUARDS]: key });
+
+const guardFor = (deps: Deps, key: RouteKey): MiddlewareHandler<AppEnv> => async (c, next) => {
   const rule: Access = ACCESS[key];
   if (rule.anyone || (rule.publicRead && deps.options.publicMap)) return next();
   const user = c.get('user');

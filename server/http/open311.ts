@@ -49,7 +49,7 @@ const list = <T extends z.ZodType<string>>(item: T, what: string) =>
 
 const w3cDate = z.iso.datetime({ offset: true, error: 'dates are ISO 8601 with offset, e.g. 2026-11-29T08:00:00+08:00' });
 
-const requestsQuery = z.object({
+export const open311RequestsQuery = z.object({
   api_key: z.string().max(200).optional(),
   service_request_id: list(z.uuid(), 'service_request_id').optional(),
   service_code: list(categoryCode, 'service_code').optional(),
@@ -59,7 +59,7 @@ const requestsQuery = z.object({
   jurisdiction_id: z.string().max(200).optional(),
 });
 
-const postBody = z.object({
+export const open311PostBody = z.object({
   api_key: z.string().max(200).optional(),
   jurisdiction_id: z.string().max(200).optional(),
   service_code: categoryCode,
@@ -119,7 +119,7 @@ export const open311Routes = (deps: Deps) => {
   for (const format of ['json', 'xml'] as const) {
     app.get(`/services.${format}`, async (c) => reply(c, format, 200, 'services', 'service', (await open311Services(deps)) as never));
     app.get(`/requests.${format}`, async (c) => {
-      const q = requestsQuery.safeParse(c.req.query());
+      const q = open311RequestsQuery.safeParse(c.req.query());
       if (!q.success) return fail(c, format, 400, words(q.error));
       return reply(c, format, 200, 'service_requests', 'request', (await open311Requests(deps, q.data)) as never);
     });
@@ -134,7 +134,7 @@ export const open311Routes = (deps: Deps) => {
         return fail(c, format, 403, 'Posting a service request needs an api_key (or a field role).');
       }
       const form = await c.req.parseBody();
-      const p = postBody.safeParse(form);
+      const p = open311PostBody.safeParse(form);
       if (!p.success) return fail(c, format, 400, words(p.error));
       const created = await open311Post(deps, p.data, key?.name ?? user!.username);
       return reply(c, format, 201, 'service_requests', 'request', created);

@@ -15,8 +15,16 @@ const requireJson: MiddlewareHandler = async (c, next) => {
   return next();
 };
 
+/** What a validating middleware checks, readable by the OpenAPI document (the same schema, not a copy). */
+export const VALIDATES = Symbol('validates');
+export interface Validates {
+  target: keyof ValidationTargets;
+  schema: ZodType;
+}
+
 /** zValidator with the product's error shape. */
 export const validate = <T extends ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) => {
   const v = zValidator(target, schema, (result, c) => validationHook(result as never, c));
-  return (target === 'json' ? every(requireJson, v) : v) as typeof v;
+  const mw = (target === 'json' ? every(requireJson, v) : v) as typeof v;
+  return Object.assign(mw, { [VALIDATES]: { target, schema } satisfies Validates });
 };

@@ -1,0 +1,184 @@
+import type { Hono } from 'hono';
+import { z, type ZodType } from 'zod';
+import { ACCESS, type Access, type RouteKey } from './access.ts';
+import { VALIDATES, type Validates } from './validate.ts';
+import { open311PostBody, open311RequestsQuery } from './open311.ts';
+
+// The OpenAPI 3.1 document, built from the routes the app really serves and the very zod schemas that validate
+// their input (read off the validating middleware), so the documentation cannot drift from the checks.
+
+const SUMMARIES: Record<RouteKey, string> = {
+  'GET /api/health': 'Status and which database is in use',
+  'POST /api/auth/login': 'Sign in; sets the session cookie',
+  'POST /api/auth/logout': 'Sign out',
+  'GET /api/auth/me': 'The signed-in user, or null',
+  'GET /api/township': 'The township: names, time zone, boundary, bounding box, market days',
+  'GET /api/areas': 'Cleaning zones, villages, communities and units as GeoJSON',
+  'PUT /api/township/market-days': 'Set when the township holds its market',
+  'GET /api/categories': 'Problem categories with colour, deadline and deduction',
+  'GET /api/basemap': 'Roads and landmarks for the offline basemap',
+  'GET /api/reports': 'Reports as GeoJSON, newest first, with filters',
+  'GET /api/reports/points': 'Reports as binary points (HSPT) for heat layers',
+  'GET /api/reports/nearby': 'Open items of a category near a spot (possible duplicates)',
+  'GET /api/reports/:id': 'One report with its places, people, history and photos',
+  'POST /api/reports': 'Report a problem (Idempotency-Key makes retries safe)',
+  'POST /api/reports/:id/transitions': 'Move an item through rectification',
+  'POST /api/reports/:id/sightings': 'Add a sighting to an open item',
+  'GET /api/tasks': "The signed-in cleaner's or unit's open items",
+  'POST /api/photos': 'Upload a photo (JPEG, PNG, WebP; 10 MB, 50 MP)',
+  'GET /api/photos/:id': 'A photo',
+  'GET /api/photos/:id/thumb': "A photo's upright 480 px thumbnail",
+  'GET /api/ledger': 'The ledger (台账) with filters and paging',
+  'GET /api/ledger.csv': 'The ledger as CSV for Excel and WPS',
+  'GET /api/accountability': 'Monthly items, missed deadlines, deductions and scores per area and person',
+  'GET /api/accountability.csv': 'The same as CSV',
+  'GET /api/briefings': 'The archive of weekly briefings',
+  'GET /api/briefings/:file': 'A weekly briefing as HTML, PDF, CSV, XLSX or JSON',
+  'POST /api/briefings/:week/regenerate': 'Compose a week’s briefing again',
+  'GET /api/hotspots': 'Getis-Ord Gi* hot and cold spots on the township grid',
+  'GET /api/analysis/chronic': 'Chronic spots (DBSCAN) named by the nearest place',
+  'GET /api/analysis/time-patterns': 'Weekday × hour counts; market days against ordinary days',
+  'GET /api/analysis/areas': 'Each zone and village per week, with the change from the week before',
+  'GET /api/analysis/density': 'The densest spots by kernel density',
+  'GET /api/users': 'People of the township',
+  'POST /api/users': 'Add a person',
+  'PATCH /api/users/:id': 'Change a person: role, area, names, password, active',
+  'PATCH /api/categories/:code': "Change a category's rules",
+  'PATCH /api/areas/:id': "Change an area's names, responsible person or boundary (re-routes open items)",
+  'GET /api/audit': 'The audit log of administrative changes',
+  'GET /api/export/:file': 'The filtered reports as reports.geojson, reports.csv or reports.xlsx',
+  'POST /api/import/reports': 'Import reports from CSV, XLSX or GeoJSON (dryRun=1 checks only)',
+  'POST /api/import/boundaries': 'Import zones, villages and units from GeoJSON or a zipped Shapefile (dryRun=1 checks only)',
+  'GET /api/api-keys': 'API keys for Open311 clients',
+  'POST /api/api-keys': 'Issue an API key (shown once)',
+  'DELETE /api/api-keys/:id': 'Revoke an API key',
+  'GET /api/openapi.json': 'This document',
+  'GET /api/docs': 'This document as a page',
+};
+
+const json = (schema: ZodType) => {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+function parameters(where: 'query' | 'path', schema: ZodType) {
+  const s = json(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(s.properties ?? {}).map(([name, p]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (s.required ?? []).includes(name),
+    ...(typeof p.description === 'string' ? { description: p.description } : {}),
+    schema: p,
+  }));
+}
+
+const ERROR = { $ref: '#/components/schemas/Error' };
+const errors = (codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: c === 400 ? 'Invalid input, field by field' : 'See error.code and error.message', content: { 'application/json': { schema: ERROR } } }]));
+
+function operation(key: RouteKey, validators: Validates[]) {
+  const rule: Access = ACCESS[key];
+  const query = validators.find((v) => v.target === 'query');
+  const param = validators.find((v) => v.target === 'param');
+  const body = validators.find((v) => v.target === 'json');
+  const form = validators.find((v) => v.target === 'form');
+  const header = validators.find((v) => v.target === 'header');
+  const roles = rule.anyone ? 'anyone' : rule.roles.join(', ') + (rule.publicRead ? ' (anyone when HOTSPOTS_PUBLIC_MAP=1)' : '');
+  const [method] = key.split(' ');
+  return {
+    summary: SUMMARIES[key],
+    description: `Roles: ${roles}.`,
+    operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
+    tags: [key.split('/')[2]!.replace(/\.csv$/, '')],
+    ...(rule.anyone ? { security: [] } : {}),
+    parameters: [
+      ...(param ? parameters('path', param.schema) : []),
+      ...(query ? parameters('query', query.schema) : []),
+      ...(header ? parameters('query', header.schema).map((p) => ({ ...p, in: 'header', required: false })) : []),
+    ],
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: json(body.schema) } } } } : {}),
+    ...(form ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } } } : {}),
+    responses: {
+      [method === 'POST' && (key === 'POST /api/reports' || key === 'POST /api/photos' || key === 'POST /api/users' || key === 'POST /api/api-keys' || key.endsWith('/sightings')) ? '201' : '200']: { description: 'Success' },
+      ...errors([400, 401, 403, 404, 409, 413, 415, 422]),
+    },
+  };
+}
+
+function open311Paths() {
+  const err = { description: 'Open311 error list', content: { 'application/json': { schema: { type: 'array', items: { type: 'object', properties: { code: { type: 'integer' }, description: { type: 'string' } } } } } } };
+  const paths: Record<string, unknown> = {};
+  for (const f of ['json', 'xml']) {
+    paths[`/open311/v2/services.${f}`] = { get: { summary: `Open311: the services (categories), ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_services_${f}`, parameters: [{ name: 'api_key', in: 'query', required: false, schema: { type: 'string' } }], responses: { '200': { description: 'Services' }, '403': err } } };
+    paths[`/open311/v2/requests.${f}`] = {
+      get: { summary: `Open311: service requests, ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_requests_${f}`, parameters: parameters('query', open311RequestsQuery), responses: { '200': { description: 'Service requests' }, '400': err, '403': err } },
+      post: { summary: `Open311: post a service request, ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_post_${f}`, requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: json(open311PostBody) } } }, responses: { '201': { description: 'The new request id' }, '400': err, '403': err, '422': err } },
+    };
+    paths[`/open311/v2/requests/{service_request_id}.${f}`] = { get: { summary: `Open311: one service request, ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_request_${f}`, parameters: [{ name: 'service_request_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'api_key', in: 'query', required: false, schema: { type: 'string' } }], responses: { '200': { description: 'The request' }, '404': err } } };
+  }
+  return paths;
+}
+
+/** The document for the API as this app serves it. */
+export function buildOpenApi(api: Pick<Hono<any>, 'routes'>, version: string) {
+  const byRoute = new Map<string, Validates[]>();
+  for (const r of api.routes) {
+    if (r.method === 'ALL' || r.path.includes('*')) continue;
+    // The API's routes are registered relative to where it is mounted: /api.
+    const key = `${r.method} /api${r.path === '/' ? '' : r.path}`;
+    const v = (r.handler as unknown as Record<symbol, Validates | undefined>)[VALIDATES];
+    byRoute.set(key, [...(byRoute.get(key) ?? []), ...(v ? [v] : [])]);
+  }
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [key, validators] of byRoute) {
+    if (!(key in ACCESS)) continue;
+    const [method, path] = key.split(' ') as [string, string];
+    const openPath = path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    (paths[openPath] ??= {})[method.toLowerCase()] = operation(key as RouteKey, validators);
+  }
+  Object.assign(paths, open311Paths());
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: '创文卫生热点地图 · The hotspot map API',
+      version,
+      description:
+        'Reports of exposed garbage, road-occupying stalls and illegal ads, routed to the zone and village that own the spot and driven through rectification. Errors are { "error": { "code", "message" } }. Sign in with POST /api/auth/login; the session cookie carries the rest.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hs_session' }, open311Key: { type: 'apiKey', in: 'query', name: 'api_key' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+        },
+      },
+    },
+    security: [{ session: [] }],
+    paths,
+  };
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A readable page of the document: no script, no outside resources. */
+export function openApiPage(doc: ReturnType<typeof buildOpenApi>): string {
+  const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods as Record<string, any>).map(([method, op]) => {
+      const params = (op.parameters ?? []) as Array<{ name: string; in: string; required: boolean; schema: unknown }>;
+      const body = op.requestBody?.content ? Object.entries(op.requestBody.content as Record<string, { schema: unknown }>)[0] : undefined;
+      return `<section id="${esc(op.operationId)}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3>
+<p>${esc(op.summary ?? '')}. ${esc(op.description ?? '')}</p>
+${params.length ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr>${params.map((p) => `<tr><td><code>${esc(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : ''}</td><td><code>${esc(JSON.stringify(p.schema)).slice(0, 400)}</code></td></tr>`).join('')}</table>` : ''}
+${body ? `<p>Body (<code>${esc(body[0])}</code>):</p><pre>${esc(JSON.stringify(body[1].schema, null, 2))}</pre>` : ''}</section>`;
+    }),
+  );
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(doc.info.title)}</title><meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}h3{margin:1.6em 0 .3em;font-size:1.05em}
+.m{display:inline-block;min-width:4.5em;padding:.1em .4em;border-radius:3px;color:#fff;font-size:.85em;text-align:center}.get{background:#2171b5}.post{background:#238b45}.put,.patch{background:#d94801}.delete{background:#b3261e}
+table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}pre{background:#f6f6f6;padding:.6em;overflow:auto;font-size:.85em}</style></head>
+<body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description)}</p><p>OpenAPI ${doc.openapi} document: <a href="/api/openapi.json">/api/openapi.json</a> · version ${esc(doc.info.version)}</p>
+${ops.join('\n')}</body></html>`;
+}
