@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   HOTSPOTS_PUBLIC_MAP: boolFlag.default(false),
   HOTSPOTS_SECURE_COOKIES: boolFlag.default(false),
   HOTSPOTS_BRIEFING_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  HOTSPOTS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'HOTSPOTS_PUBLIC_URL must be the http(s) address people open the map at' }).optional(),
   HOTSPOTS_JOB_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
@@ -36,6 +37,8 @@ export interface Config {
   secureCookies: boolean;
   /** Local hour on Mondays after which last week's briefing is generated and archived. */
   briefingHour: number;
+  /** The address people open the map at, for links in webhook messages (none when unset). */
+  publicUrl: string | undefined;
   /** How often the background jobs (overdue sweep, Monday briefing) look for work, in seconds. */
   jobIntervalS: number;
 }
@@ -60,5 +63,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: e.HOTSPOTS_SECURE_COOKIES,
     briefingHour: e.HOTSPOTS_BRIEFING_HOUR,
     jobIntervalS: e.HOTSPOTS_JOB_INTERVAL_S,
+    publicUrl: e.HOTSPOTS_PUBLIC_URL?.replace(/\/+$/, ''),
   };
 }

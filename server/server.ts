@@ -9,6 +9,7 @@ import { listTownshipIds } from './store/townships.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
 import { runScheduledBriefing } from './services/briefings.ts';
+import { deliverWebhooks } from './services/webhooks.ts';
 
 
 export interface RunningServer {
@@ -29,6 +30,7 @@ async function runJobs(deps: Deps, config: Config, log: (msg: string) => void): 
         .catch((err) => log(`briefing job failed: ${(err as Error).message}`));
     });
   }
+  await deliverWebhooks(deps).catch((err) => log(`webhook delivery failed: ${(err as Error).message}`));
 }
 
 /** Opens and migrates the store, loads the demo town if asked and empty, and listens. */
@@ -46,6 +48,7 @@ export async function startServer(
     const deps = createDeps(store, {
       photosDir: path.join(config.dataDir, 'photos'),
       publicMap: config.publicMap,
+      publicUrl: config.publicUrl,
       ...(opts.now ? { now: opts.now } : {}),
     });
     if (config.demo) {

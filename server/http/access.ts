@@ -73,6 +73,9 @@ export const ACCESS = {
   'GET /api/api-keys': { roles: ['admin'] },
   'POST /api/api-keys': { roles: ['admin'] },
   'DELETE /api/api-keys/:id': { roles: ['admin'] },
+  'GET /api/webhooks': { roles: ['admin'] },
+  'POST /api/webhooks': { roles: ['admin'] },
+  'DELETE /api/webhooks/:id': { roles: ['admin'] },
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ACCESS;

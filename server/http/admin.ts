@@ -4,10 +4,11 @@ import type { Deps } from '../services/context.ts';
 import { createPerson, listPeople, updateAreaDetails, updateCategoryRules, updatePerson } from '../services/admin.ts';
 import { auditLog } from '../services/audit.ts';
 import { issueKey, listKeys, revokeKey } from '../services/apikeys.ts';
+import { createHook, listHooks, removeHook } from '../services/webhooks.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { apiKeyBody, areaPatchBody, auditQuery, categoryCode, categoryPatchBody, newUserBody, userPatchBody } from './schemas.ts';
+import { apiKeyBody, webhookBody, areaPatchBody, auditQuery, categoryCode, categoryPatchBody, newUserBody, userPatchBody } from './schemas.ts';
 
 const idParam = z.object({ id: z.uuid('ids are UUIDs') });
 
@@ -36,6 +37,13 @@ export const adminRoutes = (deps: Deps) =>
     )
     .delete('/api-keys/:id', guard(deps, 'DELETE /api/api-keys/:id'), validate('param', idParam), async (c) =>
       c.json(await revokeKey(deps, c.get('user')!, c.req.valid('param').id), 200),
+    )
+    .get('/webhooks', guard(deps, 'GET /api/webhooks'), async (c) => c.json(await listHooks(deps), 200))
+    .post('/webhooks', guard(deps, 'POST /api/webhooks'), validate('json', webhookBody), async (c) =>
+      c.json(await createHook(deps, c.get('user')!, c.req.valid('json')), 201),
+    )
+    .delete('/webhooks/:id', guard(deps, 'DELETE /api/webhooks/:id'), validate('param', idParam), async (c) =>
+      c.json(await removeHook(deps, c.get('user')!, c.req.valid('param').id), 200),
     )
     .get('/audit', guard(deps, 'GET /api/audit'), validate('query', auditQuery), async (c) => {
       const q = c.req.valid('query');

@@ -52,6 +52,9 @@ const SUMMARIES: Record<RouteKey, string> = {
   'GET /api/api-keys': 'API keys for Open311 clients',
   'POST /api/api-keys': 'Issue an API key (shown once)',
   'DELETE /api/api-keys/:id': 'Revoke an API key',
+  'GET /api/webhooks': 'Outgoing webhooks',
+  'POST /api/webhooks': 'Add a webhook: generic JSON, WeCom or DingTalk group robot',
+  'DELETE /api/webhooks/:id': 'Stop a webhook',
   'GET /api/openapi.json': 'This document',
   'GET /api/docs': 'This document as a page',
 };
@@ -99,7 +102,7 @@ function operation(key: RouteKey, validators: Validates[]) {
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: json(body.schema) } } } } : {}),
     ...(form ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } } } : {}),
     responses: {
-      [method === 'POST' && (key === 'POST /api/reports' || key === 'POST /api/photos' || key === 'POST /api/users' || key === 'POST /api/api-keys' || key.endsWith('/sightings')) ? '201' : '200']: { description: 'Success' },
+      [method === 'POST' && (key === 'POST /api/reports' || key === 'POST /api/photos' || key === 'POST /api/users' || key === 'POST /api/api-keys' || key === 'POST /api/webhooks' || key.endsWith('/sightings')) ? '201' : '200']: { description: 'Success' },
       ...errors([400, 401, 403, 404, 409, 413, 415, 422]),
     },
   };

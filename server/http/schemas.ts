@@ -186,3 +186,10 @@ export const auditQuery = z.object({
 export const apiKeyBody = z.strictObject({
   name: z.string().trim().min(1, 'name the system that will use the key').max(100),
 });
+
+export const webhookBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  format: z.enum(['json', 'wecom', 'dingtalk'], { error: 'format is json, wecom (企业微信群机器人) or dingtalk (钉钉群机器人)' }),
+  url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) address' }).max(2000),
+  events: z.array(z.enum(['report.overdue', 'briefing.ready'], { error: 'events are report.overdue and briefing.ready' })).min(1).max(2),
+});

@@ -1,6 +1,8 @@
 import type { Deps } from './context.ts';
 import { currentTownship, townshipRouter } from './context.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
+import { queueEvent } from './webhooks.ts';
+import { listWebhooks } from '../store/integrations.ts';
 import { AppError } from './errors.ts';
 import { viewContext } from './report-views.ts';
 import { chronic, hotspots, patterns } from './analysis.ts';
@@ -381,5 +383,17 @@ export async function runScheduledBriefing(deps: Deps, atHour: number): Promise<
     { township_id: t.id, week, generated_at: data.generatedAt, generated_by: null, data: JSON.stringify(data) },
     false,
   );
+  if (stored) {
+    const hooks = await listWebhooks(deps.store.db, t.id);
+    const h = data.headline.current;
+    const rate = h.closureRate === null ? '—' : `${Math.round(h.closureRate * 100)}%`;
+    await queueEvent(deps, deps.store.db, t, hooks, `briefing:${week}`, {
+      event: 'briefing.ready',
+      title: `【周报】${t.name_zh} ${week} 创文卫生热点周报`,
+      text: `新上报 ${h.newReports} 件,销号 ${h.closed} 件,当周销号率 ${rate},超期未整改 ${h.overdue} 件。\nWeek ${week}: ${h.newReports} new, ${h.closed} closed, ${rate} of the week's items closed, ${h.overdue} overdue.`,
+      link: deps.options.publicUrl ? `${deps.options.publicUrl}/api/briefings/${week}.pdf` : null,
+      data: { week, headline: h, pdf: `/api/briefings/${week}.pdf`, html: `/api/briefings/${week}.html` },
+    });
+  }
   return stored ? week : null;
 }

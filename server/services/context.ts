@@ -22,6 +22,8 @@ export interface DepsOptions {
   photosDir: string;
   /** Anyone on the network may read the map without signing in. */
   publicMap: boolean;
+  /** The address people open the map at (links in webhook messages). */
+  publicUrl?: string | undefined;
 }
 
 /**
@@ -63,7 +65,7 @@ export function createDeps(
     store,
     now: opts.now ?? (() => new Date()),
     cache: { townships: new Map(), routers: new Map(), people: new Map() },
-    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false },
+    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl },
   };
 }
 

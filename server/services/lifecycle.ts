@@ -1,6 +1,8 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { Deps } from './context.ts';
-import { currentTownship } from './context.ts';
+import { currentTownship, townshipRouter } from './context.ts';
+import { queueEvent } from './webhooks.ts';
+import { listWebhooks } from '../store/integrations.ts';
 import { AppError } from './errors.ts';
 import type { SessionUser } from './auth.ts';
 import { requirePhotos } from './photos.ts';
@@ -20,7 +22,7 @@ import type { Database, DeductionTable, ReportTable } from '../store/schema.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { decide, type Action } from '../domain/lifecycle.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
-import { localDate } from '../domain/calendar.ts';
+import { localDate, localDateTime } from '../domain/calendar.ts';
 
 const SWEEP_CHUNK = 500;
 
@@ -194,6 +196,28 @@ async function appendEvent(
  * Charges every item past its deadline and still not rectified: one deduction per missed deadline
  * for the responsible area and person, and an "overdue" event. Safe to run from several servers.
  */
+/** The message a group chat gets when an item passes its deadline. */
+function overduePayload(
+  deps: Deps,
+  t: TownshipRow,
+  row: ReportRow,
+  category: CategoryRow | undefined,
+  areaNames: ReadonlyMap<string, string>,
+  d: { amount_yuan: number; points: number },
+) {
+  const where = [row.zone_id, row.village_id].map((id) => (id ? areaNames.get(id) : undefined)).filter(Boolean).join(' · ') || t.name_zh;
+  const who = (row.responsible_area_id && areaNames.get(row.responsible_area_id)) || where;
+  const name = category?.name_zh ?? row.category_code;
+  const deadline = row.deadline_at ? localDateTime(row.deadline_at, t.timezone) : '';
+  return {
+    event: 'report.overdue' as const,
+    title: `【超期未整改】${name} · ${who}`,
+    text: `${where}的“${name}”已超过整改期限(${deadline}),扣款 ${d.amount_yuan} 元、扣 ${d.points} 分。\nOverdue since ${deadline}: ${category?.name_en ?? row.category_code}, ${d.amount_yuan} yuan and ${d.points} points off.`,
+    link: deps.options.publicUrl ? `${deps.options.publicUrl}/?report=${row.id}` : null,
+    data: { reportId: row.id, category: row.category_code, deadlineAt: row.deadline_at, responsibleAreaId: row.responsible_area_id, amountYuan: d.amount_yuan, points: d.points, lon: row.lon, lat: row.lat },
+  };
+}
+
 export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<number> {
   const t = township ?? (await currentTownship(deps));
   const db = deps.store.db;
@@ -201,6 +225,8 @@ export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<
   const late = await findOverdueUncharged(db, t.id, now);
   if (!late.length) return 0;
   const categories = new Map((await listCategories(db, t.id)).map((c) => [c.code, c]));
+  const hooks = (await listWebhooks(db, t.id)).filter((h) => h.active === 1);
+  const areaNames = hooks.length ? new Map((await townshipRouter(deps, t)).areas.map((a) => [a.id, a.nameZh])) : new Map<string, string>();
   let charged = 0;
   // A backlog (a first start, a long outage) is charged in chunks, one transaction each, not one per item.
   for (let i = 0; i < late.length; i += SWEEP_CHUNK) {
@@ -216,6 +242,7 @@ export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<
             amountYuan: d.amount_yuan,
             points: d.points,
           });
+          if (hooks.length) await queueEvent(deps, trx, t, hooks, `overdue:${row.id}:${row.deadline_at}`, overduePayload(deps, t, row, categories.get(row.category_code), areaNames, d));
         }
       }
     });

@@ -89,6 +89,9 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'GET /api/api-keys': {},
   'POST /api/api-keys': { body: 'json', template: { name: '12345热线' }, required: ['name'] },
   'DELETE /api/api-keys/:id': { params: { id: 'uuid' } },
+  'GET /api/webhooks': {},
+  'POST /api/webhooks': { body: 'json', template: { name: '创建办群', format: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x', events: ['report.overdue'] }, required: ['name', 'format', 'url', 'events'] },
+  'DELETE /api/webhooks/:id': { params: { id: 'uuid' } },
 };
 
 const SQL = ["' OR '1'='1", "'; DROP TABLE reports; --", '1; DELETE FROM users', "\" OR 1=1 --", "') UNION SELECT password_hash FROM users --"];
