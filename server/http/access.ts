@@ -65,6 +65,7 @@ export const ACCESS = {
   'POST /api/users': { roles: ['admin'] },
   'PATCH /api/users/:id': { roles: ['admin'] },
   'PATCH /api/categories/:code': { roles: ['admin'] },
+  'POST /api/areas': { roles: ['admin', 'office'] },
   'PATCH /api/areas/:id': { roles: ['admin', 'office'] },
   'GET /api/audit': { roles: ['admin'] },
   'GET /api/export/:file': { roles: OFFICE },

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
-import { createPerson, listPeople, updateAreaDetails, updateCategoryRules, updatePerson } from '../services/admin.ts';
+import { createArea, createPerson, listPeople, updateAreaDetails, updateCategoryRules, updatePerson } from '../services/admin.ts';
 import { auditLog } from '../services/audit.ts';
 import { issueKey, listKeys, revokeKey } from '../services/apikeys.ts';
 import { createHook, listHooks, removeHook } from '../services/webhooks.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { apiKeyBody, webhookBody, areaPatchBody, auditQuery, categoryCode, categoryPatchBody, newUserBody, userPatchBody } from './schemas.ts';
+import { apiKeyBody, areaCreateBody, webhookBody, areaPatchBody, auditQuery, categoryCode, categoryPatchBody, newUserBody, userPatchBody } from './schemas.ts';
 
 const idParam = z.object({ id: z.uuid('ids are UUIDs') });
 
@@ -27,6 +27,9 @@ export const adminRoutes = (deps: Deps) =>
       validate('param', z.object({ code: categoryCode })),
       validate('json', categoryPatchBody),
       async (c) => c.json(await updateCategoryRules(deps, c.get('user')!, c.req.valid('param').code, c.req.valid('json')), 200),
+    )
+    .post('/areas', guard(deps, 'POST /api/areas'), validate('json', areaCreateBody), async (c) =>
+      c.json(await createArea(deps, c.get('user')!, c.req.valid('json')), 201),
     )
     .patch('/areas/:id', guard(deps, 'PATCH /api/areas/:id'), validate('param', idParam), validate('json', areaPatchBody), async (c) =>
       c.json(await updateAreaDetails(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 200),

@@ -44,6 +44,7 @@ const SUMMARIES: Record<RouteKey, string> = {
   'POST /api/users': 'Add a person',
   'PATCH /api/users/:id': 'Change a person: role, area, names, password, active',
   'PATCH /api/categories/:code': "Change a category's rules",
+  'POST /api/areas': 'Draw a new zone, village, community or unit (re-routes open items inside it)',
   'PATCH /api/areas/:id': "Change an area's names, responsible person or boundary (re-routes open items)",
   'GET /api/audit': 'The audit log of administrative changes',
   'GET /api/export/:file': 'The filtered reports as reports.geojson, reports.csv or reports.xlsx',
@@ -102,7 +103,7 @@ function operation(key: RouteKey, validators: Validates[]) {
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: json(body.schema) } } } } : {}),
     ...(form ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } } } : {}),
     responses: {
-      [method === 'POST' && (key === 'POST /api/reports' || key === 'POST /api/photos' || key === 'POST /api/users' || key === 'POST /api/api-keys' || key === 'POST /api/webhooks' || key.endsWith('/sightings')) ? '201' : '200']: { description: 'Success' },
+      [method === 'POST' && (key === 'POST /api/reports' || key === 'POST /api/photos' || key === 'POST /api/users' || key === 'POST /api/api-keys' || key === 'POST /api/webhooks' || key === 'POST /api/areas' || key.endsWith('/sightings')) ? '201' : '200']: { description: 'Success' },
       ...errors([400, 401, 403, 404, 409, 413, 415, 422]),
     },
   };

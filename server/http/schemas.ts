@@ -193,3 +193,13 @@ export const webhookBody = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) address' }).max(2000),
   events: z.array(z.enum(['report.overdue', 'briefing.ready'], { error: 'events are report.overdue and briefing.ready' })).min(1).max(2),
 });
+
+export const areaCreateBody = z.strictObject({
+  kind: z.enum(['cleaning_zone', 'village', 'community', 'unit']),
+  code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a code is letters, digits, - and _'),
+  nameZh: name,
+  nameEn: name.optional(),
+  responsibleName: z.string().trim().max(100).nullable().optional(),
+  responsiblePhone: phone.nullable().optional(),
+  geometry: areaGeometry,
+});

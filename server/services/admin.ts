@@ -2,7 +2,12 @@ import { bboxOf, type AreaGeometry, type BBox } from '../domain/geo.ts';
 import { geometryProblems } from '../domain/boundaries.ts';
 import type { Role } from '../domain/lifecycle.ts';
 import { createRouter } from '../domain/routing.ts';
-import { findArea, updateArea } from '../store/areas.ts';
+import { findArea, insertAreas, updateArea, type AreaRow } from '../store/areas.ts';
+import { isUniqueViolation } from '../store/errors.ts';
+import type { AreaKind, Database } from '../store/schema.ts';
+import type { TownshipRow } from '../store/townships.ts';
+import type { Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { listCategories, updateCategory } from '../store/categories.ts';
 import { insertReportEvents, listOpenReportsInBox, updateReportIfUnchanged } from '../store/reports.ts';
 import { deleteSessionsOf, findUserById, listUsers, updateUser, type UserRow } from '../store/users.ts';
@@ -14,6 +19,50 @@ import { hashPassword } from './passwords.ts';
 import { assignmentFor } from './reports.ts';
 
 // What the admin and the office change: people, categories, and the areas that answer for the spots.
+
+/** A new zone, village, community or unit drawn in the editor; open items inside it are re-routed to it. */
+export async function createArea(
+  deps: Deps,
+  actor: SessionUser,
+  input: { kind: AreaKind; code: string; nameZh: string; nameEn?: string | undefined; responsibleName?: string | null | undefined; responsiblePhone?: string | null | undefined; geometry: unknown },
+) {
+  const t = await currentTownship(deps);
+  const problems = geometryProblems(input.geometry);
+  if (problems.length) throw new AppError(422, problems[0]!.code, problems.map((p) => p.message).join(' '));
+  const geometry = input.geometry as AreaGeometry;
+  const box = bboxOf(geometry);
+  const now = deps.now().toISOString();
+  const row: AreaRow = {
+    id: randomUUID(),
+    township_id: t.id,
+    kind: input.kind,
+    code: input.code,
+    name_zh: input.nameZh,
+    name_en: input.nameEn ?? input.nameZh,
+    polygon: JSON.stringify(geometry),
+    min_lon: box[0],
+    min_lat: box[1],
+    max_lon: box[2],
+    max_lat: box[3],
+    responsible_name: input.responsibleName ?? null,
+    responsible_phone: input.responsiblePhone ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  let rerouted = 0;
+  try {
+    await deps.store.db.transaction().execute(async (trx) => {
+      await insertAreas(trx, [row]);
+      rerouted = await rerouteAround(deps, trx, t, actor, row.id, [row], box);
+      await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'area.create', target: `area:${row.code}`, detail: { kind: row.kind, nameZh: row.name_zh, geometry, rerouted } });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError(409, 'area_code_taken', `编码“${input.code}”已被使用。The code ${input.code} is taken.`);
+    throw err;
+  }
+  clearCaches(deps);
+  return { id: row.id, code: row.code, kind: row.kind, nameZh: row.name_zh, nameEn: row.name_en, geometry, rerouted };
+}
 
 const userView = (u: UserRow) => ({
   id: u.id,
@@ -128,6 +177,60 @@ export async function updateCategoryRules(
   };
 }
 
+/**
+ * Sends every item still waiting for rectification inside a box to whoever owns its spot once `changed` areas
+ * replace (or join) the township's areas; writes a `rerouted` event for each item moved. Returns how many moved.
+ */
+async function rerouteAround(
+  deps: Deps,
+  trx: Transaction<Database>,
+  t: TownshipRow,
+  actor: SessionUser,
+  areaId: string,
+  changed: AreaRow[],
+  box: BBox,
+): Promise<number> {
+  const { areas } = await townshipRouter(deps, t);
+  const next = new Map(areas.map((a) => [a.id, a]));
+  for (const a of changed) next.set(a.id, { id: a.id, kind: a.kind, code: a.code, nameZh: a.name_zh, nameEn: a.name_en, geometry: JSON.parse(a.polygon) as AreaGeometry });
+  const router = createRouter(JSON.parse(t.boundary) as AreaGeometry, [...next.values()]);
+  const categories = new Map((await listCategories(trx, t.id)).map((c) => [c.code, c]));
+  const tdeps = { ...deps, store: { ...deps.store, db: trx } };
+  const now = deps.now().toISOString();
+  let moved = 0;
+  for (const r of await listOpenReportsInBox(trx, t.id, box)) {
+    const route = router.route(r.lon, r.lat);
+    const category = categories.get(r.category_code);
+    if (!route || !category) continue;
+    const to = await assignmentFor(tdeps, route, category);
+    if (to.place.zoneId === r.zone_id && to.place.villageId === r.village_id && to.place.unitId === r.unit_id && to.responsible === r.responsible_area_id) continue;
+    const ok = await updateReportIfUnchanged(trx, r.id, r, {
+      zone_id: to.place.zoneId,
+      village_id: to.place.villageId,
+      unit_id: to.place.unitId,
+      responsible_area_id: to.responsible,
+      assignee_id: to.assignee?.id ?? r.assignee_id,
+      updated_at: now,
+    });
+    if (!ok) continue;
+    moved++;
+    await insertReportEvents(trx, [
+      {
+        report_id: r.id,
+        township_id: t.id,
+        type: 'rerouted',
+        from_status: r.status,
+        to_status: r.status,
+        actor_id: actor.id,
+        at: now,
+        note: null,
+        data: JSON.stringify({ area: areaId, from: { zone: r.zone_id, village: r.village_id, unit: r.unit_id }, to: to.place }),
+      },
+    ]);
+  }
+  return moved;
+}
+
 const union = (a: BBox, b: BBox): BBox => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 
 /**
@@ -162,42 +265,7 @@ export async function updateAreaDetails(
       updated_at: now,
     });
     if (geometry && box) {
-      const { areas } = await townshipRouter(deps, t);
-      const router = createRouter(JSON.parse(t.boundary) as AreaGeometry, areas.map((a) => (a.id === id ? { ...a, geometry } : a)));
-      const categories = new Map((await listCategories(trx, t.id)).map((c) => [c.code, c]));
-      const oldBox: BBox = [before.min_lon, before.min_lat, before.max_lon, before.max_lat];
-      for (const r of await listOpenReportsInBox(trx, t.id, union(oldBox, box))) {
-        const route = router.route(r.lon, r.lat);
-        const category = categories.get(r.category_code);
-        if (!route || !category) continue;
-        const next = await assignmentFor({ ...deps, store: { ...deps.store, db: trx } }, route, category);
-        const same =
-          next.place.zoneId === r.zone_id && next.place.villageId === r.village_id && next.place.unitId === r.unit_id && next.responsible === r.responsible_area_id;
-        if (same) continue;
-        const moved = await updateReportIfUnchanged(trx, r.id, r, {
-          zone_id: next.place.zoneId,
-          village_id: next.place.villageId,
-          unit_id: next.place.unitId,
-          responsible_area_id: next.responsible,
-          assignee_id: next.assignee?.id ?? r.assignee_id,
-          updated_at: now,
-        });
-        if (!moved) continue;
-        rerouted++;
-        await insertReportEvents(trx, [
-          {
-            report_id: r.id,
-            township_id: t.id,
-            type: 'rerouted',
-            from_status: r.status,
-            to_status: r.status,
-            actor_id: actor.id,
-            at: now,
-            note: null,
-            data: JSON.stringify({ area: id, from: { zone: r.zone_id, village: r.village_id, unit: r.unit_id }, to: next.place }),
-          },
-        ]);
-      }
+      rerouted = await rerouteAround(deps, trx, t, actor, id, [{ ...(await findArea(trx, t.id, id))!, polygon: JSON.stringify(geometry) }], union([before.min_lon, before.min_lat, before.max_lon, before.max_lat], box));
     }
     const { geometry: _g, ...shown } = patch;
     await recordAudit(deps, trx, {

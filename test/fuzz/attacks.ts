@@ -81,6 +81,11 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   },
   'PATCH /api/users/:id': { params: { id: 'uuid' }, body: 'json', template: { displayName: '改名', phone: '13800000001' } },
   'PATCH /api/categories/:code': { params: { code: 'code' }, body: 'json', template: { deadlineHours: 24, deductionYuan: 30 } },
+  'POST /api/areas': {
+    body: 'json',
+    template: { kind: 'unit', code: 'unit-new', nameZh: '新单位', geometry: { type: 'Polygon', coordinates: [[[105.93, 26.14], [105.931, 26.14], [105.931, 26.141], [105.93, 26.14]]] } },
+    required: ['kind', 'code', 'nameZh', 'geometry'],
+  },
   'PATCH /api/areas/:id': { params: { id: 'uuid' }, body: 'json', template: { responsibleName: '张三', responsiblePhone: '13800000002' } },
   'GET /api/audit': { query: ['limit', 'before'] },
   'GET /api/export/:file': { params: { file: 'export' }, query: REPORT_Q },

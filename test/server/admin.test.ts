@@ -118,6 +118,18 @@ describe.each(DIALECTS)('administration and its audit log (%s)', (dialect) => {
     expect(entry.detail.before.geometry.type).toBe(zone.geometry.type);
   });
 
+  it('draws a new unit whose items then go to it, and refuses a taken code', async () => {
+    const spot: [number, number] = [105.9345, 26.1435];
+    const square = turf.bboxPolygon(turf.bbox(turf.buffer(turf.point(spot), 0.02, { units: 'kilometers' })!)).geometry;
+    const made = await office.call('POST', '/api/areas', { kind: 'unit', code: 'unit-new-clinic', nameZh: '新卫生院', geometry: square });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const report = await (await app.as('inspector')).call('POST', '/api/reports', { category: 'office_area', lon: spot[0], lat: spot[1] });
+    expect(report.body.unit?.id).toBe(made.body.id);
+    expect(report.body.responsibleArea?.id).toBe(made.body.id);
+    expectError(await office.call('POST', '/api/areas', { kind: 'unit', code: 'unit-new-clinic', nameZh: '重复', geometry: square }), 409, 'area_code_taken');
+    expect((await audit()).find((e) => e.action === 'area.create')?.target).toBe('area:unit-new-clinic');
+  });
+
   it('records market-day changes, and keeps the log append-only', async () => {
     expect((await office.call('PUT', '/api/township/market-days', { kind: 'weekdays', days: [0] })).status).toBe(200);
     expect((await audit())[0]).toMatchObject({ action: 'township.market_days', actor: { username: 'office' } });
