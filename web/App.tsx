@@ -12,15 +12,17 @@ const TasksView = lazy(() => import('./views/TasksView.tsx').then((m) => ({ defa
 const LedgerView = lazy(() => import('./views/LedgerView.tsx').then((m) => ({ default: m.LedgerView })));
 const BriefingView = lazy(() => import('./views/BriefingView.tsx').then((m) => ({ default: m.BriefingView })));
 const FieldView = lazy(() => import('./views/FieldView.tsx').then((m) => ({ default: m.FieldView })));
+const AdminView = lazy(() => import('./views/AdminView.tsx').then((m) => ({ default: m.AdminView })));
 
-type ViewName = 'map' | 'field' | 'tasks' | 'ledger' | 'briefing';
-const PATHS: Record<ViewName, string> = { map: '/', field: '/field', tasks: '/tasks', ledger: '/ledger', briefing: '/briefing' };
+type ViewName = 'map' | 'field' | 'tasks' | 'ledger' | 'briefing' | 'admin';
+const PATHS: Record<ViewName, string> = { map: '/', field: '/field', tasks: '/tasks', ledger: '/ledger', briefing: '/briefing', admin: '/admin' };
 const NAV: { view: ViewName; label: MessageKey; roles: string[] }[] = [
   { view: 'map', label: 'navMap', roles: ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'field', label: 'navField', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'tasks', label: 'navTasks', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'ledger', label: 'navLedger', roles: ['admin', 'leader', 'office', 'inspector'] },
   { view: 'briefing', label: 'navBriefing', roles: ['admin', 'leader', 'office', 'inspector'] },
+  { view: 'admin', label: 'navAdmin', roles: ['admin', 'office'] },
 ];
 
 function viewOf(path: string): ViewName {
@@ -155,6 +157,7 @@ export function App() {
             {allowedView === 'tasks' && <TasksView data={data} />}
             {allowedView === 'ledger' && <LedgerView data={data} />}
             {allowedView === 'briefing' && <BriefingView data={data} />}
+            {allowedView === 'admin' && <AdminView data={data} />}
             </Suspense>
           </SessionContext.Provider>
         )}

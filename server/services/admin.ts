@@ -2,7 +2,7 @@ import { bboxOf, type AreaGeometry, type BBox } from '../domain/geo.ts';
 import { geometryProblems } from '../domain/boundaries.ts';
 import type { Role } from '../domain/lifecycle.ts';
 import { createRouter } from '../domain/routing.ts';
-import { findArea, insertAreas, updateArea, type AreaRow } from '../store/areas.ts';
+import { findArea, insertAreas, listAreas, updateArea, type AreaRow } from '../store/areas.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { AreaKind, Database } from '../store/schema.ts';
 import type { TownshipRow } from '../store/townships.ts';
@@ -13,7 +13,7 @@ import { insertReportEvents, listOpenReportsInBox, updateReportIfUnchanged } fro
 import { deleteSessionsOf, findUserById, listUsers, updateUser, type UserRow } from '../store/users.ts';
 import { recordAudit } from './audit.ts';
 import { addUser, type SessionUser } from './auth.ts';
-import { clearCaches, currentTownship, townshipRouter, type Deps } from './context.ts';
+import { clearCaches, currentTownship, type Deps } from './context.ts';
 import { AppError } from './errors.ts';
 import { hashPassword } from './passwords.ts';
 import { assignmentFor } from './reports.ts';
@@ -190,10 +190,14 @@ async function rerouteAround(
   changed: AreaRow[],
   box: BBox,
 ): Promise<number> {
-  const { areas } = await townshipRouter(deps, t);
-  const next = new Map(areas.map((a) => [a.id, a]));
-  for (const a of changed) next.set(a.id, { id: a.id, kind: a.kind, code: a.code, nameZh: a.name_zh, nameEn: a.name_en, geometry: JSON.parse(a.polygon) as AreaGeometry });
-  const router = createRouter(JSON.parse(t.boundary) as AreaGeometry, [...next.values()]);
+  // Everything inside the transaction goes through trx: on SQLite a query on the outer handle would wait for the
+  // connection this transaction holds, for ever.
+  const rows = new Map((await listAreas(trx, t.id)).map((a) => [a.id, a]));
+  for (const a of changed) rows.set(a.id, a);
+  const router = createRouter(
+    JSON.parse(t.boundary) as AreaGeometry,
+    [...rows.values()].map((a) => ({ id: a.id, kind: a.kind, code: a.code, nameZh: a.name_zh, nameEn: a.name_en, geometry: JSON.parse(a.polygon) as AreaGeometry })),
+  );
   const categories = new Map((await listCategories(trx, t.id)).map((c) => [c.code, c]));
   const tdeps = { ...deps, store: { ...deps.store, db: trx } };
   const now = deps.now().toISOString();

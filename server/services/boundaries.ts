@@ -3,7 +3,7 @@ import * as turf from '@turf/turf';
 import shp from 'shpjs';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Deps } from './context.ts';
-import { clearCaches, currentTownship, townshipRouter } from './context.ts';
+import { clearCaches, currentTownship } from './context.ts';
 import { AppError } from './errors.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { assignmentFor } from './reports.ts';
@@ -192,8 +192,8 @@ export async function importBoundaries(deps: Deps, actor: AuditActor, features: 
       else await insertAreas(trx, [{ id: randomUUID(), township_id: t.id, kind: g.row.kind!, code: g.row.code!, created_at: now, ...fields }]);
     }
     // Every item still waiting for rectification goes to whoever owns its spot now.
-    clearCaches(deps);
-    const { areas } = await townshipRouter({ ...deps, store: { ...deps.store, db: trx } }, t);
+    // Read through trx: on SQLite the outer handle waits for the connection this transaction holds.
+    const areas = (await listAreas(trx, t.id)).map((a) => ({ id: a.id, kind: a.kind, code: a.code, nameZh: a.name_zh, nameEn: a.name_en, geometry: JSON.parse(a.polygon) as AreaGeometry }));
     const router = createRouter(JSON.parse(t.boundary) as AreaGeometry, areas);
     const categories = new Map((await listCategories(trx, t.id)).map((c) => [c.code, c]));
     const tdeps = { ...deps, store: { ...deps.store, db: trx } };

@@ -59,6 +59,8 @@ function LedgerTable({ data }: { data: ReferenceData }) {
   }, [query, limit, reload]);
 
   const csvHref = `/api/ledger.csv?${new URLSearchParams(query).toString()}`;
+  // The export takes the map's filters (status and category here), not the ledger's sort or overdue switch.
+  const exportQuery = Object.fromEntries(Object.entries(query).filter(([k]) => k === 'status' || k === 'category'));
   return (
     <section className="panel wide">
       <div className="toolbar">
@@ -89,6 +91,14 @@ function LedgerTable({ data }: { data: ReferenceData }) {
         <a className="button" href={csvHref} download data-testid="ledger-csv">
           {t('exportCsv')}
         </a>
+        <span className="export" data-testid="export-links">
+          {t('exportAs')}:{' '}
+          {(['geojson', 'csv', 'xlsx'] as const).map((f) => (
+            <a key={f} className="button" href={`/api/export/reports.${f}?${new URLSearchParams(exportQuery).toString()}`} download data-testid={`export-${f}`}>
+              {f === 'xlsx' ? 'Excel' : f.toUpperCase()}
+            </a>
+          ))}
+        </span>
         {result && <span className="muted">{t('rowsShown', { n: result.rows.length })}</span>}
       </div>
       {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
