@@ -20,6 +20,7 @@ import { csrfMiddleware, guard, sessionMiddleware } from './http/access.ts';
 import { buildOpenApi, openApiPage } from './http/openapi.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
+import { tileOrigins, type TileSource } from './domain/tiles.ts';
 
 /** The product's version, as package.json says. */
 const APP_VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -46,22 +47,24 @@ const photoLimit = bodyLimit({
  * basemap is our own style: nothing needs another origin, inline script, inline style sheets or eval.
  * Our own pages may frame our own documents (the briefing view shows the briefing page).
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self' blob:",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+export function contentSecurityPolicy(tileOrigins: readonly string[] = []): string {
+  const tiles = tileOrigins.map((o) => ` ${o}`).join('');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "worker-src 'self' blob:",
+    "style-src 'self'",
+    `img-src 'self' data: blob:${tiles}`,
+    "font-src 'self' data:",
+    `connect-src 'self'${tiles}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'SAMEORIGIN',
   'Referrer-Policy': 'same-origin',
@@ -71,11 +74,15 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Adds the security headers to every response; a route that needs a narrower policy sets its own first. */
-const securityHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-    if (!c.res.headers.has(name)) c.res.headers.set(name, value);
-  }
+const securityHeaders = (tiles: TileSource | null | undefined): MiddlewareHandler => {
+  // Online basemap tiles come from their service's hosts: those, and only those, are added.
+  const headers = { ...SECURITY_HEADERS, 'Content-Security-Policy': contentSecurityPolicy(tileOrigins(tiles ?? null)) };
+  return async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(headers)) {
+      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    }
+  };
 };
 
 const importLimit = bodyLimit({
@@ -112,7 +119,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   api.get('/docs', guard(deps, 'GET /api/docs'), (c) =>
     c.html(openApiPage(document()), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'" }),
   );
-  const app = new Hono().use('*', securityHeaders).route('/api', api);
+  const app = new Hono().use('*', securityHeaders(deps.options.tiles)).route('/api', api);
   app.use('/open311/*', csrfMiddleware);
   app.route('/open311/v2', open311Routes(deps));
   app.onError(onError);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { resolveTiles, type TileSource } from './domain/tiles.ts';
 
 const boolFlag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -18,6 +19,12 @@ const EnvSchema = z.object({
   HOTSPOTS_PUBLIC_MAP: boolFlag.default(false),
   HOTSPOTS_SECURE_COOKIES: boolFlag.default(false),
   HOTSPOTS_BRIEFING_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  HOTSPOTS_BASEMAP: z.enum(['offline', 'osm', 'tianditu', 'custom', 'pmtiles']).default('offline'),
+  HOTSPOTS_BASEMAP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HOTSPOTS_BASEMAP_CRS: z.enum(['wgs84', 'gcj02']).optional(),
+  HOTSPOTS_BASEMAP_ATTRIBUTION: z.string().max(200).optional(),
+  HOTSPOTS_TIANDITU_KEY: z.string().regex(/^[0-9a-zA-Z]{8,64}$/, 'HOTSPOTS_TIANDITU_KEY is the key 天地图 issued (letters and digits)').optional(),
+  HOTSPOTS_PMTILES: z.string().min(1).optional(),
   HOTSPOTS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'HOTSPOTS_PUBLIC_URL must be the http(s) address people open the map at' }).optional(),
   HOTSPOTS_JOB_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
@@ -37,6 +44,10 @@ export interface Config {
   secureCookies: boolean;
   /** Local hour on Mondays after which last week's briefing is generated and archived. */
   briefingHour: number;
+  /** Tiles under the township's own data: null for the offline basemap. */
+  tiles: TileSource | null;
+  /** A local PMTiles file the server serves with range requests (HOTSPOTS_BASEMAP=pmtiles). */
+  pmtilesFile: string | undefined;
   /** The address people open the map at, for links in webhook messages (none when unset). */
   publicUrl: string | undefined;
   /** How often the background jobs (overdue sweep, Monday briefing) look for work, in seconds. */
@@ -52,7 +63,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let tiles: TileSource | null;
+  try {
+    tiles = resolveTiles({ basemap: e.HOTSPOTS_BASEMAP, url: e.HOTSPOTS_BASEMAP_URL, crs: e.HOTSPOTS_BASEMAP_CRS, tiandituKey: e.HOTSPOTS_TIANDITU_KEY, attribution: e.HOTSPOTS_BASEMAP_ATTRIBUTION });
+  } catch (err) {
+    throw new Error(`Invalid configuration:\n  ${(err as Error).message}`);
+  }
+  if (e.HOTSPOTS_BASEMAP === 'pmtiles' && !e.HOTSPOTS_PMTILES) throw new Error('Invalid configuration:\n  HOTSPOTS_BASEMAP=pmtiles needs HOTSPOTS_PMTILES, the path of a .pmtiles file.');
   return {
+    tiles,
+    pmtilesFile: e.HOTSPOTS_PMTILES ? path.resolve(e.HOTSPOTS_PMTILES) : undefined,
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.HOTSPOTS_DATA_DIR),

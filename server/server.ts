@@ -49,6 +49,8 @@ export async function startServer(
       photosDir: path.join(config.dataDir, 'photos'),
       publicMap: config.publicMap,
       publicUrl: config.publicUrl,
+      tiles: config.tiles,
+      pmtilesFile: config.pmtilesFile,
       ...(opts.now ? { now: opts.now } : {}),
     });
     if (config.demo) {

@@ -38,6 +38,7 @@ export const ACCESS = {
   'PUT /api/township/market-days': { roles: ['admin', 'office'] },
   'GET /api/categories': { roles: ALL, publicRead: true },
   'GET /api/basemap': { roles: ALL, publicRead: true },
+  'GET /api/basemap/tiles.pmtiles': { roles: ALL, publicRead: true },
   'GET /api/reports': { roles: ALL, publicRead: true },
   'GET /api/reports/points': { roles: ALL, publicRead: true },
   'GET /api/reports/nearby': { roles: ALL },

@@ -96,6 +96,8 @@ export async function getBasemap(deps: Deps) {
         | { type: 'Polygon'; coordinates: [number, number][][] },
       properties: { layer: r.layer, kind: r.kind, nameZh: r.name_zh, nameEn: r.name_en },
     })),
+    /** Online or local tiles to draw under everything, when the deployment configured them. */
+    tiles: deps.options.tiles ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import type { UserRow } from '../store/users.ts';
 import type { CategoryRow } from '../store/categories.ts';
 import { createRouter, type RoutableArea, type Router } from '../domain/routing.ts';
 import type { AreaGeometry } from '../domain/geo.ts';
+import type { TileSource } from '../domain/tiles.ts';
 import { AppError } from './errors.ts';
 
 /** What every service needs: the store, a clock (tests pass one they control) and a few settings. */
@@ -24,6 +25,10 @@ export interface DepsOptions {
   publicMap: boolean;
   /** The address people open the map at (links in webhook messages). */
   publicUrl?: string | undefined;
+  /** Tiles drawn under the township's data (null: the offline basemap only). */
+  tiles?: TileSource | null | undefined;
+  /** The PMTiles file served at /api/basemap/tiles.pmtiles. */
+  pmtilesFile?: string | undefined;
 }
 
 /**
@@ -65,7 +70,7 @@ export function createDeps(
     store,
     now: opts.now ?? (() => new Date()),
     cache: { townships: new Map(), routers: new Map(), people: new Map() },
-    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl },
+    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl, tiles: opts.tiles ?? null, pmtilesFile: opts.pmtilesFile },
   };
 }
 

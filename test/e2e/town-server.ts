@@ -17,14 +17,14 @@ export interface TownServer {
 }
 
 /** Starts the demo town's server and a browser before the file's tests, and tears both down after. */
-export function useTownServer(opts: { now?: () => Date } = {}): TownServer {
+export function useTownServer(opts: { now?: () => Date; env?: () => Record<string, string> } = {}): TownServer {
   const ctx = {} as TownServer;
   beforeAll(async () => {
     if (!fs.existsSync(path.join(WEB_DIR, 'index.html'))) {
       throw new Error('The web app is not built: run "npm run build" (npm test does it first).');
     }
     ctx.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-'));
-    ctx.server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: ctx.dataDir, HOTSPOTS_WEB_DIR: WEB_DIR }), () => {}, opts);
+    ctx.server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: ctx.dataDir, HOTSPOTS_WEB_DIR: WEB_DIR, ...(opts.env?.() ?? {}) }), () => {}, opts);
     ctx.browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -46,6 +46,7 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'PUT /api/township/market-days': { body: 'json', template: { kind: 'solar', dayEndings: [5, 0] }, required: ['kind', 'dayEndings'] },
   'GET /api/categories': {},
   'GET /api/basemap': {},
+  'GET /api/basemap/tiles.pmtiles': {},
   'GET /api/reports': { query: [...REPORT_Q, 'limit'] },
   'GET /api/reports/points': { query: REPORT_Q },
   'GET /api/reports/nearby': { query: ['category', 'lon', 'lat'] },

@@ -108,3 +108,33 @@ describe('the server', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
   });
 });
+
+describe('basemap tiles from the server', () => {
+  it('serves a PMTiles file with range requests, and allows an online basemap in its content policy', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-tiles-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'town.pmtiles');
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    fs.writeFileSync(file, bytes);
+    const s = await start({ HOTSPOTS_DATA_DIR: dir, HOTSPOTS_BASEMAP: 'pmtiles', HOTSPOTS_PMTILES: file, HOTSPOTS_PUBLIC_MAP: '1' });
+    const part = await fetch(`${s.url}/api/basemap/tiles.pmtiles`, { headers: { range: 'bytes=127-1126' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 127-1126/5000');
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(127, 1127))).toBe(true);
+    const whole = await fetch(`${s.url}/api/basemap/tiles.pmtiles`);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect((await whole.arrayBuffer()).byteLength).toBe(5000);
+    expect((await fetch(`${s.url}/api/basemap/tiles.pmtiles`, { headers: { range: 'bytes=6000-' } })).status).toBe(416);
+    const basemap = (await (await fetch(`${s.url}/api/basemap`)).json()) as { tiles: { kind: string; url: string } };
+    expect(basemap.tiles).toMatchObject({ kind: 'pmtiles', url: '/api/basemap/tiles.pmtiles' });
+
+    const osm = await start({ HOTSPOTS_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-osm-')), HOTSPOTS_BASEMAP: 'osm' });
+    const csp = (await fetch(`${osm.url}/api/health`)).headers.get('content-security-policy')!;
+    expect(csp).toContain("connect-src 'self' https://tile.openstreetmap.org");
+    expect(csp).toContain("img-src 'self' data: blob: https://tile.openstreetmap.org");
+    const offline = (await fetch(`${s.url}/api/health`)).headers.get('content-security-policy')!;
+    expect(offline).toContain("connect-src 'self';");
+    expect(() => loadConfig({ HOTSPOTS_BASEMAP: 'tianditu' })).toThrow(/HOTSPOTS_TIANDITU_KEY/);
+  });
+});

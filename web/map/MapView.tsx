@@ -1,11 +1,14 @@
 import { useEffect, useRef } from 'react';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { Protocol } from 'pmtiles';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 
 maplibregl.setWorkerUrl(workerUrl);
+// A local PMTiles basemap is read with range requests through this protocol.
+maplibregl.addProtocol('pmtiles', new Protocol().tile);
 
 export interface MapClick {
   lngLat: [number, number];
@@ -55,7 +58,7 @@ export function MapView({ style, layers, bounds, cursor, onClick, onZoom, onRead
         [bounds[2], bounds[3]],
       ],
       fitBoundsOptions: { padding: 24 },
-      attributionControl: false,
+      attributionControl: { compact: true },
       maxZoom: 19,
       dragRotate: false,
       pitchWithRotate: false,

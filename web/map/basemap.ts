@@ -30,6 +30,20 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
   const visibility = input.showAreas ? 'visible' : 'none';
   const isKind = (...kinds: string[]): ExpressionSpecification => ['in', ['get', 'kind'], ['literal', kinds]];
   const roadKind = (...kinds: string[]): ExpressionSpecification => ['in', ['get', 'kind'], ['literal', kinds]];
+  const tiles = input.basemap.tiles;
+  // With online or local tiles underneath, their roads and land show through: ours are not drawn over them.
+  const ownRoads = tiles ? 'none' : 'visible';
+  const tileSources: StyleSpecification['sources'] = {};
+  const tileLayers: StyleSpecification['layers'] = [];
+  if (tiles?.kind === 'raster') {
+    tiles.layers.forEach((l, i) => {
+      tileSources[`tiles-${i}`] = { type: 'raster', tiles: l.tiles, tileSize: l.tileSize, maxzoom: l.maxzoom, attribution: tiles.attribution };
+      tileLayers.push({ id: `tiles-${i}`, type: 'raster', source: `tiles-${i}` });
+    });
+  } else if (tiles?.kind === 'pmtiles') {
+    tileSources['tiles-0'] = { type: 'raster', url: `pmtiles://${window.location.origin}${tiles.url}`, tileSize: 256, attribution: tiles.attribution };
+    tileLayers.push({ id: 'tiles-0', type: 'raster', source: 'tiles-0' });
+  }
   return {
     version: 8,
     name: `${input.township.nameEn} offline basemap`,
@@ -40,10 +54,12 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
       },
       areas: { type: 'geojson', data: input.areas as unknown as GeoJSON.FeatureCollection },
       basemap: { type: 'geojson', data: input.basemap as unknown as GeoJSON.FeatureCollection },
+      ...tileSources,
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#e4e9e2' } },
-      { id: 'township-land', type: 'fill', source: 'township', paint: { 'fill-color': LAND } },
+      ...tileLayers,
+      { id: 'township-land', type: 'fill', source: 'township', layout: { visibility: ownRoads }, paint: { 'fill-color': LAND } },
       {
         id: AREA_FILL_LAYER,
         type: 'fill',
@@ -73,7 +89,7 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
         type: 'line',
         source: 'basemap',
         filter: ['==', ['geometry-type'], 'LineString'],
-        layout: { 'line-join': 'round', 'line-cap': 'round' },
+        layout: { 'line-join': 'round', 'line-cap': 'round', visibility: ownRoads },
         paint: {
           'line-color': '#a39579',
           'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.6, 14, 5.5, 17, 15],
@@ -84,7 +100,7 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
         type: 'line',
         source: 'basemap',
         filter: ['==', ['geometry-type'], 'LineString'],
-        layout: { 'line-join': 'round', 'line-cap': 'round' },
+        layout: { 'line-join': 'round', 'line-cap': 'round', visibility: ownRoads },
         paint: {
           'line-color': ['case', roadKind('county'), '#f7c873', roadKind('main'), '#fde9b0', '#ffffff'],
           'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.8, 14, 3.5, 17, 11],
