@@ -19,7 +19,7 @@ const EnvSchema = z.object({
   HOTSPOTS_PUBLIC_MAP: boolFlag.default(false),
   HOTSPOTS_SECURE_COOKIES: boolFlag.default(false),
   HOTSPOTS_BRIEFING_HOUR: z.coerce.number().int().min(0).max(23).default(8),
-  HOTSPOTS_BASEMAP: z.enum(['offline', 'osm', 'tianditu', 'custom', 'pmtiles']).default('offline'),
+  HOTSPOTS_BASEMAP: z.enum(['offline', 'osm', 'tianditu', 'amap', 'custom', 'pmtiles']).default('offline'),
   HOTSPOTS_BASEMAP_URL: z.url({ protocol: /^https?$/ }).optional(),
   HOTSPOTS_BASEMAP_CRS: z.enum(['wgs84', 'gcj02']).optional(),
   HOTSPOTS_BASEMAP_ATTRIBUTION: z.string().max(200).optional(),

@@ -14,7 +14,7 @@ export type TileSource =
   | { kind: 'raster'; name: string; layers: RasterLayer[]; attribution: string; crs: TileCrs }
   | { kind: 'pmtiles'; name: string; url: string; attribution: string; crs: TileCrs };
 
-export type BasemapChoice = 'offline' | 'osm' | 'tianditu' | 'custom' | 'pmtiles';
+export type BasemapChoice = 'offline' | 'osm' | 'tianditu' | 'amap' | 'custom' | 'pmtiles';
 
 export interface TileSettings {
   basemap: BasemapChoice;
@@ -58,17 +58,22 @@ export function resolveTiles(s: TileSettings): TileSource | null {
         crs: 'wgs84',
       };
     }
+    case 'amap':
+      // GCJ-02: the web app shifts our WGS84 data onto these roads for display (web/map/display.ts).
+      return {
+        kind: 'raster',
+        name: '高德地图',
+        layers: [{ tiles: hosts('https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}', ['1', '2', '3', '4']), tileSize: 256, maxzoom: 18 }],
+        attribution: '© 高德地图 AutoNavi',
+        crs: 'gcj02',
+      };
     case 'custom':
-      if (s.crs === 'gcj02') {
-        throw new Error('GCJ-02 basemaps (Amap, Tencent) are not supported yet: our WGS84 data would sit 300–600 m off their roads. Use 天地图, OpenStreetMap or WGS84 tiles.');
-      }
       if (!s.url || !/\{z\}/.test(s.url) || !/\{x\}/.test(s.url) || !/\{y\}/.test(s.url)) {
         throw new Error('HOTSPOTS_BASEMAP=custom needs HOTSPOTS_BASEMAP_URL, a tile URL with {z}, {x} and {y}.');
       }
-      return { kind: 'raster', name: 'custom', layers: [{ tiles: [s.url], tileSize: 256, maxzoom: 19 }], attribution: s.attribution ?? '', crs: 'wgs84' };
+      return { kind: 'raster', name: 'custom', layers: [{ tiles: [s.url], tileSize: 256, maxzoom: 19 }], attribution: s.attribution ?? '', crs: s.crs ?? 'wgs84' };
     case 'pmtiles':
-      if (s.crs === 'gcj02') throw new Error('GCJ-02 basemaps are not supported yet: our WGS84 data would sit 300–600 m off their roads.');
-      return { kind: 'pmtiles', name: 'PMTiles', url: '/api/basemap/tiles.pmtiles', attribution: s.attribution ?? '', crs: 'wgs84' };
+      return { kind: 'pmtiles', name: 'PMTiles', url: '/api/basemap/tiles.pmtiles', attribution: s.attribution ?? '', crs: s.crs ?? 'wgs84' };
   }
 }
 

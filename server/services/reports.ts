@@ -30,7 +30,7 @@ import { encodePoints, gridFor } from '../domain/points.ts';
 import { listCategories as listCategoryRows } from '../store/categories.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
-import { classifyNearby, deadlineFor, isOverdue, radiusInDegrees, responsibleArea } from '../domain/responsibility.ts';
+import { classifyNearby, deadlineFor, isOverdue, radiusInDegrees, RECURRENCE_DAYS, responsibleArea } from '../domain/responsibility.ts';
 
 export type { ReportView } from './report-views.ts';
 
@@ -59,6 +59,9 @@ export async function assignmentFor(
   return { place, responsible, assignee };
 }
 
+/** Open items nearby returned with a new report, nearest first. */
+export const NEARBY_SHOWN = 20;
+
 export const REPORT_LIST_MAX = 10_000;
 export const REPORT_LIST_DEFAULT = 2_000;
 
@@ -82,7 +85,9 @@ async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: 
     townshipId: t.id,
     bbox: [lon - dLon, lat - dLat, lon + dLon, lat + dLat],
     categories: [category.code],
-    statuses: ['reported', 'notified', 'rectified', 'closed'],
+    // Only what can be a duplicate (open) or be brought back (closed lately): a busy spot's years of closed
+    // items are skipped in the query rather than read and discarded.
+    openOrClosedSince: new Date(Date.parse(now) - RECURRENCE_DAYS * 86_400_000).toISOString(),
     limit: 200,
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -225,7 +230,8 @@ export async function createReport(
   return {
     report: toView(saved, ctx),
     created: true,
-    nearby: nearby.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
+    // The nearest few are what the reporter can act on (add a sighting instead); the rest are the same spot.
+    nearby: nearby.open.slice(0, NEARBY_SHOWN).map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
   };
 }
 

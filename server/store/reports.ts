@@ -26,6 +26,8 @@ export interface ReportFilter {
   offset?: number | undefined;
   /** Only these reports. */
   ids?: readonly string[] | undefined;
+  /** Only items still open, or closed at or after this instant (duplicate and recurrence checks). */
+  openOrClosedSince?: string | undefined;
   limit: number;
 }
 
@@ -88,6 +90,10 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>) {
       .where('lat', '<=', maxLat);
   }
   if (f.ids) q = f.ids.length ? q.where('id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
+  if (f.openOrClosedSince) {
+    const since = f.openOrClosedSince;
+    q = q.where((eb) => eb.or([eb('status', 'in', ['reported', 'notified', 'rectified']), eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', since)])]));
+  }
   if (f.categories?.length) q = q.where('category_code', 'in', f.categories);
   if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
   if (f.zoneId) q = q.where('zone_id', '=', f.zoneId);

@@ -30,6 +30,9 @@ const cy = (s + n) / 2;
 
 type Ctx = { id?: string; view?: string; spot?: [number, number] };
 const json = { 'content-type': 'application/json', cookie: office };
+// The map asks for the last 30 days unless told otherwise, as the web app does.
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const period = `from=${day(Date.now() - 29 * 86_400_000)}&to=${day(Date.now())}`;
 const NO_ID = '00000000-0000-4000-8000-000000000000';
 const steps: Array<(ctx: Ctx) => { method: string; path: string; body?: string }> = [
   (ctx) => {
@@ -37,9 +40,9 @@ const steps: Array<(ctx: Ctx) => { method: string; path: string; body?: string }
     const dy = (Math.random() - 0.5) * 0.02;
     ctx.view = [cx + dx - 0.002, cy + dy - 0.002, cx + dx + 0.002, cy + dy + 0.002].map((v) => v.toFixed(6)).join(',');
     ctx.spot = [cx + dx, cy + dy];
-    return { method: 'GET', path: `/api/reports?bbox=${ctx.view}&limit=500` };
+    return { method: 'GET', path: `/api/reports?bbox=${ctx.view}&${period}&limit=500` };
   },
-  (ctx) => ({ method: 'GET', path: `/api/reports/points?bbox=${ctx.view}` }),
+  (ctx) => ({ method: 'GET', path: `/api/reports/points?bbox=${ctx.view}&${period}` }),
   (ctx) => ({ method: 'POST', path: '/api/reports', body: JSON.stringify({ category: 'exposed_garbage', lon: ctx.spot![0], lat: ctx.spot![1], description: 'load' }) }),
   (ctx) => ({ method: 'GET', path: `/api/reports/${ctx.id ?? NO_ID}` }),
   (ctx) => ({ method: 'POST', path: `/api/reports/${ctx.id ?? NO_ID}/transitions`, body: JSON.stringify({ action: 'rectify', note: '已清理', photoIds: [photo.id] }) }),

@@ -75,6 +75,19 @@ try {
   await office.page.locator('[data-testid=acc-row]').first().waitFor();
   await shot(office, 'accountability.png');
   await office.close();
+  const admin = await TownMap.open(browser, server.url, { as: 'office', path: '/admin' });
+  const zone = await admin.page.locator('[data-testid=area-pick] option').nth(1).getAttribute('value');
+  await admin.page.selectOption('[data-testid=area-pick]', zone!);
+  await admin.page.waitForTimeout(1500);
+  await shot(admin, 'admin-areas.png');
+  await admin.page.click('[data-testid=admin-tab-import]');
+  const csv = path.join(dataDir, '台账.csv');
+  fs.writeFileSync(csv, '经度,纬度,类别,发现时间,描述\n105.934,26.142,暴露垃圾,2026-11-20 09:30,好\nabc,26.1,暴露垃圾,2026-11-20 09:30,坏\n105.934,26.142,外星垃圾,2026-11-20 09:30,类别\n');
+  await admin.page.setInputFiles('[data-testid=import-file]', csv);
+  await admin.page.click('[data-testid=import-check]');
+  await admin.page.locator('[data-testid=import-summary]').waitFor();
+  await shot(admin, 'admin-import.png');
+  await admin.close();
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -32,7 +32,7 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
   const roadKind = (...kinds: string[]): ExpressionSpecification => ['in', ['get', 'kind'], ['literal', kinds]];
   const tiles = input.basemap.tiles;
   // With online or local tiles underneath, their roads and land show through: ours are not drawn over them.
-  const ownRoads = tiles ? 'none' : 'visible';
+  const ownRoads = tiles ? { visibility: 'none' as const } : {};
   const tileSources: StyleSpecification['sources'] = {};
   const tileLayers: StyleSpecification['layers'] = [];
   if (tiles?.kind === 'raster') {
@@ -59,7 +59,7 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#e4e9e2' } },
       ...tileLayers,
-      { id: 'township-land', type: 'fill', source: 'township', layout: { visibility: ownRoads }, paint: { 'fill-color': LAND } },
+      { id: 'township-land', type: 'fill', source: 'township', layout: { ...ownRoads }, paint: { 'fill-color': LAND } },
       {
         id: AREA_FILL_LAYER,
         type: 'fill',
@@ -89,7 +89,7 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
         type: 'line',
         source: 'basemap',
         filter: ['==', ['geometry-type'], 'LineString'],
-        layout: { 'line-join': 'round', 'line-cap': 'round', visibility: ownRoads },
+        layout: { 'line-join': 'round', 'line-cap': 'round', ...ownRoads },
         paint: {
           'line-color': '#a39579',
           'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.6, 14, 5.5, 17, 15],
@@ -100,7 +100,7 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
         type: 'line',
         source: 'basemap',
         filter: ['==', ['geometry-type'], 'LineString'],
-        layout: { 'line-join': 'round', 'line-cap': 'round', visibility: ownRoads },
+        layout: { 'line-join': 'round', 'line-cap': 'round', ...ownRoads },
         paint: {
           'line-color': ['case', roadKind('county'), '#f7c873', roadKind('main'), '#fde9b0', '#ffffff'],
           'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.8, 14, 3.5, 17, 11],

@@ -9,14 +9,16 @@ import { MapView } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
 import type { AreasResponse } from '../api.ts';
 import type { ReferenceData } from './ReviewView.tsx';
+import { displayFor, shownData } from '../map/display.ts';
 
 // The office's and admin's tools: area boundaries drawn on the map, imports with a dry run, API keys for Open311
 // clients, webhooks to group chats, and the audit log.
 
-type Tab = 'areas' | 'import' | 'keys' | 'webhooks' | 'audit';
+type Tab = 'areas' | 'import' | 'people' | 'keys' | 'webhooks' | 'audit';
 const TABS: { tab: Tab; label: MessageKey; roles: string[] }[] = [
   { tab: 'areas', label: 'adminAreas', roles: ['admin', 'office'] },
   { tab: 'import', label: 'adminImport', roles: ['admin', 'office'] },
+  { tab: 'people', label: 'adminPeople', roles: ['admin'] },
   { tab: 'keys', label: 'adminKeys', roles: ['admin'] },
   { tab: 'webhooks', label: 'adminWebhooks', roles: ['admin'] },
   { tab: 'audit', label: 'adminAudit', roles: ['admin'] },
@@ -57,6 +59,7 @@ export function AdminView({ data }: { data: ReferenceData }) {
       </div>
       {tab === 'areas' && <AreasTab data={data} />}
       {tab === 'import' && <ImportTab />}
+      {tab === 'people' && <PeopleTab data={data} />}
       {tab === 'keys' && <KeysTab />}
       {tab === 'webhooks' && <WebhooksTab />}
       {tab === 'audit' && <AuditTab />}
@@ -69,8 +72,11 @@ type AreaFeature = AreasResponse['features'][number];
 const KINDS = ['cleaning_zone', 'village', 'community', 'unit'] as const;
 
 /** The boundary editor: pick an area (or draw a new one), move its vertices with terra-draw, save. */
-function AreasTab({ data }: { data: ReferenceData }) {
+function AreasTab({ data: stored }: { data: ReferenceData }) {
   const { t, name } = useI18n();
+  // Over a GCJ-02 basemap boundaries are drawn shifted, and shifted back before they are saved.
+  const display = useMemo(() => displayFor(stored.basemap.tiles), [stored.basemap]);
+  const data = useMemo(() => shownData(stored, display), [stored, display]);
   const [areas, setAreas] = useState<AreasResponse>(data.areas);
   const [picked, setPicked] = useState<string | 'new' | null>(null);
   const [form, setForm] = useState({ kind: 'unit' as (typeof KINDS)[number], code: '', nameZh: '', nameEn: '', responsibleName: '', responsiblePhone: '' });
@@ -150,7 +156,8 @@ function AreasTab({ data }: { data: ReferenceData }) {
     const draw = drawRef.current;
     if (!draw || !picked) return;
     const polys = draw.getSnapshot().filter((f) => f.geometry.type === 'Polygon').map((f) => f.geometry.coordinates as number[][][]);
-    const geometry: Geometry | undefined = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : polys.length > 1 ? { type: 'MultiPolygon', coordinates: polys } : undefined;
+    const drawn: Geometry | undefined = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : polys.length > 1 ? { type: 'MultiPolygon', coordinates: polys } : undefined;
+    const geometry = drawn && display.world(drawn);
     const people = { responsibleName: form.responsibleName || null, responsiblePhone: form.responsiblePhone || null };
     try {
       const r =
@@ -158,7 +165,7 @@ function AreasTab({ data }: { data: ReferenceData }) {
           ? await call<{ rerouted: number }>('POST', '/api/areas', { kind: form.kind, code: form.code, nameZh: form.nameZh, ...(form.nameEn ? { nameEn: form.nameEn } : {}), ...people, geometry })
           : await call<{ rerouted: number }>('PATCH', `/api/areas/${picked}`, { nameZh: form.nameZh, nameEn: form.nameEn, ...people, ...(geometry ? { geometry } : {}) });
       setMessage({ ok: true, text: t('areaSaved', { n: r.rerouted }) });
-      const fresh = await call<AreasResponse>('GET', '/api/areas');
+      const fresh = display.geo(await call<AreasResponse>('GET', '/api/areas'));
       setAreas(fresh);
       showOutlines(fresh);
     } catch (e) {
@@ -341,6 +348,120 @@ function ImportTab() {
           </table>
         </div>
       )}
+    </section>
+  );
+}
+
+interface Person {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  areaId: string | null;
+  phone: string | null;
+  active: boolean;
+}
+const ROLES = ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] as const;
+
+/** The township's people: add one, reset a password (which signs them out), deactivate. */
+function PeopleTab({ data }: { data: ReferenceData }) {
+  const { t, name } = useI18n();
+  const [people, setPeople] = useState<Person[]>([]);
+  const [draft, setDraft] = useState({ username: '', displayName: '', role: 'inspector' as (typeof ROLES)[number], password: '', areaId: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const areaName = useMemo(() => new Map(data.areas.features.map((a) => [a.id as string, name(a.properties)])), [data.areas, name]);
+  const load = useCallback(() => void call<{ users: Person[] }>('GET', '/api/users').then((r) => setPeople(r.users), (e: Error) => setError(e.message)), []);
+  useEffect(load, [load]);
+  const act = async (f: () => Promise<unknown>, message: string) => {
+    try {
+      await f();
+      setError(null);
+      setDone(message);
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+      setDone(null);
+    }
+  };
+  const needsArea = draft.role === 'cleaner' || draft.role === 'unit';
+  return (
+    <section className="panel wide">
+      <div className="toolbar">
+        <input placeholder={t('peopleUsername')} value={draft.username} onChange={(e) => setDraft({ ...draft, username: e.target.value })} size={12} data-testid="person-username" />
+        <input placeholder={t('peopleName')} value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} size={10} />
+        <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as (typeof ROLES)[number] })}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+        {needsArea && (
+          <select value={draft.areaId} onChange={(e) => setDraft({ ...draft, areaId: e.target.value })}>
+            <option value="">{t('peopleArea')}</option>
+            {data.areas.features
+              .filter((a) => (draft.role === 'unit' ? a.properties.kind === 'unit' : a.properties.kind !== 'unit'))
+              .map((a) => (
+                <option key={a.id} value={a.id as string}>
+                  {name(a.properties)}
+                </option>
+              ))}
+          </select>
+        )}
+        <input type="password" placeholder={t('peoplePassword')} value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} size={16} />
+        <button
+          type="button"
+          className="primary"
+          onClick={() =>
+            void act(
+              () => call('POST', '/api/users', { username: draft.username, displayName: draft.displayName, role: draft.role, password: draft.password, ...(needsArea && draft.areaId ? { areaId: draft.areaId } : {}) }),
+              t('saved'),
+            ).then(() => setDraft({ ...draft, username: '', displayName: '', password: '' }))
+          }
+        >
+          {t('peopleAdd')}
+        </button>
+      </div>
+      {error && <p className="error">{error}</p>}
+      {done && <p className="ok">{done}</p>}
+      <div className="table-wrap">
+        <table data-testid="people-table">
+          <thead>
+            <tr>
+              <th>{t('peopleUsername')}</th>
+              <th>{t('peopleName')}</th>
+              <th>{t('peopleRole')}</th>
+              <th>{t('peopleArea')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {people.map((p) => (
+              <tr key={p.id} className={p.active ? '' : 'muted'}>
+                <td>{p.username}</td>
+                <td>{p.displayName}</td>
+                <td>{t(`role.${p.role}` as MessageKey)}</td>
+                <td>{p.areaId ? areaName.get(p.areaId) ?? '' : ''}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      const password = window.prompt(t('peopleNewPassword'));
+                      if (password) void act(() => call('PATCH', `/api/users/${p.id}`, { password }), t('saved'));
+                    }}
+                  >
+                    {t('peopleReset')}
+                  </button>{' '}
+                  <button type="button" onClick={() => void act(() => call('PATCH', `/api/users/${p.id}`, { active: !p.active }), t('saved'))}>
+                    {t(p.active ? 'peopleDeactivate' : 'peopleActivate')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

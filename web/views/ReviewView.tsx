@@ -23,6 +23,7 @@ import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
 import { toFeature, type BinaryPoints } from '../map/layers/points.ts';
 import { decodePoints } from '../../server/domain/points.ts';
+import { displayFor, shownData } from '../map/display.ts';
 import { FilterPanel, daysBefore, type AnalysisLayer, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
 import { TimeMatrix } from '../components/TimeMatrix.tsx';
 import { WeekPlayer, lastWeeks } from '../components/WeekPlayer.tsx';
@@ -61,7 +62,10 @@ const REPORT_LIMIT = 5000;
 /** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
 export function ReviewView({ data }: { data: ReferenceData }) {
   const { t, lang, name } = useI18n();
-  const { township, areas, categories, basemap } = data;
+  // On a GCJ-02 basemap everything of ours is drawn shifted; the router and what is sent stay in WGS84.
+  const display = useMemo(() => displayFor(data.basemap.tiles), [data.basemap]);
+  const shown = useMemo(() => shownData(data, display), [data, display]);
+  const { township, areas, categories, basemap } = shown;
   const today = localDate(Date.now(), township.timezone);
 
   const [filters, setFilters] = useState<Filters>({
@@ -104,7 +108,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       return;
     }
     unwrap(api.reports.$get({ query: { ...categoryQuery, from: period.from, to: period.to, limit: String(REPORT_LIMIT) } }))
-      .then((r) => live && setReports(r))
+      .then((r) => live && setReports(display.geo(r)))
       .catch((e: Error) => live && setLoadError(e.message));
     return () => {
       live = false;
@@ -115,13 +119,13 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   useEffect(() => {
     let live = true;
     const q = { ...categoryQuery, from: period.from, to: period.to };
-    if (analysis === 'hotspots') unwrap(api.hotspots.$get({ query: q })).then((r) => live && setHotspots(r)).catch(() => {});
-    if (analysis === 'chronic') unwrap(api.analysis.chronic.$get({ query: categoryQuery })).then((r) => live && setChronic(r)).catch(() => {});
-    if (analysis === 'areas') unwrap(api.analysis.areas.$get({ query: categoryQuery })).then((r) => live && setTrends(r)).catch(() => {});
+    if (analysis === 'hotspots') unwrap(api.hotspots.$get({ query: q })).then((r) => live && setHotspots(display.geo(r))).catch(() => {});
+    if (analysis === 'chronic') unwrap(api.analysis.chronic.$get({ query: categoryQuery })).then((r) => live && setChronic(display.geo(r))).catch(() => {});
+    if (analysis === 'areas') unwrap(api.analysis.areas.$get({ query: categoryQuery })).then((r) => live && setTrends(display.geo(r))).catch(() => {});
     return () => {
       live = false;
     };
-  }, [analysis, categoryQuery, period.from, period.to]);
+  }, [analysis, categoryQuery, period.from, period.to, display]);
 
   useEffect(() => {
     let live = true;
@@ -133,7 +137,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     };
   }, [categoryQuery, filters.from, filters.to]);
 
-  const router = useMemo(() => townshipRouter(township, areas), [areas, township]);
+  const router = useMemo(() => townshipRouter(data.township, data.areas), [data.areas, data.township]);
 
   const zones = useMemo(
     () =>
@@ -185,13 +189,13 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       .then((buf) => {
         if (!live) return;
         const d = decodePoints(buf);
-        setPoints({ length: d.count, positions: d.positions });
+        setPoints({ length: d.count, positions: display.positions(d.positions) });
       })
       .catch(() => {});
     return () => {
       live = false;
     };
-  }, [categoryQuery, period.from, period.to, filters.categories.length, reload]);
+  }, [categoryQuery, period.from, period.to, filters.categories.length, reload, display]);
 
   useEffect(() => {
     const h = window.__hotspots;
@@ -199,7 +203,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     h.showPoints = async (payload) => {
       const t0 = performance.now();
       const d = decodePoints(payload);
-      setPoints({ length: d.count, positions: d.positions });
+      setPoints({ length: d.count, positions: display.positions(d.positions) });
       // drawn: the heat layer holds the new points and deck.gl has nothing left to redraw
       const deck = (h.overlay as unknown as { _deck?: { needsRedraw(o: { clearRedrawFlags: boolean }): unknown; layerManager?: { getLayers(): { id: string; props: { data: { length?: number } } }[] } } })._deck;
       for (;;) {
@@ -259,7 +263,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   };
 
   const onCreated = (r: CreatedReport) => {
-    const feature = toFeature(r);
+    const feature = display.geo(toFeature(r));
     setReports((prev) =>
       prev ? { ...prev, numberReturned: prev.numberReturned + 1, features: [feature, ...prev.features] } : prev,
     );
@@ -391,8 +395,8 @@ export function ReviewView({ data }: { data: ReferenceData }) {
         )}
         {placing && draft && (
           <NewReportForm
-            position={draft}
-            route={router.route(draft[0], draft[1])}
+            position={display.toWorld(draft)}
+            route={router.route(...display.toWorld(draft))}
             categories={categories}
             category={draftCategory}
             onCategory={setDraftCategory}

@@ -8,12 +8,16 @@ import { buildBasemapStyle } from '../map/basemap.ts';
 import { hexToRgb, type RGB } from '../map/colors.ts';
 import { pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { toFeature } from '../map/layers/points.ts';
+import { displayFor, shownData } from '../map/display.ts';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
 import type { BBox } from '../../server/domain/geo.ts';
 
 /** A cleaner's (or unit's) own open items by deadline, on a small map, each one a tap from the rectify-with-photo form. */
-export function TasksView({ data }: { data: ReferenceData }) {
+export function TasksView({ data: stored }: { data: ReferenceData }) {
+  // Drawn over a GCJ-02 basemap, everything is shifted the same way.
+  const display = useMemo(() => displayFor(stored.basemap.tiles), [stored.basemap]);
+  const data = useMemo(() => shownData(stored, display), [stored, display]);
   const { t, name, formatTime } = useI18n();
   const { user } = useSession();
   const [items, setItems] = useState<TaskItem[] | null>(null);
@@ -35,7 +39,7 @@ export function TasksView({ data }: { data: ReferenceData }) {
     [data.categories],
   );
   const style = useMemo(() => buildBasemapStyle({ ...data, showAreas: true }), [data]);
-  const features = useMemo<ReportFeature[]>(() => (items ?? []).map(toFeature), [items]);
+  const features = useMemo<ReportFeature[]>(() => (items ?? []).map(toFeature).map((f) => display.geo(f)), [items, display]);
   const layers = useMemo(() => [pinsLayer(features, { visible: true, colors, selectedId: selected, colorBy: 'state' })], [features, colors, selected]);
   const myArea = data.areas.features.find((f) => f.properties.id === user.areaId);
   const bounds = useMemo<BBox>(() => {

@@ -13,7 +13,8 @@ describe('basemap tiles', () => {
     expect(tdt.kind === 'raster' && tdt.layers[1]!.tiles[0]).toContain('LAYER=cva');
     expect(tileOrigins(tdt)).toHaveLength(8);
     expect(() => resolveTiles({ basemap: 'custom', url: 'https://tiles.example.org/a.png' })).toThrow(/\{z\}/);
-    expect(() => resolveTiles({ basemap: 'custom', url: 'https://t.example.org/{z}/{x}/{y}.png', crs: 'gcj02' })).toThrow(/GCJ-02/);
+    expect(resolveTiles({ basemap: 'custom', url: 'https://t.example.org/{z}/{x}/{y}.png', crs: 'gcj02' })?.crs).toBe('gcj02');
+    expect(resolveTiles({ basemap: 'amap' })).toMatchObject({ crs: 'gcj02', name: '高德地图' });
     expect(tileOrigins(resolveTiles({ basemap: 'custom', url: 'https://t.example.org:8443/{z}/{x}/{y}.png' }))).toEqual(['https://t.example.org:8443']);
     expect(resolveTiles({ basemap: 'pmtiles' })).toMatchObject({ kind: 'pmtiles', url: '/api/basemap/tiles.pmtiles' });
   });
