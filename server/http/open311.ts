@@ -11,7 +11,7 @@ import { open311Post, open311Request, open311Requests, open311Services, open311X
 import type { ApiKeyRow } from '../store/integrations.ts';
 import type { AppEnv } from './env.ts';
 import { SESSION_COOKIE } from './access.ts';
-import { categoryCode, queryNumber } from './schemas.ts';
+import { categoryCode, csv, queryNumber } from './schemas.ts';
 
 // Open311 GeoReport v2 under /open311/v2. Errors take the spec's form — [{ "code", "description" }] or
 // <errors><error><code/><description/></error></errors> — because Open311 clients read that, not ours.
@@ -30,22 +30,7 @@ function fail(c: Context, format: Format, status: number, description: string) {
 
 const formatOf = (path: string): Format => (path.endsWith('.xml') ? 'xml' : 'json');
 
-const list = <T extends z.ZodType<string>>(item: T, what: string) =>
-  z
-    .string()
-    .max(4000)
-    .transform((s, ctx) => {
-      const out: z.infer<T>[] = [];
-      for (const p of s.split(',').map((x) => x.trim()).filter(Boolean)) {
-        const r = item.safeParse(p);
-        if (!r.success) {
-          ctx.addIssue({ code: 'custom', message: `"${p.slice(0, 60)}" is not a valid ${what}` });
-          return z.NEVER;
-        }
-        out.push(r.data);
-      }
-      return out;
-    });
+const list = <T extends z.ZodType<string>>(item: T, what: string) => csv(item, what, 4000);
 
 const w3cDate = z.iso.datetime({ offset: true, error: 'dates are ISO 8601 with offset, e.g. 2026-11-29T08:00:00+08:00' });
 

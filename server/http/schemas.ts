@@ -4,17 +4,17 @@ import { ACTIONS } from '../domain/lifecycle.ts';
 
 // Shapes of what clients send, shared by the routes (and readable by the web through AppType).
 
-const csv = (item: z.ZodType<string>, what: string) =>
+/** A comma-separated list in a query string, each item checked by its own schema. */
+export const csv = <T extends z.ZodType<string>>(item: T, what: string, maxLength = 2000) =>
   z
     .string()
-    .max(2000)
+    .max(maxLength)
     .transform((s, ctx) => {
-      const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
-      const out: string[] = [];
-      for (const p of parts) {
+      const out: z.infer<T>[] = [];
+      for (const p of s.split(',').map((x) => x.trim()).filter(Boolean)) {
         const r = item.safeParse(p);
         if (!r.success) {
-          ctx.addIssue({ code: 'custom', message: `"${p}" is not a valid ${what}` });
+          ctx.addIssue({ code: 'custom', message: `"${p.slice(0, 60)}" is not a valid ${what}` });
           return z.NEVER;
         }
         out.push(r.data);
