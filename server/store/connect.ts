@@ -58,6 +58,9 @@ export function openStore(opts: StoreOptions): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // 32 MiB of page cache instead of SQLite's 2: the spatial index hands back rows scattered over the file, and
+  // at a busy spot a duplicate check reads a few thousand of them (measured: 23 ms → 9 ms at 340 000 reports).
+  sqlite.pragma('cache_size = -32768');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,

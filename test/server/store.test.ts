@@ -42,9 +42,14 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
         (SELECT id FROM reports_rtree WHERE max_lon >= 1 AND min_lon <= 2 AND max_lat >= 1 AND min_lat <= 2)`.execute(db);
       expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/VIRTUAL TABLE INDEX .*reports_rtree|reports_rtree VIRTUAL TABLE INDEX/);
     } else {
-      await sql`SET enable_seqscan = off`.execute(db);
-      const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT id FROM reports
-        WHERE geom && ST_MakeEnvelope(1, 1, 2, 2, 4326)`.execute(db);
+      // One connection for both statements: the setting holds only on the pool connection that ran it.
+      const plan = await db.connection().execute(async (conn) => {
+        await sql`SET enable_seqscan = off`.execute(conn);
+        const p = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT id FROM reports
+          WHERE geom && ST_MakeEnvelope(1, 1, 2, 2, 4326)`.execute(conn);
+        await sql`RESET enable_seqscan`.execute(conn);
+        return p;
+      });
       expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('reports_geom');
     }
   });
