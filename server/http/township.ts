@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import type { Deps } from '../services/context.ts';
+import { pmtilesFile } from '../services/tiles.ts';
 import { getBasemap, getTownship, listAreas, listCategories, setMarketDays } from '../services/areas.ts';
 import type { AreaKind } from '../store/schema.ts';
 import { guard } from './access.ts';
-import { errorBody } from './errors.ts';
 import { parseRange } from './ranges.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
@@ -24,16 +23,14 @@ export const townshipRoutes = (deps: Deps) =>
     .get('/categories', guard(deps, 'GET /api/categories'), async (c) => c.json(await listCategories(deps), 200))
     .get('/basemap', guard(deps, 'GET /api/basemap'), async (c) => c.json(await getBasemap(deps), 200))
     .get('/basemap/tiles.pmtiles', guard(deps, 'GET /api/basemap/tiles.pmtiles'), async (c) => {
-      const file = deps.options.pmtilesFile;
-      const stat = file ? await fs.promises.stat(file).catch(() => null) : null;
-      if (!file || !stat?.isFile()) return c.json(errorBody('no_pmtiles', 'This deployment serves no PMTiles basemap (set HOTSPOTS_BASEMAP=pmtiles and HOTSPOTS_PMTILES).'), 404);
-      const range = parseRange(c.req.header('range'), stat.size);
-      const common = { 'Accept-Ranges': 'bytes', 'Content-Type': 'application/vnd.pmtiles', 'Cache-Control': 'public, max-age=3600', ETag: `"${stat.size}-${stat.mtimeMs}"` };
-      if (range.kind === 'unsatisfiable') return c.body(null, 416, { ...common, 'Content-Range': `bytes */${stat.size}` });
-      const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, stat.size - 1];
-      const body = Readable.toWeb(fs.createReadStream(file, { start, end })) as ReadableStream;
+      const file = await pmtilesFile(deps);
+      const range = parseRange(c.req.header('range'), file.size);
+      const common = { 'Accept-Ranges': 'bytes', 'Content-Type': 'application/vnd.pmtiles', 'Cache-Control': 'public, max-age=3600', ETag: file.etag };
+      if (range.kind === 'unsatisfiable') return c.body(null, 416, { ...common, 'Content-Range': `bytes */${file.size}` });
+      const [start, end] = range.kind === 'part' ? [range.start, range.end] : [0, file.size - 1];
+      const body = Readable.toWeb(file.read(start, end)) as ReadableStream;
       return new Response(body, {
         status: range.kind === 'part' ? 206 : 200,
-        headers: { ...common, 'Content-Length': String(end - start + 1), ...(range.kind === 'part' ? { 'Content-Range': `bytes ${start}-${end}/${stat.size}` } : {}) },
+        headers: { ...common, 'Content-Length': String(end - start + 1), ...(range.kind === 'part' ? { 'Content-Range': `bytes ${start}-${end}/${file.size}` } : {}) },
       });
     });

@@ -1,22 +1,18 @@
 import { bboxOf, type AreaGeometry, type BBox } from '../domain/geo.ts';
 import { geometryProblems } from '../domain/boundaries.ts';
 import type { Role } from '../domain/lifecycle.ts';
-import { createRouter } from '../domain/routing.ts';
-import { findArea, insertAreas, listAreas, updateArea, type AreaRow } from '../store/areas.ts';
+import { findArea, insertAreas, updateArea, type AreaRow } from '../store/areas.ts';
 import { isUniqueViolation } from '../store/errors.ts';
-import type { AreaKind, Database } from '../store/schema.ts';
-import type { TownshipRow } from '../store/townships.ts';
-import type { Transaction } from 'kysely';
+import type { AreaKind } from '../store/schema.ts';
 import { randomUUID } from 'node:crypto';
 import { listCategories, updateCategory } from '../store/categories.ts';
-import { insertReportEvents, listOpenReportsInBox, updateReportIfUnchanged } from '../store/reports.ts';
 import { deleteSessionsOf, findUserById, listUsers, updateUser, type UserRow } from '../store/users.ts';
 import { recordAudit } from './audit.ts';
 import { addUser, type SessionUser } from './auth.ts';
 import { clearCaches, currentTownship, type Deps } from './context.ts';
+import { rerouteAround } from './rerouting.ts';
 import { AppError } from './errors.ts';
 import { hashPassword } from './passwords.ts';
-import { assignmentFor } from './reports.ts';
 
 // What the admin and the office change: people, categories, and the areas that answer for the spots.
 
@@ -53,7 +49,7 @@ export async function createArea(
   try {
     await deps.store.db.transaction().execute(async (trx) => {
       await insertAreas(trx, [row]);
-      rerouted = await rerouteAround(deps, trx, t, actor, row.id, [row], box);
+      rerouted = await rerouteAround(deps, trx, t, actor.id, box, { area: row.id });
       await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'area.create', target: `area:${row.code}`, detail: { kind: row.kind, nameZh: row.name_zh, geometry, rerouted } });
     });
   } catch (err) {
@@ -177,64 +173,6 @@ export async function updateCategoryRules(
   };
 }
 
-/**
- * Sends every item still waiting for rectification inside a box to whoever owns its spot once `changed` areas
- * replace (or join) the township's areas; writes a `rerouted` event for each item moved. Returns how many moved.
- */
-async function rerouteAround(
-  deps: Deps,
-  trx: Transaction<Database>,
-  t: TownshipRow,
-  actor: SessionUser,
-  areaId: string,
-  changed: AreaRow[],
-  box: BBox,
-): Promise<number> {
-  // Everything inside the transaction goes through trx: on SQLite a query on the outer handle would wait for the
-  // connection this transaction holds, for ever.
-  const rows = new Map((await listAreas(trx, t.id)).map((a) => [a.id, a]));
-  for (const a of changed) rows.set(a.id, a);
-  const router = createRouter(
-    JSON.parse(t.boundary) as AreaGeometry,
-    [...rows.values()].map((a) => ({ id: a.id, kind: a.kind, code: a.code, nameZh: a.name_zh, nameEn: a.name_en, geometry: JSON.parse(a.polygon) as AreaGeometry })),
-  );
-  const categories = new Map((await listCategories(trx, t.id)).map((c) => [c.code, c]));
-  const tdeps = { ...deps, store: { ...deps.store, db: trx } };
-  const now = deps.now().toISOString();
-  let moved = 0;
-  for (const r of await listOpenReportsInBox(trx, t.id, box)) {
-    const route = router.route(r.lon, r.lat);
-    const category = categories.get(r.category_code);
-    if (!route || !category) continue;
-    const to = await assignmentFor(tdeps, route, category);
-    if (to.place.zoneId === r.zone_id && to.place.villageId === r.village_id && to.place.unitId === r.unit_id && to.responsible === r.responsible_area_id) continue;
-    const ok = await updateReportIfUnchanged(trx, r.id, r, {
-      zone_id: to.place.zoneId,
-      village_id: to.place.villageId,
-      unit_id: to.place.unitId,
-      responsible_area_id: to.responsible,
-      assignee_id: to.assignee?.id ?? r.assignee_id,
-      updated_at: now,
-    });
-    if (!ok) continue;
-    moved++;
-    await insertReportEvents(trx, [
-      {
-        report_id: r.id,
-        township_id: t.id,
-        type: 'rerouted',
-        from_status: r.status,
-        to_status: r.status,
-        actor_id: actor.id,
-        at: now,
-        note: null,
-        data: JSON.stringify({ area: areaId, from: { zone: r.zone_id, village: r.village_id, unit: r.unit_id }, to: to.place }),
-      },
-    ]);
-  }
-  return moved;
-}
-
 const union = (a: BBox, b: BBox): BBox => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 
 /**
@@ -269,7 +207,7 @@ export async function updateAreaDetails(
       updated_at: now,
     });
     if (geometry && box) {
-      rerouted = await rerouteAround(deps, trx, t, actor, id, [{ ...(await findArea(trx, t.id, id))!, polygon: JSON.stringify(geometry) }], union([before.min_lon, before.min_lat, before.max_lon, before.max_lat], box));
+      rerouted = await rerouteAround(deps, trx, t, actor.id, union([before.min_lon, before.min_lat, before.max_lon, before.max_lat], box), { area: id });
     }
     const { geometry: _g, ...shown } = patch;
     await recordAudit(deps, trx, {

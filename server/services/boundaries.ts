@@ -6,14 +6,11 @@ import type { Deps } from './context.ts';
 import { clearCaches, currentTownship } from './context.ts';
 import { AppError } from './errors.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
-import { assignmentFor } from './reports.ts';
+import { rerouteAround } from './rerouting.ts';
 import { geometryProblems } from '../domain/boundaries.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { gcj02ToWgs84 } from '../domain/coords.ts';
-import { createRouter } from '../domain/routing.ts';
 import { insertAreas, listAreas, updateArea } from '../store/areas.ts';
-import { listCategories } from '../store/categories.ts';
-import { insertReportEvents, listOpenReportsInBox, updateReportIfUnchanged } from '../store/reports.ts';
 import type { AreaKind } from '../store/schema.ts';
 
 // Zones, villages and units from a boundary file (GeoJSON, or a zipped Shapefile as county GIS offices send them):
@@ -192,21 +189,7 @@ export async function importBoundaries(deps: Deps, actor: AuditActor, features: 
       else await insertAreas(trx, [{ id: randomUUID(), township_id: t.id, kind: g.row.kind!, code: g.row.code!, created_at: now, ...fields }]);
     }
     // Every item still waiting for rectification goes to whoever owns its spot now.
-    // Read through trx: on SQLite the outer handle waits for the connection this transaction holds.
-    const areas = (await listAreas(trx, t.id)).map((a) => ({ id: a.id, kind: a.kind, code: a.code, nameZh: a.name_zh, nameEn: a.name_en, geometry: JSON.parse(a.polygon) as AreaGeometry }));
-    const router = createRouter(JSON.parse(t.boundary) as AreaGeometry, areas);
-    const categories = new Map((await listCategories(trx, t.id)).map((c) => [c.code, c]));
-    const tdeps = { ...deps, store: { ...deps.store, db: trx } };
-    for (const r of await listOpenReportsInBox(trx, t.id, bboxOf(JSON.parse(t.boundary) as AreaGeometry))) {
-      const route = router.route(r.lon, r.lat);
-      const category = categories.get(r.category_code);
-      if (!route || !category) continue;
-      const next = await assignmentFor(tdeps, route, category);
-      if (next.place.zoneId === r.zone_id && next.place.villageId === r.village_id && next.place.unitId === r.unit_id && next.responsible === r.responsible_area_id) continue;
-      if (!(await updateReportIfUnchanged(trx, r.id, r, { zone_id: next.place.zoneId, village_id: next.place.villageId, unit_id: next.place.unitId, responsible_area_id: next.responsible, assignee_id: next.assignee?.id ?? r.assignee_id, updated_at: now }))) continue;
-      report.rerouted++;
-      await insertReportEvents(trx, [{ report_id: r.id, township_id: t.id, type: 'rerouted', from_status: r.status, to_status: r.status, actor_id: actor.id, at: now, note: null, data: JSON.stringify({ import: true, from: { zone: r.zone_id, village: r.village_id, unit: r.unit_id }, to: next.place }) }]);
-    }
+    report.rerouted = await rerouteAround(deps, trx, t, actor.id, bboxOf(JSON.parse(t.boundary) as AreaGeometry), { import: true });
     await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'areas.import', target: `township:${t.code}`, detail: { inserted: report.inserted, updated: report.updated, rerouted: report.rerouted, codes: good.map((g) => g.row.code) } });
   });
   clearCaches(deps);

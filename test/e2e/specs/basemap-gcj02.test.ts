@@ -1,9 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTownServer } from '../town-server.ts';
 import { TownMap } from '../driver.ts';
+import { solidTileServer } from '../tiles.ts';
 import { alongRoad, demoTown } from '../../helpers/town.ts';
 import { distanceMetres } from '../../../server/domain/geo.ts';
 import { wgs84ToGcj02 } from '../../../server/domain/coords.ts';
@@ -12,20 +10,13 @@ import { wgs84ToGcj02 } from '../../../server/domain/coords.ts';
 // stored where it really is, in WGS84.
 
 const { generatorTown } = demoTown();
-let tileServer: http.Server;
-let tileUrl = '';
-
+let tiles: Awaited<ReturnType<typeof solidTileServer>>;
 beforeAll(async () => {
-  const png = new PNG({ width: 256, height: 256 });
-  for (let i = 0; i < png.data.length; i += 4) png.data.set([235, 235, 228, 255], i);
-  const body = PNG.sync.write(png);
-  tileServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' }).end(body));
-  await new Promise<void>((r) => tileServer.listen(0, '127.0.0.1', () => r()));
-  tileUrl = `http://127.0.0.1:${(tileServer.address() as AddressInfo).port}/{z}/{x}/{y}.png`;
+  tiles = await solidTileServer([235, 235, 228]);
 });
-afterAll(() => new Promise((r) => tileServer.close(r)));
+afterAll(() => tiles.close());
 
-const town = useTownServer({ env: () => ({ HOTSPOTS_BASEMAP: 'custom', HOTSPOTS_BASEMAP_URL: tileUrl, HOTSPOTS_BASEMAP_CRS: 'gcj02' }) });
+const town = useTownServer({ env: () => ({ HOTSPOTS_BASEMAP: 'custom', HOTSPOTS_BASEMAP_URL: tiles.url, HOTSPOTS_BASEMAP_CRS: 'gcj02' }) });
 
 describe('a GCJ-02 basemap', { timeout: 120_000 }, () => {
   it('draws pins at their GCJ-02 place, and stores a dropped pin in WGS84', async () => {

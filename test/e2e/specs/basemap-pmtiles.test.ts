@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { useTownServer } from '../town-server.ts';
 import { TownMap, type RGB } from '../driver.ts';
 import { writeUniformPmtiles } from '../../helpers/pmtiles.ts';
+import { solidPng } from '../tiles.ts';
 
 // A basemap from a local PMTiles file (for a deployment without internet but with a county's imagery): the server
 // answers the browser's range requests and MapLibre draws the tiles under the township's data.
@@ -13,10 +13,8 @@ import { writeUniformPmtiles } from '../../helpers/pmtiles.ts';
 const TILE: RGB = [30, 160, 200];
 const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-pmtiles-')), 'county.pmtiles');
 {
-  const png = new PNG({ width: 256, height: 256 });
-  for (let i = 0; i < png.data.length; i += 4) png.data.set([...TILE, 255], i);
   // Metadata large enough that the archive is much bigger than the first read a client makes (16 KiB).
-  writeUniformPmtiles(file, PNG.sync.write(png), { minZoom: 0, maxZoom: 16, bounds: [105.7, 25.9, 106.2, 26.4], metadata: { description: '县影像'.repeat(20_000) } });
+  writeUniformPmtiles(file, solidPng(TILE), { minZoom: 0, maxZoom: 16, bounds: [105.7, 25.9, 106.2, 26.4], metadata: { description: '县影像'.repeat(20_000) } });
 }
 
 const town = useTownServer({ env: () => ({ HOTSPOTS_BASEMAP: 'pmtiles', HOTSPOTS_PMTILES: file, HOTSPOTS_BASEMAP_ATTRIBUTION: '县影像底图' }) });
