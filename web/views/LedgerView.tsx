@@ -95,7 +95,7 @@ function LedgerTable({ data }: { data: ReferenceData }) {
           {t('exportAs')}:{' '}
           {(['geojson', 'csv', 'xlsx'] as const).map((f) => (
             <a key={f} className="button" href={`/api/export/reports.${f}?${new URLSearchParams(exportQuery).toString()}`} download data-testid={`export-${f}`}>
-              {f === 'xlsx' ? 'Excel' : f.toUpperCase()}
+              {{ geojson: 'GeoJSON', csv: 'CSV', xlsx: 'Excel' }[f]}
             </a>
           ))}
         </span>
