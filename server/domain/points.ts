@@ -33,14 +33,8 @@ export function gridFor(bbox: [number, number, number, number]): PointsGrid {
   return { originLon: minLon, originLat: minLat, stepLon: Math.max(1e-9, (maxLon - minLon) / 65535), stepLat: Math.max(1e-9, (maxLat - minLat) / 65535) };
 }
 
-export function encodePoints(
-  grid: PointsGrid,
-  categories: readonly string[],
-  count: number,
-  lon: (i: number) => number,
-  lat: (i: number) => number,
-  category: (i: number) => number,
-): Uint8Array {
+/** Writes the header and category codes; returns the buffer, its view and where the points begin. */
+function withHeader(grid: PointsGrid, categories: readonly string[], count: number) {
   const enc = new TextEncoder();
   const codes = categories.map((c) => enc.encode(c).subarray(0, 255));
   const size = HEADER + codes.reduce((s, c) => s + 1 + c.length, 0) + count * BYTES_PER_POINT;
@@ -60,12 +54,40 @@ export function encodePoints(
     buf.set(c, o);
     o += c.length;
   }
-  const q = (x: number) => Math.max(0, Math.min(65535, Math.round(x)));
-  for (let i = 0; i < count; i++) {
-    v.setUint16(o, q((lon(i) - grid.originLon) / grid.stepLon), true);
-    v.setUint16(o + 2, q((lat(i) - grid.originLat) / grid.stepLat), true);
-    v.setUint8(o + 4, category(i));
-    o += BYTES_PER_POINT;
+  return { buf, v, o };
+}
+
+/** A point's grid step along one axis: rounded to the nearest step, clamped to the grid (as the store computes it). */
+export function quantise(value: number, origin: number, step: number): number {
+  return Math.max(0, Math.min(65535, Math.floor((value - origin) / step + 0.5)));
+}
+
+/** One point as the store packs it: x + y·2¹⁶ + category·2³². */
+export function packPoint(grid: PointsGrid, lon: number, lat: number, category: number): number {
+  return quantise(lon, grid.originLon, grid.stepLon) + quantise(lat, grid.originLat, grid.stepLat) * 65536 + category * 2 ** 32;
+}
+
+export function encodePoints(
+  grid: PointsGrid,
+  categories: readonly string[],
+  count: number,
+  lon: (i: number) => number,
+  lat: (i: number) => number,
+  category: (i: number) => number,
+): Uint8Array {
+  const packed = new Array<number>(count);
+  for (let i = 0; i < count; i++) packed[i] = packPoint(grid, lon(i), lat(i), category(i));
+  return encodePackedPoints(grid, categories, packed);
+}
+
+/** The payload for points already packed (see packPoint): the low 32 bits are x and y, little-endian, as stored. */
+export function encodePackedPoints(grid: PointsGrid, categories: readonly string[], packed: ArrayLike<number>): Uint8Array {
+  const { buf, v, o: start } = withHeader(grid, categories, packed.length);
+  let o = start;
+  for (let i = 0; i < packed.length; i++, o += BYTES_PER_POINT) {
+    const p = packed[i]!;
+    v.setUint32(o, p >>> 0, true);
+    v.setUint8(o + 4, Math.floor(p / 4294967296));
   }
   return buf;
 }

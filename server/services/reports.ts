@@ -15,8 +15,10 @@ import {
   insertReports,
   listReportDeductions,
   listReportEvents,
+  queryNearbyCandidates,
+  queryPins,
   queryReports,
-  reportPoints,
+  reportPointsPacked,
   type ReportFilter,
   type ReportRow,
 } from '../store/reports.ts';
@@ -26,7 +28,7 @@ import type { CategoryRow } from '../store/categories.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { observedAt } from '../domain/reports.ts';
-import { encodePoints, gridFor } from '../domain/points.ts';
+import { encodePackedPoints, gridFor } from '../domain/points.ts';
 import { listCategories as listCategoryRows } from '../store/categories.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
@@ -78,10 +80,13 @@ function activeCategory(categories: Iterable<CategoryRow>, code: string): Catego
   return c;
 }
 
-/** Open items of the category near a spot (possible duplicates) and the recently closed one it may bring back. */
-async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: number, lat: number, now: string) {
+/**
+ * Open items of the category near a spot (possible duplicates), nearest first, with the full rows of the first
+ * `shown`, and the recently closed one it may bring back.
+ */
+async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: number, lat: number, now: string, shown: number) {
   const { dLon, dLat } = radiusInDegrees(lat, category.duplicate_radius_m);
-  const rows = await queryReports(deps.store.db, deps.store.dialect, {
+  const candidates = await queryNearbyCandidates(deps.store.db, deps.store.dialect, {
     townshipId: t.id,
     bbox: [lon - dLon, lat - dLat, lon + dLon, lat + dLat],
     categories: [category.code],
@@ -90,14 +95,21 @@ async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: 
     openOrClosedSince: new Date(Date.parse(now) - RECURRENCE_DAYS * 86_400_000).toISOString(),
     limit: 200,
   });
-  const byId = new Map(rows.map((r) => [r.id, r]));
   const found = classifyNearby(
     [lon, lat],
     category.duplicate_radius_m,
     now,
-    rows.map((r) => ({ id: r.id, status: r.status, lon: r.lon, lat: r.lat, closedAt: r.closed_at })),
+    candidates.map((r) => ({ id: r.id, status: r.status, lon: r.lon, lat: r.lat, closedAt: r.closed_at })),
   );
-  return { open: found.open.map((c) => ({ row: byId.get(c.id)!, distanceM: c.distanceM })), recurrenceOf: found.recurrenceOf };
+  const open = found.open.slice(0, shown);
+  const rows = open.length
+    ? await queryReports(deps.store.db, deps.store.dialect, { townshipId: t.id, ids: open.map((c) => c.id), limit: open.length })
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return {
+    open: open.filter((c) => byId.has(c.id)).map((c) => ({ row: byId.get(c.id)!, distanceM: c.distanceM })),
+    recurrenceOf: found.recurrenceOf,
+  };
 }
 
 /**
@@ -151,7 +163,8 @@ export async function createReport(
   await requirePhotos(deps, t.id, photoIds);
 
   const now = ctx.now;
-  const nearby = await nearbyOf(deps, t, category, input.lon, input.lat, now);
+  // The nearest few are what the reporter can act on (add a sighting instead); the rest are the same spot.
+  const nearby = await nearbyOf(deps, t, category, input.lon, input.lat, now, NEARBY_SHOWN);
   const { place, responsible, assignee } = await assignmentFor(deps, route, category);
   const reporterId = opts.reporter?.id ?? null;
   const row = {
@@ -230,8 +243,7 @@ export async function createReport(
   return {
     report: toView(saved, ctx),
     created: true,
-    // The nearest few are what the reporter can act on (add a sighting instead); the rest are the same spot.
-    nearby: nearby.open.slice(0, NEARBY_SHOWN).map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
+    nearby: nearby.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
   };
 }
 
@@ -240,7 +252,7 @@ export async function findNearby(deps: Deps, categoryCode: string, lon: number, 
   const t = await currentTownship(deps);
   const ctx = await viewContext(deps, t);
   const category = activeCategory(ctx.categories.values(), categoryCode);
-  const found = await nearbyOf(deps, t, category, lon, lat, ctx.now);
+  const found = await nearbyOf(deps, t, category, lon, lat, ctx.now, Infinity);
   return {
     radiusM: category.duplicate_radius_m,
     items: found.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
@@ -293,7 +305,7 @@ export type ReportListFilter = Omit<ReportFilter, 'townshipId'>;
 export async function listReports(deps: Deps, filter: ReportListFilter) {
   const t = await currentTownship(deps);
   const limit = Math.min(filter.limit, REPORT_LIST_MAX);
-  const rows = await queryReports(deps.store.db, deps.store.dialect, { ...filter, limit, townshipId: t.id });
+  const rows = await queryPins(deps.store.db, deps.store.dialect, { ...filter, limit, townshipId: t.id });
   const truncated = rows.length > limit;
   const page = truncated ? rows.slice(0, limit) : rows;
   const now = deps.now().toISOString();
@@ -360,9 +372,7 @@ export async function getReport(deps: Deps, id: string, viewer: SessionUser | nu
 export async function pointsBinary(deps: Deps, filter: Omit<ReportListFilter, 'limit'>): Promise<{ body: Uint8Array; count: number }> {
   const t = await currentTownship(deps);
   const cats = (await listCategoryRows(deps.store.db, t.id)).map((c) => c.code);
-  const index = new Map(cats.map((c, i) => [c, i]));
-  const { lon, lat, category } = await reportPoints(deps.store, { ...filter, townshipId: t.id });
   const grid = gridFor(bboxOf(JSON.parse(t.boundary) as AreaGeometry));
-  const body = encodePoints(grid, cats, lon.length, (i) => lon[i]!, (i) => lat[i]!, (i) => index.get(category[i]!) ?? 255);
-  return { body, count: lon.length };
+  const packed = await reportPointsPacked(deps.store, { ...filter, townshipId: t.id }, grid, cats);
+  return { body: encodePackedPoints(grid, cats, packed), count: packed.length };
 }

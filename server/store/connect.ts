@@ -10,6 +10,7 @@ import * as marketDays from './migrations/2026-11-29T1600-market-days.ts';
 import * as briefings from './migrations/2026-11-29T1800-briefings.ts';
 import * as audit from './migrations/2026-11-29T2000-audit.ts';
 import * as integrations from './migrations/2026-11-29T2100-integrations.ts';
+import * as mapIndexes from './migrations/2026-12-01T0200-map-indexes.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T1800-briefings': briefings,
   '2026-11-29T2000-audit': audit,
   '2026-11-29T2100-integrations': integrations,
+  '2026-12-01T0200-map-indexes': mapIndexes,
 };
 
 const PG_TIMESTAMPTZ = 1184;

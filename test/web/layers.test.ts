@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildBasemapStyle, AREA_FILL_LAYER, ZONE_FILL_LAYER } from '../../web/map/basemap.ts';
 import { buildPlaceLabels, placeLabels, labelsLayer, interiorPoints, type PlaceLabel } from '../../web/map/layers/labels.ts';
-import { heatmapLayer, HEATMAP_LAYER_ID } from '../../web/map/layers/heatmap.ts';
+import { binPoints, degreesPerPixel, heatmapLayer, heatmapPoints, HEATMAP_LAYER_ID } from '../../web/map/layers/heatmap.ts';
 import { pinsLayer, PINS_LAYER_ID } from '../../web/map/layers/pins.ts';
+import { hexagonLayer } from '../../web/map/layers/analysis.ts';
 import { decodePoints, encodePoints, gridFor } from '../../server/domain/points.ts';
 import { hexToRgb } from '../../web/map/colors.ts';
 import { containsPoint } from '../../server/domain/geo.ts';
@@ -108,11 +109,18 @@ describe('report layers', () => {
     const grid = gridFor([105.9, 26.1, 106.0, 26.2]);
     const d = decodePoints(encodePoints(grid, ['exposed_garbage'], 2, (i) => [105.93, 105.94][i]!, (i) => [26.14, 26.15][i]!, () => 0));
     const pts = { length: d.count, positions: d.positions };
-    const layer = heatmapLayer(pts, { visible: true, radiusPixels: 30 });
+    const layer = heatmapLayer(pts, { visible: true, radiusPixels: 30, zoom: 16 });
     expect(layer.id).toBe(HEATMAP_LAYER_ID);
-    expect((layer.props.data as any).attributes.getPosition.value).toBe(pts.positions);
+    // two points ~1 km apart stay two cells at street zoom, each of weight 1
+    expect([...(layer.props.data as any).attributes.getPosition.value]).toEqual([...pts.positions]);
+    expect([...(layer.props.data as any).attributes.getWeight.value]).toEqual([1, 1]);
     expect((layer.props.data as any).length).toBe(2);
-    expect(heatmapLayer({ length: 0, positions: new Float32Array(0) }, { visible: true, radiusPixels: 30 }).props.visible).toBe(false);
+    expect(heatmapPoints(layer)).toBe(2);
+    // and become one cell of weight 2 when the whole county is on screen
+    const far = heatmapLayer(pts, { visible: true, radiusPixels: 30, zoom: 5 });
+    expect([...(far.props.data as any).attributes.getWeight.value]).toEqual([2]);
+    expect(heatmapPoints(far)).toBe(2);
+    expect(heatmapLayer({ length: 0, positions: new Float32Array(0) }, { visible: true, radiusPixels: 30, zoom: 12 }).props.visible).toBe(false);
   });
 
   it('colours pins by category and fades finished items', () => {
@@ -133,5 +141,35 @@ describe('report layers', () => {
     const colors = {};
     const layer = pinsLayer(reports, { visible: true, colors, selectedId: 'a', colorBy: 'state' });
     expect((layer.props.data as ReportFeature[]).map((r) => r.id)).toEqual(['b', 'a']);
+  });
+});
+
+describe('the hexagon layer', () => {
+  const points = { length: 3, positions: new Float32Array([105.93, 26.14, 105.94, 26.15, 105.95, 26.16]) };
+  it('holds no points while hidden, so a million reports are not aggregated unseen', () => {
+    expect(hexagonLayer(points, { visible: false, radiusM: 120 }).props.data).toHaveLength(0);
+  });
+  it('holds every point while shown, made once per set of points', () => {
+    const a = hexagonLayer(points, { visible: true, radiusM: 120 });
+    const b = hexagonLayer(points, { visible: true, radiusM: 200 });
+    expect(a.props.data).toEqual([0, 1, 2].map((i) => [points.positions[2 * i], points.positions[2 * i + 1]]));
+    expect(b.props.data).toBe(a.props.data);
+  });
+});
+
+describe('binning points for the heatmap', () => {
+  it('sums points into cells at their mean, losing none', () => {
+    const positions = new Float32Array([105.9301, 26.1401, 105.9303, 26.1403, 105.9501, 26.1601, 105.9302, 26.1402]);
+    const b = binPoints({ length: 4, positions }, 0.001);
+    expect(b.length).toBe(2);
+    expect(b.points).toBe(4);
+    expect([...b.weights]).toEqual([3, 1]);
+    expect(b.positions[0]).toBeCloseTo(105.9302, 5);
+    expect(b.positions[1]).toBeCloseTo(26.1402, 5);
+    expect([...b.weights].reduce((s, w) => s + w, 0)).toBe(4);
+  });
+  it('uses cells of an eighth of the kernel at the zoom shown', () => {
+    expect(degreesPerPixel(0)).toBeCloseTo(360 / 512, 12);
+    expect(degreesPerPixel(13) * 2 ** 13).toBeCloseTo(360 / 512, 12);
   });
 });

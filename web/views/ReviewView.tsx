@@ -18,7 +18,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
 import { hexToRgb, type RGB } from '../map/colors.ts';
-import { heatmapLayer, HEATMAP_LAYER_ID } from '../map/layers/heatmap.ts';
+import { heatmapLayer, heatmapPoints, HEATMAP_LAYER_ID } from '../map/layers/heatmap.ts';
 import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
 import { toFeature, type BinaryPoints } from '../map/layers/points.ts';
@@ -205,11 +205,11 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       const d = decodePoints(payload);
       setPoints({ length: d.count, positions: display.positions(d.positions) });
       // drawn: the heat layer holds the new points and deck.gl has nothing left to redraw
-      const deck = (h.overlay as unknown as { _deck?: { needsRedraw(o: { clearRedrawFlags: boolean }): unknown; layerManager?: { getLayers(): { id: string; props: { data: { length?: number } } }[] } } })._deck;
+      const deck = (h.overlay as unknown as { _deck?: { needsRedraw(o: { clearRedrawFlags: boolean }): unknown; layerManager?: { getLayers(): { id: string; props: { data: unknown } }[] } } })._deck;
       for (;;) {
         await new Promise((r) => requestAnimationFrame(() => r(null)));
         const heat = deck?.layerManager?.getLayers().find((l) => l.id === HEATMAP_LAYER_ID);
-        if (heat?.props.data?.length === d.count && !deck?.needsRedraw({ clearRedrawFlags: false })) break;
+        if (heat && heatmapPoints(heat) === d.count && !deck?.needsRedraw({ clearRedrawFlags: false })) break;
       }
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null))));
       return performance.now() - t0;
@@ -218,7 +218,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
 
   const deckLayers = useMemo(
     () => [
-      heatmapLayer(points, { visible: analysis === 'heatmap', radiusPixels: 40 }),
+      heatmapLayer(points, { visible: analysis === 'heatmap', radiusPixels: 40, zoom }),
       hexagonLayer(points, { visible: analysis === 'hexagons', radiusM: 120 }),
       hotspotLayer((hotspots?.features ?? []) as HotspotCell[], { visible: analysis === 'hotspots' }),
       areasLayer((trends?.features ?? []) as AreaTrendFeature[], { visible: analysis === 'areas' }),

@@ -33,9 +33,22 @@ export function changeColor(change: number | null, current: number): RGB {
   return CHANGE_COLORS.steady;
 }
 
+// The hexagon layer aggregates on the CPU from [lon, lat] pairs: made once per set of points, and only while shown.
+const pairsOf = new WeakMap<Float32Array, [number, number][]>();
+function pairs(points: BinaryPoints): [number, number][] {
+  let out = pairsOf.get(points.positions);
+  if (!out) {
+    out = new Array(points.length);
+    for (let i = 0; i < points.length; i++) out[i] = [points.positions[i * 2]!, points.positions[i * 2 + 1]!];
+    pairsOf.set(points.positions, out);
+  }
+  return out;
+}
+const NO_PAIRS: [number, number][] = [];
+
+/** Counts of reports in hexagons; while hidden it holds no data, so a million points are not aggregated unseen. */
 export function hexagonLayer(points: BinaryPoints, ui: { visible: boolean; radiusM: number }) {
-  const positions: [number, number][] = [];
-  for (let i = 0; i < points.length; i++) positions.push([points.positions[i * 2]!, points.positions[i * 2 + 1]!]);
+  const positions = ui.visible ? pairs(points) : NO_PAIRS;
   return new HexagonLayer<[number, number]>({
     id: HEXAGON_LAYER_ID,
     visible: ui.visible,
@@ -48,7 +61,7 @@ export function hexagonLayer(points: BinaryPoints, ui: { visible: boolean; radiu
     extruded: false,
     pickable: true,
     gpuAggregation: false,
-    updateTriggers: { getPosition: points.positions },
+    updateTriggers: { getPosition: positions },
   });
 }
 

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createDeps } from '../../server/services/context.ts';
+import { loadDemoIfEmpty } from '../../server/services/demo.ts';
+import { randomUUID } from 'node:crypto';
+import { bulkInsertReports, insertReports, queryReports, reportPointsPacked } from '../../server/store/reports.ts';
+import { findDefaultTownship } from '../../server/store/townships.ts';
+import { decodePoints, encodePackedPoints, gridFor, packPoint } from '../../server/domain/points.ts';
+import { DIALECTS, freshStore, type TestStore } from '../helpers/stores.ts';
+import { NOW } from '../helpers/app.ts';
+
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
+
+describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
+  let t: TestStore | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  async function demo() {
+    t = await freshStore(dialect);
+    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
+    const town = (await findDefaultTownship(t.store.db))!;
+    const row = (await t.store.db.selectFrom('reports').selectAll().where('township_id', '=', town.id).orderBy('seq').executeTakeFirstOrThrow())!;
+    return { store: t.store, town, row };
+  }
+
+  it('finds an item near a spot as it is closed, brought back and closed again', async () => {
+    const { store, town, row } = await demo();
+    const set = (patch: { status: 'closed' | 'notified'; closed_at: string | null; observed_at?: string }) =>
+      store.db.updateTable('reports').set(patch).where('id', '=', row.id).execute();
+    const h = 0.0002;
+    const near = async (extra: { from?: string; to?: string } = {}) =>
+      (
+        await queryReports(store.db, store.dialect, {
+          townshipId: town.id,
+          bbox: [row.lon - h, row.lat - h, row.lon + h, row.lat + h],
+          openOrClosedSince: ago(14),
+          limit: 500,
+          ...extra,
+        })
+      ).some((r) => r.id === row.id);
+
+    await set({ status: 'closed', closed_at: ago(60), observed_at: ago(70) });
+    expect(await near()).toBe(false);
+    await set({ status: 'closed', closed_at: ago(2) });
+    expect(await near()).toBe(true);
+    await set({ status: 'closed', closed_at: ago(60) });
+    expect(await near()).toBe(false);
+    // brought back to rectification: open again, found again
+    await set({ status: 'notified', closed_at: null });
+    expect(await near()).toBe(true);
+    // a period on the map follows the observation, also when it is corrected
+    expect(await near({ from: ago(75), to: ago(65) })).toBe(true);
+    expect(await near({ from: ago(40), to: ago(1) })).toBe(false);
+    await set({ status: 'notified', closed_at: null, observed_at: ago(20) });
+    expect(await near({ from: ago(40), to: ago(1) })).toBe(true);
+    expect(await near({ from: ago(75), to: ago(65) })).toBe(false);
+  });
+
+  it('packs points in the database exactly as the format says', async () => {
+    const { store, town } = await demo();
+    const rows = await store.db.selectFrom('reports').select(['lon', 'lat', 'category_code']).where('township_id', '=', town.id).execute();
+    const codes = ['exposed_garbage', 'road_stall', 'illegal_ad'];
+    const lons = rows.map((r) => r.lon);
+    const lats = rows.map((r) => r.lat);
+    // a grid that clips the township's edges, so clamping is exercised as well
+    const grid = gridFor([Math.min(...lons) + 0.002, Math.min(...lats) + 0.002, Math.max(...lons) - 0.002, Math.max(...lats) - 0.002]);
+    const packed = await reportPointsPacked(store, { townshipId: town.id }, grid, codes);
+    const expected = rows.map((r) => packPoint(grid, r.lon, r.lat, codes.includes(r.category_code) ? codes.indexOf(r.category_code) : 255));
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    expect(sorted(packed)).toEqual(sorted(expected));
+    expect(new Set(packed.map((p) => Math.floor(p / 2 ** 32)))).toEqual(new Set([0, 1, 2, 255]));
+
+    // and the web app reads each report back within half a grid step (and a float's width) of where it is
+    const decoded = decodePoints(encodePackedPoints(grid, codes, packed));
+    expect(decoded.count).toBe(rows.length);
+    const ids = await store.db.selectFrom('reports').select(['id', 'lon', 'lat']).where('township_id', '=', town.id).orderBy('seq').limit(400).execute();
+    const inside = ids.filter((r) => r.lon > grid.originLon && r.lat > grid.originLat && r.lon < grid.originLon + 65535 * grid.stepLon && r.lat < grid.originLat + 65535 * grid.stepLat).slice(0, 25);
+    expect(inside.length).toBe(25);
+    for (const r of inside) {
+      const one = decodePoints(encodePackedPoints(grid, codes, await reportPointsPacked(store, { townshipId: town.id, ids: [r.id] }, grid, codes)));
+      expect(one.count).toBe(1);
+      expect(Math.abs(one.positions[0]! - r.lon)).toBeLessThan(grid.stepLon / 2 + 1e-5);
+      expect(Math.abs(one.positions[1]! - r.lat)).toBeLessThan(grid.stepLat / 2 + 1e-5);
+    }
+  });
+});
+
+describe('the R*Tree on SQLite', () => {
+  let t: TestStore | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  it('skips items closed long ago inside the R*Tree, and reads points from an index alone', async () => {
+    t = await freshStore('sqlite');
+    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
+    const store = t.store;
+    const town = (await findDefaultTownship(store.db))!;
+    const since = (NOW.getTime() / DAY - 14) / 10_000;
+    const all = await sql<{ n: number }>`SELECT count(*) AS n FROM reports_rtree`.execute(store.db);
+    const live = await sql<{ n: number }>`SELECT count(*) AS n FROM reports_rtree WHERE max_t >= ${since}`.execute(store.db);
+    const exact = await store.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.or([eb('status', 'in', ['reported', 'notified', 'rectified']), eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', ago(14))])]))
+      .executeTakeFirstOrThrow();
+    expect(live.rows[0]!.n).toBeLessThan(all.rows[0]!.n / 2);
+    // never fewer than the exact answer: the tree only narrows
+    expect(live.rows[0]!.n).toBeGreaterThanOrEqual(exact.n);
+    const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT lon, lat, category_code FROM reports
+      WHERE township_id = ${town.id} AND observed_at >= ${ago(30)} AND status IN ('notified', 'closed')`.execute(store.db);
+    expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/COVERING INDEX reports_points/);
+  });
+
+  it('indexes a bulk load in the R*Tree, and keeps indexing reports written one by one after it', async () => {
+    t = await freshStore('sqlite');
+    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
+    const store = t.store;
+    const town = (await findDefaultTownship(store.db))!;
+    const { seq: _seq, ...model } = await store.db.selectFrom('reports').selectAll().where('township_id', '=', town.id).executeTakeFirstOrThrow();
+    // 1 200 reports on a line east of the model, open, in three loads
+    const made = Array.from({ length: 1200 }, (_, i) => ({
+      ...model,
+      id: randomUUID(),
+      idempotency_key: null,
+      lon: model.lon + 0.001 + i * 1e-6,
+      status: 'notified' as const,
+      closed_at: null,
+    }));
+    for (let i = 0; i < made.length; i += 400) expect(await bulkInsertReports(store, made.slice(i, i + 400))).toBe(400);
+    const count = async (q: string) => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.raw(q)}`.execute(store.db)).rows[0]!.n);
+    expect(await count('reports_rtree')).toBe(await count('reports'));
+    const line = [model.lon + 0.0009, model.lat - 1e-6, model.lon + 0.0023, model.lat + 1e-6] as [number, number, number, number];
+    const found = await queryReports(store.db, store.dialect, { townshipId: town.id, bbox: line, openOrClosedSince: ago(1), limit: 5000 });
+    expect(new Set(found.map((r) => r.id))).toEqual(new Set(made.map((r) => r.id)));
+    // the trigger is back: an ordinary write is found by the box as well
+    const one = { ...made[0]!, id: randomUUID(), lon: model.lon + 0.0022 };
+    await insertReports(store.db, [one]);
+    const again = await queryReports(store.db, store.dialect, { townshipId: town.id, bbox: line, limit: 5000 });
+    expect(again.map((r) => r.id)).toContain(one.id);
+    expect(await count('reports_rtree')).toBe(await count('reports'));
+  });
+});
