@@ -3,13 +3,13 @@
 /** The local date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(iso: string | number | Date, timeZone: string): string {
   const d = typeof iso === 'string' || typeof iso === 'number' ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return format('en-CA', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
 
 /** The local hour (0–23) of an instant in a time zone. */
 export function localHour(iso: string | number | Date, timeZone: string): number {
   const d = typeof iso === 'string' || typeof iso === 'number' ? new Date(iso) : iso;
-  const h = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(d);
+  const h = format('en-GB', timeZone, { hour: '2-digit', hourCycle: 'h23' }).format(d);
   return Number(h);
 }
 
@@ -48,11 +48,24 @@ export function describeMarketRule(rule: MarketDayRule): string {
   return `${rule.kind === 'lunar' ? '农历' : '公历'}${endings(rule.dayEndings)}`;
 }
 
+// Making a DateTimeFormat costs far more than using one (it loads the zone's rules): one per use and zone, kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formats.set(key, f);
+  }
+  return f;
+}
+const OFFSET_PARTS: Intl.DateTimeFormatOptions = {
+  hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+};
+
 /** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: +8 h all year). */
 export function tzOffsetMs(timeZone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(at));
+  const parts = format('en-US', timeZone, OFFSET_PARTS).formatToParts(new Date(at));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(at / 1000) * 1000;

@@ -82,54 +82,76 @@ function lifeConstraints(f: Omit<ReportFilter, 'limit'>) {
   return sql.join(parts, sql``);
 }
 
+// Both spatial indexes keep 32-bit float boxes, so they only narrow the search; the exact comparison on the
+// stored doubles decides points near the edge. The slack is a float's width at 180° (1.5e-5), no more: at a
+// market with a thousand reports in twenty metres, every extra metre of slack is rows read for nothing.
+const BOX_PAD = 2e-5;
+
+function rtreeBox(bbox: readonly [number, number, number, number]) {
+  const [minLon, minLat, maxLon, maxLat] = bbox;
+  return sql`max_lon >= ${minLon - BOX_PAD} AND min_lon <= ${maxLon + BOX_PAD} AND max_lat >= ${minLat - BOX_PAD} AND min_lat <= ${maxLat + BOX_PAD}`;
+}
+
+/**
+ * How SQLite finds the reports in a box: 'spatial' through the R*Tree, reading each report it hands back, or
+ * 'time' by walking the (township, observed, category, status, lon, lat) index, newest first, which reads index
+ * entries only and stops once a page of pins is full. The R*Tree wins for ordinary boxes; a view of a town
+ * centre with ten thousand reports in the period is read a hundred times faster by the walk. The choice counts
+ * the R*Tree's candidates up to `dense` (a fraction of a millisecond); PostgreSQL's planner decides for itself.
+ */
+export async function boxPlan(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, dense: number): Promise<'spatial' | 'time'> {
+  if (dialect !== 'sqlite' || !f.bbox || f.ids || f.sort === 'deadline') return 'spatial';
+  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM reports_rtree WHERE ${rtreeBox(f.bbox)}${lifeConstraints(f)}
+    LIMIT ${dense})`.execute(db);
+  return Number(r.rows[0]!.n) >= dense ? 'time' : 'spatial';
+}
+
 /** The report query with the filter's conditions (no ordering or paging). */
-function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>) {
-  // With a box on SQLite the R*Tree must drive the query, and with ids the id index: the unary + keeps the
-  // planner from walking the (township, time) index instead, which would read every report of the township
-  // to fill the ORDER BY.
+function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan: 'spatial' | 'time' = 'spatial') {
+  const sqlite = dialect === 'sqlite';
+  const walk = sqlite && plan === 'time';
+  // A unary + keeps SQLite's planner off an index: with a box the R*Tree must drive the query, and with ids the
+  // id index, not the (township, time) index, which would read every report of the township to fill the ORDER
+  // BY; on the walk the (township, time, …) index must, not the category, status or place indexes.
+  const off = (column: string) => (walk ? sql`+${sql.ref(column)}` : sql.ref(column));
   let q =
-    (f.bbox || f.ids) && dialect === 'sqlite'
+    (f.bbox || f.ids) && sqlite && !walk
       ? db.selectFrom('reports').where(sql<boolean>`+township_id = ${f.townshipId}`)
       : db.selectFrom('reports').where('township_id', '=', f.townshipId);
   if (f.bbox) {
     const [minLon, minLat, maxLon, maxLat] = f.bbox;
-    // Both spatial indexes keep 32-bit float boxes, so they only narrow the search; the exact comparison on
-    // the stored doubles decides points near the edge. The slack is a float's width at 180° (1.5e-5), no more:
-    // at a market with a thousand reports in twenty metres, every extra metre of slack is rows read for nothing.
-    const pad = 2e-5;
-    q = q
-      .where(
-        dialect === 'postgres'
-          ? sql<boolean>`geom && ST_MakeEnvelope(${minLon - pad}, ${minLat - pad}, ${maxLon + pad}, ${maxLat + pad}, 4326)`
-          : sql<boolean>`seq IN (SELECT id FROM reports_rtree WHERE max_lon >= ${minLon - pad} AND min_lon <= ${maxLon + pad}
-              AND max_lat >= ${minLat - pad} AND min_lat <= ${maxLat + pad}${lifeConstraints(f)})`,
-      )
-      .where('lon', '>=', minLon)
-      .where('lon', '<=', maxLon)
-      .where('lat', '>=', minLat)
-      .where('lat', '<=', maxLat);
+    if (dialect === 'postgres') {
+      q = q.where(sql<boolean>`geom && ST_MakeEnvelope(${minLon - BOX_PAD}, ${minLat - BOX_PAD}, ${maxLon + BOX_PAD}, ${maxLat + BOX_PAD}, 4326)`);
+    } else if (!walk) {
+      q = q.where(sql<boolean>`seq IN (SELECT id FROM reports_rtree WHERE ${rtreeBox(f.bbox)}${lifeConstraints(f)})`);
+    }
+    q = q.where('lon', '>=', minLon).where('lon', '<=', maxLon).where('lat', '>=', minLat).where('lat', '<=', maxLat);
   }
   if (f.ids) q = f.ids.length ? q.where('id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
   if (f.openOrClosedSince) {
     const since = f.openOrClosedSince;
     q = q.where((eb) => eb.or([eb('status', 'in', ['reported', 'notified', 'rectified']), eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', since)])]));
   }
-  if (f.categories?.length) q = q.where('category_code', 'in', f.categories);
-  if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
-  if (f.zoneId) q = q.where('zone_id', '=', f.zoneId);
-  if (f.villageId) q = q.where('village_id', '=', f.villageId);
+  if (f.categories?.length) q = q.where(off('category_code'), 'in', f.categories);
+  if (f.statuses?.length) q = q.where(off('status'), 'in', f.statuses);
+  if (f.zoneId) q = q.where(off('zone_id'), '=', f.zoneId);
+  if (f.villageId) q = q.where(off('village_id'), '=', f.villageId);
   if (f.from) q = q.where('observed_at', '>=', f.from);
   if (f.to) q = q.where('observed_at', '<', f.to);
   if (f.responsibleAreaId) q = q.where('responsible_area_id', '=', f.responsibleAreaId);
   if (f.overdueAt) {
-    q = q.where('status', 'in', ['reported', 'notified']).where('deadline_at', '<', f.overdueAt);
+    q = q.where(off('status'), 'in', ['reported', 'notified']).where('deadline_at', '<', f.overdueAt);
   }
   return q;
 }
 
+/** A page of the filter's reports can be filled by the walk when the box holds a few pages' worth or more. */
+const pageDense = (f: ReportFilter) => Math.max(1000, 2 * (f.limit + 1 + (f.offset ?? 0)));
+
 /** Reports matching the filter, newest observation first, at most filter.limit + 1 (so callers can tell truncation). */
-export function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise<ReportRow[]> {
-  return ordered(filtered(db, dialect, f).selectAll(), f).execute();
+export async function queryReports(db: Db, dialect: Dialect, f: ReportFilter): Promise<ReportRow[]> {
+  const plan = await boxPlan(db, dialect, f, pageDense(f));
+  return ordered(filtered(db, dialect, f, plan).selectAll(), f).execute();
 }
 
 /** What a pin on the map shows of a report. */
@@ -137,8 +159,9 @@ const PIN_COLUMNS = ['id', 'category_code', 'status', 'lon', 'lat', 'zone_id', '
 export type PinRow = Pick<ReportRow, (typeof PIN_COLUMNS)[number]>;
 
 /** As queryReports, with only the columns a map pin shows: a street full of pins reads a third of the row. */
-export function queryPins(db: Db, dialect: Dialect, f: ReportFilter): Promise<PinRow[]> {
-  return ordered(filtered(db, dialect, f).select(PIN_COLUMNS), f).execute();
+export async function queryPins(db: Db, dialect: Dialect, f: ReportFilter): Promise<PinRow[]> {
+  const plan = await boxPlan(db, dialect, f, pageDense(f));
+  return ordered(filtered(db, dialect, f, plan).select(PIN_COLUMNS), f).execute();
 }
 
 /** As queryReports, with only what the duplicate and recurrence checks weigh: a busy spot has hundreds of candidates. */
@@ -179,7 +202,10 @@ export async function reportPointsPacked(
     ? sql<number>`CASE category_code ${sql.join(codes.map((code, i) => sql`WHEN ${code} THEN ${sql.lit(i)}`), sql` `)} ELSE 255 END`
     : sql<number>`255`;
   const packed = pg ? sql<number>`(${x} | (${y} << 16) | (${c}::bigint << 32))` : sql<number>`(${x} | (${y} << 16) | (${c} << 32))`;
-  const q = filtered(store.db, store.dialect, f).select(packed.as('p'));
+  // Every point is read, so the walk pays off later than for a page: when the box holds more than a few
+  // thousand of the period's reports, or tens of thousands of all time.
+  const plan = await boxPlan(store.db, store.dialect, f, f.from ? 3000 : 30_000);
+  const q = filtered(store.db, store.dialect, f, plan).select(packed.as('p'));
   if (store.sqlite) {
     const compiled = q.compile();
     return store.sqlite.prepare(compiled.sql).pluck(true).all(...(compiled.parameters as unknown[])) as number[];

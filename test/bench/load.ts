@@ -3,7 +3,8 @@
  * Each client repeats what field staff and the office do: look at the map around a spot (GeoJSON pins and binary
  * points of a street-level view), open an item, send a report, and rectify it with a photo. Prints one JSON line.
  * `tsx test/bench/load.ts <url> <seconds> <clients> [rate]`: with a rate, each client is a person who waits a random
- * think time (mean 1/rate s) between requests; with 0, autocannon sends back-to-back requests (the server's ceiling).
+ * think time (mean 1/rate s) between requests, arriving over a 5 s warm-up that is not measured; with 0, autocannon
+ * sends back-to-back requests (the server's ceiling).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +35,8 @@ const json = { 'content-type': 'application/json', cookie: office };
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const period = `from=${day(Date.now() - 29 * 86_400_000)}&to=${day(Date.now())}`;
 const NO_ID = '00000000-0000-4000-8000-000000000000';
-const steps: Array<(ctx: Ctx) => { method: string; path: string; body?: string }> = [
+type Step = (ctx: Ctx) => { method: string; path: string; body?: string };
+const campaign: Step[] = [
   (ctx) => {
     const dx = (Math.random() - 0.5) * 0.02;
     const dy = (Math.random() - 0.5) * 0.02;
@@ -47,27 +49,39 @@ const steps: Array<(ctx: Ctx) => { method: string; path: string; body?: string }
   (ctx) => ({ method: 'GET', path: `/api/reports/${ctx.id ?? NO_ID}` }),
   (ctx) => ({ method: 'POST', path: `/api/reports/${ctx.id ?? NO_ID}/transitions`, body: JSON.stringify({ action: 'rectify', note: '已清理', photoIds: [photo.id] }) }),
 ];
-const expectStatus = [200, 200, 201, 200, 200];
+// LOAD_POST (a report as JSON): every client only sends that report, again and again (the reporting figure).
+const postOnly = process.env.LOAD_POST;
+const steps: Step[] = postOnly ? [() => ({ method: 'POST', path: '/api/reports', body: postOnly })] : campaign;
+const names = postOnly ? ['POST report'] : ['GET pins', 'GET points', 'POST report', 'GET report', 'POST rectify'];
+const expectStatus = postOnly ? [201] : [200, 200, 201, 200, 200];
+const reportStep = postOnly ? 0 : 2;
 
 let result: { rps: number; p50: number; p99: number; total: number; non2xx: number; errors: number; timeouts: number };
 if (Number(rate) > 0) {
   // People: each client waits a random think time (mean 1/rate s) between requests, so arrivals are independent.
   const latencies: number[] = [];
+  const byStep: number[][] = steps.map(() => []);
   let non2xx = 0;
   let errors = 0;
-  const end = Date.now() + Number(seconds) * 1000;
+  // People arrive over the first 5 s (not all opening the map in the same second) and are measured from then on.
+  const WARMUP_MS = 5000;
+  const measureFrom = performance.now() + WARMUP_MS;
+  const end = Date.now() + WARMUP_MS + Number(seconds) * 1000;
   const client = async () => {
     const ctx: Ctx = {};
-    await new Promise((r) => setTimeout(r, Math.random() * 1000));
+    await new Promise((r) => setTimeout(r, Math.random() * WARMUP_MS));
     for (let i = 0; Date.now() < end; i = (i + 1) % steps.length) {
       const step = steps[i]!(ctx);
       const t0 = performance.now();
       try {
         const res = await fetch(url + step.path, { method: step.method, headers: step.body ? json : { cookie: office }, ...(step.body ? { body: step.body } : {}), signal: AbortSignal.timeout(30_000) });
         const text = await res.text();
-        latencies.push(performance.now() - t0);
-        if (res.status !== expectStatus[i]) non2xx++;
-        if (i === 2) ctx.id = res.status === 201 ? (JSON.parse(text) as { id: string }).id : undefined;
+        if (t0 >= measureFrom) {
+          latencies.push(performance.now() - t0);
+          byStep[i]!.push(performance.now() - t0);
+        }
+        if (res.status !== expectStatus[i]) non2xx++; // counted from the first request on
+        if (i === reportStep) ctx.id = res.status === 201 ? (JSON.parse(text) as { id: string }).id : undefined;
       } catch {
         errors++;
       }
@@ -78,6 +92,12 @@ if (Number(rate) > 0) {
   latencies.sort((a, b) => a - b);
   const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) / 10;
   result = { rps: Math.round(latencies.length / Number(seconds)), p50: q(0.5), p99: q(0.99), total: latencies.length, non2xx, errors, timeouts: 0 };
+  // which step is slow, for whoever reads the log
+  for (const [i, xs] of byStep.entries()) {
+    xs.sort((a, b) => a - b);
+    const at = (p: number) => Math.round(xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]! * 10) / 10;
+    process.stderr.write(`load: ${names[i]}: ${xs.length} requests, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms\n`);
+  }
 } else {
   // Flat out: every client sends its next request as soon as the answer arrives (the server's ceiling).
   const r = await autocannon({
@@ -92,7 +112,7 @@ if (Number(rate) > 0) {
         const s = step(ctx);
         return { ...req, method: s.method, path: s.path, ...(s.body ? { body: s.body, headers: json } : {}) };
       },
-      ...(i === 2
+      ...(i === reportStep
         ? {
             onResponse: (status: number, body: string, ctx: Ctx) => {
               ctx.id = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;

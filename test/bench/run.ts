@@ -174,29 +174,33 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     figures.hotspots_1m_ms = Math.round(await time(5, () => get('/api/hotspots')));
     log(`GET /api/hotspots over ${figures.n_reports} reports: ${figures.hotspots_1m_ms} ms`);
 
-    // 50 clients posting reports at the same busy spot, from a load generator in its own process: first as people
-    // do, each sending 2 reports a second (latency corrected for coordinated omission), then back to back (the
-    // ceiling; with 50 requests always waiting, latency there is 50 ÷ throughput by construction).
+    // 50 clients posting reports at the same busy spot, each from a load generator in its own process: first as
+    // people do, each sending a report every half second on average at random moments (test/bench/load.ts, 10 s
+    // measured after a 5 s warm-up), then back to back with autocannon (the ceiling; with 50 requests always
+    // waiting, latency there is 50 ÷ throughput by construction).
     const [lon, lat] = generatorTownFrom(town, router).landmarks['busStation']!;
-    const post = (extra: string[]) => {
-      const ac = spawnSync(
-        process.execPath,
-        [
-          path.resolve('node_modules/autocannon/autocannon.js'),
-          '-c', '50', '-d', '10', '-m', 'POST', '--json', ...extra,
-          '-H', 'content-type=application/json', '-H', `cookie=${inspectorCookie}`,
-          '-b', JSON.stringify({ category: 'illegal_ad', lon, lat, description: 'bench' }),
-          `${url}/api/reports`,
-        ],
-        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      );
-      return JSON.parse(ac.stdout) as { latency: { p99: number; p50: number }; requests: { average: number }; non2xx: number; errors: number };
-    };
-    const paced = post(['-r', '2']);
-    figures.post_p50_ms = paced.latency.p50;
-    figures.post_p99_ms = paced.latency.p99;
-    log(`POST /api/reports, 50 clients at 2 reports/s each: p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, ${Math.round(paced.requests.average)}/s, ${paced.non2xx} non-2xx, ${paced.errors} errors`);
-    const flat = post([]);
+    const report = JSON.stringify({ category: 'illegal_ad', lon, lat, description: 'bench' });
+    const paced = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/load.ts', url, '10', '50', '2'], {
+      encoding: 'utf8',
+      env: { ...process.env, LOAD_POST: report },
+    });
+    if (paced.status !== 0) throw new Error(`load generator failed: ${paced.stderr}`);
+    const p = JSON.parse(paced.stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+    figures.post_p50_ms = p.p50;
+    figures.post_p99_ms = p.p99;
+    log(`POST /api/reports, 50 clients each sending 2 reports/s at random moments: p50 ${p.p50} ms, p99 ${p.p99} ms, ${p.rps}/s, ${p.non2xx} non-2xx, ${p.errors} errors`);
+    const ac = spawnSync(
+      process.execPath,
+      [
+        path.resolve('node_modules/autocannon/autocannon.js'),
+        '-c', '50', '-d', '10', '-m', 'POST', '--json',
+        '-H', 'content-type=application/json', '-H', `cookie=${inspectorCookie}`,
+        '-b', report,
+        `${url}/api/reports`,
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    const flat = JSON.parse(ac.stdout) as { latency: { p99: number; p50: number }; requests: { average: number }; non2xx: number; errors: number };
     figures.post_per_s = Math.round(flat.requests.average);
     figures.post_max_p99_ms = flat.latency.p99;
     log(`POST /api/reports, 50 clients back to back: p50 ${flat.latency.p50} ms, p99 ${flat.latency.p99} ms, ${figures.post_per_s}/s, ${flat.non2xx} non-2xx, ${flat.errors} errors`);
@@ -206,6 +210,7 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     const runLoad = (rate: string, seconds: string) => {
       const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/load.ts', url, seconds, '200', rate], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
       if (r.status !== 0) throw new Error(`load generator failed: ${r.stderr}`);
+      for (const line of r.stderr.split('\n').filter((l) => l.startsWith('load: '))) log(line.slice(6));
       return JSON.parse(r.stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; errors: number };
     };
     const people = runLoad('1', loadS);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryPins, queryReports, reportPointsPacked, type ReportFilter } from '../../server/store/reports.ts';
+import { boxPlan, bulkInsertReports, queryPins, queryReports, reportPointsPacked, type ReportFilter } from '../../server/store/reports.ts';
 import { gridFor } from '../../server/domain/points.ts';
 import { currentTownship } from '../../server/services/context.ts';
 import { REPORT_STATUSES, type ReportStatus } from '../../server/domain/reports.ts';
@@ -122,5 +122,64 @@ describe('SQLite and PostgreSQL agree', () => {
       }),
       { numRuns: 150 },
     );
+  }, 120_000);
+
+  it('on a town centre with thousands of reports in a street, which SQLite reads by walking the time index', async () => {
+    // 2 500 reports within 60 m of one spot, each seen at its own instant over four months, of every category and state
+    const [c0, c1] = [ctx.spots[0]!.lon, ctx.spots[0]!.lat];
+    const cats = ['exposed_garbage', 'road_stall', 'illegal_ad', 'black_spot'];
+    const states = ['reported', 'notified', 'rectified', 'closed', 'rejected'] as const;
+    const rnd = fc.sample(fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })), { numRuns: 2500, seed: 7 });
+    const base = Date.parse('2026-08-01T00:00:00Z');
+    const rows = (township: string) =>
+      rnd.map(([dx, dy], i) => {
+        const observed = new Date(base + i * 4_000_000 + 17).toISOString();
+        const status = states[i % states.length]!;
+        return {
+          id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          township_id: township,
+          category_code: cats[i % cats.length]!,
+          lon: c0 + dx * 0.0006,
+          lat: c1 + dy * 0.0005,
+          status,
+          received_at: observed,
+          observed_at: observed,
+          updated_at: observed,
+          deadline_at: new Date(Date.parse(observed) + 86_400_000).toISOString(),
+          closed_at: status === 'closed' ? new Date(Date.parse(observed) + 3_600_000).toISOString() : null,
+        };
+      });
+    await bulkInsertReports(lite.deps.store, rows(ctx.liteTownship));
+    await bulkInsertReports(pg.deps.store, rows(ctx.pgTownship));
+    let walked = 0;
+    const instant = fc.date({ min: new Date('2026-07-25T00:00:00Z'), max: new Date('2026-12-05T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    const arb = fc.record(
+      {
+        bbox: fc.tuple(fc.double({ min: -0.0004, max: 0.0004, noNaN: true }), fc.double({ min: -0.0004, max: 0.0004, noNaN: true }), fc.double({ min: 0.0002, max: 0.003, noNaN: true })).map(
+          ([x, y, h]) => [c0 + x - h, c1 + y - h, c0 + x + h, c1 + y + h] as [number, number, number, number],
+        ),
+        categories: fc.subarray(cats, { minLength: 1 }),
+        statuses: fc.subarray([...states], { minLength: 1 }),
+        period: fc.tuple(instant, instant).map(([a, b]) => (a <= b ? [a, b] : [b, a])),
+        sort: fc.constantFrom('observed' as const, 'deadline' as const),
+        offset: fc.integer({ min: 0, max: 50 }),
+        limit: fc.integer({ min: 1, max: 1200 }),
+      },
+      { requiredKeys: ['bbox', 'limit'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(arb, async (q) => {
+        const [lf, pf] = filters(q);
+        if ((await boxPlan(lite.deps.store.db, 'sqlite', lf, Math.max(1000, 2 * (lf.limit + 1 + (lf.offset ?? 0))))) === 'time') walked++;
+        const [a, b] = await Promise.all([queryPins(lite.deps.store.db, 'sqlite', lf), queryPins(pg.deps.store.db, 'postgres', pf)]);
+        expect(b.map((r) => r.id), JSON.stringify(q)).toEqual(a.map((r) => r.id));
+        const grid = gridFor(ctx.bbox);
+        const [pa, pb] = await Promise.all([reportPointsPacked(lite.deps.store, lf, grid, cats), reportPointsPacked(pg.deps.store, pf, grid, cats)]);
+        expect([...pb].sort((m, n) => m - n), JSON.stringify(q)).toEqual([...pa].sort((m, n) => m - n));
+      }),
+      { numRuns: 150 },
+    );
+    // the walk was taken, not only the R*Tree
+    expect(walked).toBeGreaterThan(20);
   }, 120_000);
 });
