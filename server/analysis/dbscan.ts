@@ -1,33 +1,152 @@
-import { neighboursWithin, type PlanePoints } from './neighbours.ts';
+import type { PlanePoints } from './neighbours.ts';
 
 /**
  * DBSCAN: points with at least `minPts` neighbours within `eps` metres (themselves included) are cores;
  * clusters are cores joined through each other plus the points they reach. Returns a cluster number per
- * point, −1 for noise, clusters numbered 0… in the order they were found.
+ * point, −1 for noise, clusters numbered 0… in the order of their first core point; a border point reached
+ * by several clusters belongs to the first.
+ *
+ * Computed on a grid of cells eps/√2 wide (Gunawan's method) rather than from every point's neighbour list:
+ * any two points of one cell are neighbours, so a cell holding minPts points is all cores without a distance
+ * computed, and clusters join cell to cell. A bus station with 16 000 reports within 30 m costs a few
+ * thousand distance checks instead of 16 000² (measured: a year of a million reports, 23 s and 1.9 GB → under
+ * a second).
  */
 export function dbscan(pts: PlanePoints, eps: number, minPts: number): Int32Array {
   const n = pts.x.length;
-  const { start, index } = neighboursWithin(pts, eps);
-  const label = new Int32Array(n).fill(-2); // −2 unvisited, −1 noise
-  let cluster = 0;
-  const queue: number[] = [];
+  const label = new Int32Array(n).fill(-1);
+  if (n === 0) return label;
+  const side = eps > 0 ? eps / Math.SQRT2 : 1;
+  const eps2 = eps * eps * (1 + 1e-12);
+  let minX = Infinity;
+  let minY = Infinity;
   for (let i = 0; i < n; i++) {
-    if (label[i] !== -2) continue;
-    if (start[i + 1]! - start[i]! < minPts) {
-      label[i] = -1;
+    if (pts.x[i]! < minX) minX = pts.x[i]!;
+    if (pts.y[i]! < minY) minY = pts.y[i]!;
+  }
+  // cells, numbered in the order of their first point
+  const STRIDE = 4_194_304; // 2²²: cell columns and rows stay far below it for any township or county
+  const cellIndex = new Map<number, number>();
+  const cellOfPoint = new Int32Array(n);
+  const cellCol: number[] = [];
+  const cellRow: number[] = [];
+  const members: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const cx = Math.floor((pts.x[i]! - minX) / side);
+    const cy = Math.floor((pts.y[i]! - minY) / side);
+    const key = cx * STRIDE + cy;
+    let c = cellIndex.get(key);
+    if (c === undefined) {
+      c = members.length;
+      cellIndex.set(key, c);
+      cellCol.push(cx);
+      cellRow.push(cy);
+      members.push([]);
+    }
+    members[c]!.push(i);
+    cellOfPoint[i] = c;
+  }
+  const cells = members.length;
+  // Cells that can hold a neighbour: within two columns and rows (the corners of that block are at exactly eps).
+  const around = (c: number): number[] => {
+    const out: number[] = [];
+    for (let dx = -2; dx <= 2; dx++) {
+      for (let dy = -2; dy <= 2; dy++) {
+        const k = cellIndex.get((cellCol[c]! + dx) * STRIDE + cellRow[c]! + dy);
+        if (k !== undefined) out.push(k);
+      }
+    }
+    return out;
+  };
+  const near = (i: number, j: number) => {
+    const dx = pts.x[i]! - pts.x[j]!;
+    const dy = pts.y[i]! - pts.y[j]!;
+    return dx * dx + dy * dy <= eps2;
+  };
+
+  // 1. cores: a full cell is all cores; elsewhere count neighbours until minPts
+  const core = new Uint8Array(n);
+  const neighbourCells: (number[] | undefined)[] = new Array(cells);
+  const aroundOf = (c: number) => (neighbourCells[c] ??= around(c));
+  for (let c = 0; c < cells; c++) {
+    const m = members[c]!;
+    if (m.length >= minPts) {
+      for (const i of m) core[i] = 1;
       continue;
     }
-    label[i] = cluster;
-    queue.length = 0;
-    for (let p = start[i]!; p < start[i + 1]!; p++) queue.push(index[p]!);
-    while (queue.length) {
-      const j = queue.pop()!;
-      if (label[j] === -1) label[j] = cluster; // a border point
-      if (label[j] !== -2) continue;
-      label[j] = cluster;
-      if (start[j + 1]! - start[j]! >= minPts) for (let p = start[j]!; p < start[j + 1]!; p++) queue.push(index[p]!);
+    for (const i of m) {
+      let count = 0;
+      search: for (const d of aroundOf(c)) {
+        for (const j of members[d]!) {
+          if (near(i, j) && ++count >= minPts) break search;
+        }
+      }
+      if (count >= minPts) core[i] = 1;
     }
-    cluster++;
+  }
+
+  // 2. clusters: cells with cores, joined when a core of one is within eps of a core of the other
+  const cores: number[][] = members.map((m) => m.filter((i) => core[i] === 1));
+  const parent = Int32Array.from({ length: cells }, (_, c) => c);
+  const find = (c: number): number => {
+    while (parent[c] !== c) {
+      parent[c] = parent[parent[c]!]!;
+      c = parent[c]!;
+    }
+    return c;
+  };
+  // each cell's box of cores, to skip pairs of cells whose cores cannot meet
+  const box = cores.map((cs) => {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const i of cs) {
+      x0 = Math.min(x0, pts.x[i]!);
+      y0 = Math.min(y0, pts.y[i]!);
+      x1 = Math.max(x1, pts.x[i]!);
+      y1 = Math.max(y1, pts.y[i]!);
+    }
+    return [x0, y0, x1, y1] as const;
+  });
+  for (let a = 0; a < cells; a++) {
+    if (!cores[a]!.length) continue;
+    for (const b of aroundOf(a)) {
+      if (b <= a || !cores[b]!.length || find(a) === find(b)) continue;
+      const [ax0, ay0, ax1, ay1] = box[a]!;
+      const [bx0, by0, bx1, by1] = box[b]!;
+      const gx = Math.max(0, bx0 - ax1, ax0 - bx1);
+      const gy = Math.max(0, by0 - ay1, ay0 - by1);
+      if (gx * gx + gy * gy > eps2) continue;
+      joined: for (const i of cores[a]!) {
+        for (const j of cores[b]!) {
+          if (near(i, j)) {
+            parent[find(a)] = find(b);
+            break joined;
+          }
+        }
+      }
+    }
+  }
+
+  // 3. number clusters in the order of their first core point; borders join the first cluster that reaches them
+  const clusterOfRoot = new Int32Array(cells).fill(-1);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    if (!core[i]) continue;
+    const r = find(cellOfPoint[i]!);
+    if (clusterOfRoot[r] === -1) clusterOfRoot[r] = next++;
+    label[i] = clusterOfRoot[r]!;
+  }
+  for (let i = 0; i < n; i++) {
+    if (core[i]) continue;
+    let best = -1;
+    for (const d of aroundOf(cellOfPoint[i]!)) {
+      for (const j of cores[d]!) {
+        if (near(i, j) && (best === -1 || label[j]! < best)) best = label[j]!;
+      }
+    }
+    label[i] = best;
   }
   return label;
 }

@@ -74,7 +74,7 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
   const catZh = (code: string) => ctx.categories.get(code)?.name_zh ?? code;
 
   // Everything as of the end of the week, so a past week always reads the same.
-  const reports = (await listReportsForBriefing(db, t.id, cur.to)).filter((r) => r.observed_at >= new Date(Date.parse(prev.from) - 120 * DAY).toISOString());
+  const reports = await listReportsForBriefing(db, t.id, new Date(Date.parse(prev.from) - 120 * DAY).toISOString(), cur.to);
   const resolved = await firstResolutions(db, t.id, cur.to);
   const events = await listEventsBetween(db, t.id, prev.from, cur.to);
   const byId = new Map(reports.map((r) => [r.id, r]));
@@ -105,13 +105,30 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
   const counted = reports.filter((r) => r.status !== 'duplicate' && r.status !== 'rejected');
   const overdueNow = reports.filter((r) => isOverdueAt(r, resolved, cur.to));
 
+  // Counted in one pass each (a county's months of reports, not once per category and area).
+  const tally = () => new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string | null) => k !== null && m.set(k, (m.get(k) ?? 0) + 1);
+  const [catNow, catBefore, catOverdue, areaNow, areaBefore, areaOverdue] = [tally(), tally(), tally(), tally(), tally(), tally()];
+  for (const r of counted) {
+    const now = inWeek(r, cur);
+    const before = !now && inWeek(r, prev);
+    if (!now && !before) continue;
+    bump(now ? catNow : catBefore, r.category_code);
+    bump(now ? areaNow : areaBefore, r.zone_id);
+    if (r.village_id !== r.zone_id) bump(now ? areaNow : areaBefore, r.village_id);
+  }
+  for (const r of overdueNow) {
+    bump(catOverdue, r.category_code);
+    bump(areaOverdue, r.responsible_area_id);
+  }
+
   const byCategory = [...ctx.categories.values()].map((c) => ({
     code: c.code,
     nameZh: c.name_zh,
     color: c.color,
-    count: counted.filter((r) => r.category_code === c.code && inWeek(r, cur)).length,
-    previous: counted.filter((r) => r.category_code === c.code && inWeek(r, prev)).length,
-    overdue: overdueNow.filter((r) => r.category_code === c.code).length,
+    count: catNow.get(c.code) ?? 0,
+    previous: catBefore.get(c.code) ?? 0,
+    overdue: catOverdue.get(c.code) ?? 0,
   }));
 
   // Deductions charged for deadlines that fell in the week.
@@ -123,16 +140,15 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
   const byArea = [...ctx.areas.values()]
     .filter((a) => a.kind !== 'unit')
     .map((a) => {
-      const mine = (r: (typeof reports)[number]) => r.zone_id === a.id || r.village_id === a.id;
       const ded = deductions.filter((d) => d.area_id === a.id);
       return {
         id: a.id,
         kind: a.kind,
         nameZh: a.nameZh,
         responsible: personOfArea(a.id),
-        count: counted.filter((r) => mine(r) && inWeek(r, cur)).length,
-        previous: counted.filter((r) => mine(r) && inWeek(r, prev)).length,
-        overdue: overdueNow.filter((r) => r.responsible_area_id === a.id).length,
+        count: areaNow.get(a.id) ?? 0,
+        previous: areaBefore.get(a.id) ?? 0,
+        overdue: areaOverdue.get(a.id) ?? 0,
         deductionYuan: ded.reduce((s, d) => s + d.amount_yuan, 0),
         score: scoreFrom(ded.reduce((s, d) => s + d.points, 0)),
       };
@@ -186,28 +202,30 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
     place: { near: s.nearest?.name ?? null, zone: s.zone, village: s.village },
   }));
 
+  // The longest overdue first; places and people looked up for the ones listed only.
   const overdueList = overdueNow
-    .map((r) => ({
+    .map((r) => ({ r, days: daysOverdue(r.deadline_at, cur.to) }))
+    .sort((a, b) => b.days - a.days)
+    .slice(0, LIST_LIMIT)
+    .map(({ r, days }) => ({
       id: r.id,
       categoryZh: catZh(r.category_code),
       place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
       responsible: r.assignee_id ? (ctx.users.get(r.assignee_id)?.display_name ?? null) : personOfArea(r.responsible_area_id),
       deadlineAt: r.deadline_at!,
-      daysOverdue: daysOverdue(r.deadline_at, cur.to),
-    }))
-    .sort((a, b) => b.daysOverdue - a.daysOverdue)
-    .slice(0, LIST_LIMIT);
+      daysOverdue: days,
+    }));
 
   const recurrences = counted
     .filter((r) => inWeek(r, cur) && r.recurrence_of)
+    .slice(0, LIST_LIMIT)
     .map((r) => ({
       id: r.id,
       categoryZh: catZh(r.category_code),
       place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
       observedAt: r.observed_at,
       recurrenceOf: r.recurrence_of!,
-    }))
-    .slice(0, LIST_LIMIT);
+    }));
 
   const pat = await patterns(deps, { from: new Date(Date.parse(cur.to) - 28 * DAY).toISOString(), to: cur.to });
   const headline = { current: headlineFor(cur), previous: headlineFor(prev) };

@@ -42,8 +42,8 @@ export function listEventsBetween(db: Db, townshipId: string, from: string, to: 
     .execute();
 }
 
-/** Reports seen before an instant that were still open at some point after `since` (for overdue at week end). */
-export function listReportsForBriefing(db: Db, townshipId: string, before: string) {
+/** Reports seen from `since` until before an instant (the weeks compared, and what was still open in them). */
+export function listReportsForBriefing(db: Db, townshipId: string, since: string, before: string) {
   return db
     .selectFrom('reports')
     .select([
@@ -63,6 +63,7 @@ export function listReportsForBriefing(db: Db, townshipId: string, before: strin
       'description',
     ])
     .where('township_id', '=', townshipId)
+    .where('observed_at', '>=', since)
     .where('observed_at', '<', before)
     .execute();
 }

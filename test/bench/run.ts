@@ -21,6 +21,7 @@ import { openStore } from '../../server/store/connect.ts';
 import { sweepOverdue } from '../../server/services/lifecycle.ts';
 import { decodePoints } from '../../server/domain/points.ts';
 import { spawn, spawnSync } from 'node:child_process';
+import pg from 'pg';
 import { generatedReportRow } from '../../server/services/demo.ts';
 import { isoWeek, localDate, weekStartUtc } from '../../server/domain/calendar.ts';
 
@@ -82,12 +83,21 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   log(`field view JavaScript: ${files.length} files, ${figures.field_js_gzip_kb} KB gzip${startsWorker ? ' with the map worker' : ' (no map library)'}`);
 }
 
-// ---- a database of N reports, served by the real server in its own process
-{
-  const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
+// ---- a database of N reports, served by the real server in its own process: SQLite, then PostgreSQL + PostGIS
+// when DATABASE_URL is set (in a database of its own, made and dropped here; its figures end in _pg)
+const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
+await serverFigures();
+if (process.env.DATABASE_URL) {
+  const { url, drop } = await freshPostgres(process.env.DATABASE_URL);
+  await serverFigures(url, drop);
+}
+
+async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<void>) {
+  const key = (k: string) => (databaseUrl ? `${k}_pg` : k);
+  log(databaseUrl ? 'PostgreSQL + PostGIS' : 'SQLite');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-bench-'));
   // 1. the demo town, then N reports loaded in bulk
-  const first = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', HOTSPOTS_DATA_DIR: dir }), () => {});
+  const first = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', HOTSPOTS_DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }), () => {});
   const t = await currentTownship(first.deps);
   const { areas } = await townshipRouter(first.deps, t);
   const town = readDemoTown();
@@ -108,10 +118,10 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   const s0 = performance.now();
   await bulkInsertReports(first.store, rows);
   const seconds = (performance.now() - s0) / 1000;
-  figures.import_per_s = Math.round(rows.length / seconds);
-  figures.n_reports = rows.length + have;
+  figures[key('import_per_s')] = Math.round(rows.length / seconds);
+  figures[key('n_reports')] = rows.length + have;
   rows.length = 0;
-  log(`inserted in ${seconds.toFixed(1)} s: ${figures.import_per_s} reports/s`);
+  log(`inserted in ${seconds.toFixed(1)} s: ${figures[key('import_per_s')]} reports/s`);
   // Generated reports come without histories, so many sit past their deadlines: charge that backlog now,
   // as a server running all along would have, rather than during the measurements.
   const s1 = performance.now();
@@ -122,7 +132,7 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   // 2. the server in a process of its own, as deployed
   const port = 18000 + Math.floor(Math.random() * 2000);
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, HOTSPOTS_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', HOTSPOTS_DEMO: '0', DATABASE_URL: '' },
+    env: { ...process.env, HOTSPOTS_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', HOTSPOTS_DEMO: '0', DATABASE_URL: databaseUrl ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -142,37 +152,37 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     };
 
     // a bounding box around the market holding about 2 000 reports
-    const reader = openStore({ sqliteFile: path.join(dir, 'hotspots.sqlite') });
+    const reader = openStore(databaseUrl ? { databaseUrl } : { sqliteFile: path.join(dir, 'hotspots.sqlite') });
     const [mlon, mlat] = generatorTownFrom(town, router).landmarks['market']!;
     let half = 0.0005;
     let bbox: [number, number, number, number] = [mlon - half, mlat - half, mlon + half, mlat + half];
     for (let k = 0; k < 30; k++) {
-      const n = (await queryReports(reader.db, 'sqlite', { townshipId: t.id, bbox, limit: 5000 })).length;
+      const n = (await queryReports(reader.db, reader.dialect, { townshipId: t.id, bbox, limit: 5000 })).length;
       if (n >= 1800 && n <= 2300) break;
       half *= n < 1800 ? 1.25 : 0.85;
       bbox = [mlon - half, mlat - half, mlon + half, mlat + half];
     }
     // what the map's pins read (the route's store query), and whole rows for comparison
-    figures.bbox_store_p50_ms = round2(await time(30, () => queryPins(reader.db, 'sqlite', { townshipId: t.id, bbox, limit: 2000 })));
-    figures.bbox_store_rows_p50_ms = round2(await time(30, () => queryReports(reader.db, 'sqlite', { townshipId: t.id, bbox, limit: 2000 })));
+    figures[key('bbox_store_p50_ms')] = round2(await time(30, () => queryPins(reader.db, reader.dialect, { townshipId: t.id, bbox, limit: 2000 })));
+    figures[key('bbox_store_rows_p50_ms')] = round2(await time(30, () => queryReports(reader.db, reader.dialect, { townshipId: t.id, bbox, limit: 2000 })));
     await reader.close();
     const geo = await get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`);
     const geoCount = (JSON.parse(new TextDecoder().decode(geo)) as { numberReturned: number }).numberReturned;
-    figures.bbox_http_p50_ms = round2(await time(30, () => get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`)));
+    figures[key('bbox_http_p50_ms')] = round2(await time(30, () => get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`)));
     const binBox = await get(`/api/reports/points?bbox=${bbox.join(',')}`);
-    figures.geojson_over_binary = round2(geo.length / geoCount / (binBox.length / geoCount));
-    log(`bbox with ${geoCount} reports: store ${figures.bbox_store_p50_ms} ms (whole rows ${figures.bbox_store_rows_p50_ms} ms), HTTP GeoJSON ${figures.bbox_http_p50_ms} ms`);
+    figures[key('geojson_over_binary')] = round2(geo.length / geoCount / (binBox.length / geoCount));
+    log(`bbox with ${geoCount} reports: store ${figures[key('bbox_store_p50_ms')]} ms (whole rows ${figures[key('bbox_store_rows_p50_ms')]} ms), HTTP GeoJSON ${figures[key('bbox_http_p50_ms')]} ms`);
 
     // every report as binary points
     const all = await get('/api/reports/points', { 'accept-encoding': 'identity' });
     const count = decodePoints(all).count;
-    figures.points_bytes_per_point = round2(all.length / count);
-    figures.points_all_ms = Math.round(await time(5, () => get('/api/reports/points', { 'accept-encoding': 'identity' })));
-    log(`all ${count} points: ${all.length} bytes, ${figures.points_all_ms} ms`);
+    figures[key('points_bytes_per_point')] = round2(all.length / count);
+    figures[key('points_all_ms')] = Math.round(await time(5, () => get('/api/reports/points', { 'accept-encoding': 'identity' })));
+    log(`all ${count} points: ${all.length} bytes, ${figures[key('points_all_ms')]} ms`);
 
     await get('/api/hotspots');
-    figures.hotspots_1m_ms = Math.round(await time(5, () => get('/api/hotspots')));
-    log(`GET /api/hotspots over ${figures.n_reports} reports: ${figures.hotspots_1m_ms} ms`);
+    figures[key('hotspots_1m_ms')] = Math.round(await time(5, () => get('/api/hotspots')));
+    log(`GET /api/hotspots over ${figures[key('n_reports')]} reports: ${figures[key('hotspots_1m_ms')]} ms`);
 
     // 50 clients posting reports at the same busy spot, each from a load generator in its own process: first as
     // people do, each sending a report every half second on average at random moments (test/bench/load.ts, 10 s
@@ -186,8 +196,8 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     });
     if (paced.status !== 0) throw new Error(`load generator failed: ${paced.stderr}`);
     const p = JSON.parse(paced.stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; errors: number };
-    figures.post_p50_ms = p.p50;
-    figures.post_p99_ms = p.p99;
+    figures[key('post_p50_ms')] = p.p50;
+    figures[key('post_p99_ms')] = p.p99;
     log(`POST /api/reports, 50 clients each sending 2 reports/s at random moments: p50 ${p.p50} ms, p99 ${p.p99} ms, ${p.rps}/s, ${p.non2xx} non-2xx, ${p.errors} errors`);
     const ac = spawnSync(
       process.execPath,
@@ -201,9 +211,9 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     const flat = JSON.parse(ac.stdout) as { latency: { p99: number; p50: number }; requests: { average: number }; non2xx: number; errors: number };
-    figures.post_per_s = Math.round(flat.requests.average);
-    figures.post_max_p99_ms = flat.latency.p99;
-    log(`POST /api/reports, 50 clients back to back: p50 ${flat.latency.p50} ms, p99 ${flat.latency.p99} ms, ${figures.post_per_s}/s, ${flat.non2xx} non-2xx, ${flat.errors} errors`);
+    figures[key('post_per_s')] = Math.round(flat.requests.average);
+    figures[key('post_max_p99_ms')] = flat.latency.p99;
+    log(`POST /api/reports, 50 clients back to back: p50 ${flat.latency.p50} ms, p99 ${flat.latency.p99} ms, ${figures[key('post_per_s')]}/s, ${flat.non2xx} non-2xx, ${flat.errors} errors`);
 
     // 200 people at once mixing map reads, reports and rectifications, then the same clients flat out
     const loadS = process.env.BENCH_LOAD_S ?? '60';
@@ -214,14 +224,14 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
       return JSON.parse(r.stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; errors: number };
     };
     const people = runLoad('1', loadS);
-    figures.load_rps = Math.round(people.rps);
-    figures.load_p50_ms = people.p50;
-    figures.load_p99_ms = people.p99;
-    figures.load_errors = people.errors + people.non2xx;
+    figures[key('load_rps')] = Math.round(people.rps);
+    figures[key('load_p50_ms')] = people.p50;
+    figures[key('load_p99_ms')] = people.p99;
+    figures[key('load_errors')] = people.errors + people.non2xx;
     log(`mixed load, 200 people at ~1 request/s each for ${loadS} s: ${people.rps} req/s, p50 ${people.p50} ms, p99 ${people.p99} ms, ${people.non2xx} unexpected answers, ${people.errors} errors`);
     const ceiling = runLoad('0', String(Math.min(20, Number(loadS))));
-    figures.load_max_rps = Math.round(ceiling.rps);
-    figures.load_max_p99_ms = ceiling.p99;
+    figures[key('load_max_rps')] = Math.round(ceiling.rps);
+    figures[key('load_max_p99_ms')] = ceiling.p99;
     log(`the same mix flat out from 200 connections: ${ceiling.rps} req/s, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms, ${ceiling.non2xx + ceiling.errors} errors`);
 
     // Let the server drain what the flat-out run queued before measuring anything else.
@@ -234,7 +244,7 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
     // the server's resident memory after all that
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    figures.rss_mb = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+    figures[key('rss_mb')] = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 
     // the web app drawing a heatmap of every report, timed from the bytes in hand to the frame on screen
     if (fs.existsSync('dist/web/index.html')) {
@@ -255,8 +265,8 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
           }),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no frame within 60 s')), 60_000)),
         ]);
-        figures.web_heatmap_ms = Math.round(ms);
-        log(`web heatmap of ${count} points: ${figures.web_heatmap_ms} ms after the bytes arrived`);
+        figures[key('web_heatmap_ms')] = Math.round(ms);
+        log(`web heatmap of ${count} points: ${figures[key('web_heatmap_ms')]} ms after the bytes arrived`);
       } catch (err) {
         log(`web heatmap not measured: ${(err as Error).message.split('\n')[0]}`);
       } finally {
@@ -270,7 +280,33 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
     await exited;
     clearTimeout(hard);
     fs.rmSync(dir, { recursive: true, force: true });
+    await dropDatabase?.();
   }
+}
+
+/** A new database beside the one named, with PostGIS, and a way to drop it again. */
+async function freshPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `hotspots_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  await c.query('CREATE EXTENSION IF NOT EXISTS postgis');
+  await c.end();
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: url });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
 }
 
 async function signIn(url: string, username: string): Promise<string> {
@@ -354,5 +390,5 @@ const targets: Record<string, string> = {
   load_errors: '0',
 };
 console.log('| figure | median | target |\n|---|---:|---|');
-for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${v} | ${targets[k] ?? ''} |`);
+for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${v} | ${targets[k] ?? targets[k.replace(/_pg$/, '')] ?? ''} |`);
 console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { areaTrends, chronicSpots, timePatterns, type Incident } from '../../../server/analysis/patterns.ts';
 import { dbscan } from '../../../server/analysis/dbscan.ts';
@@ -84,6 +85,66 @@ describe('chronic spots', () => {
     const x = Float64Array.from([0, 1, 2, 3, 10, 50]);
     const y = new Float64Array(6);
     expect([...dbscan({ x, y }, 1.5, 3)]).toEqual([0, 0, 0, 0, -1, -1]);
+  });
+
+  it('DBSCAN on a grid labels every point as the textbook algorithm does', () => {
+    // the textbook algorithm, every pair compared: the oracle
+    const reference = (x: number[], y: number[], eps: number, minPts: number) => {
+      const n = x.length;
+      const nb = (i: number) => x.map((_, j) => j).filter((j) => (x[i]! - x[j]!) ** 2 + (y[i]! - y[j]!) ** 2 <= eps * eps * (1 + 1e-12));
+      const label = new Array<number>(n).fill(-2);
+      let cluster = 0;
+      for (let i = 0; i < n; i++) {
+        if (label[i] !== -2) continue;
+        const ni = nb(i);
+        if (ni.length < minPts) {
+          label[i] = -1;
+          continue;
+        }
+        label[i] = cluster;
+        const queue = [...ni];
+        while (queue.length) {
+          const j = queue.pop()!;
+          if (label[j] === -1) label[j] = cluster;
+          if (label[j] !== -2) continue;
+          label[j] = cluster;
+          const nj = nb(j);
+          if (nj.length >= minPts) queue.push(...nj);
+        }
+        cluster++;
+      }
+      return label;
+    };
+    // clumps, lines and scatter, with repeated spots and points exactly eps apart
+    const point = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 4 }), fc.double({ min: -6, max: 6, noNaN: true }), fc.double({ min: -6, max: 6, noNaN: true })).map(([k, dx, dy]) => [k * 17 + dx, (k % 2) * 9 + dy]),
+      fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 3 })).map(([i, r]) => [i * 2.5, r * 10]),
+      fc.tuple(fc.double({ min: -20, max: 100, noNaN: true }), fc.double({ min: -20, max: 40, noNaN: true })),
+    );
+    fc.assert(
+      fc.property(fc.array(point, { minLength: 1, maxLength: 160 }), fc.constantFrom(2.5, 4, 7.5), fc.integer({ min: 1, max: 8 }), (ps, eps, minPts) => {
+        const x = ps.map((p) => p[0]!);
+        const y = ps.map((p) => p[1]!);
+        expect([...dbscan({ x: Float64Array.from(x), y: Float64Array.from(y) }, eps, minPts)]).toEqual(reference(x, y, eps, minPts));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('DBSCAN finds a crowded spot without comparing every pair', () => {
+    // 20 000 reports within 10 m and a second crowd 100 m away: two clusters, at once
+    const n = 40_000;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = (i < n / 2 ? 0 : 100) + ((i * 7919) % 1000) / 100;
+      y[i] = ((i * 104729) % 1000) / 100;
+    }
+    // (comparing every pair here would take 1.6 GB of neighbour lists; the test's time limit stops that)
+    const labels = dbscan({ x, y }, 30, 5);
+    expect(new Set(labels)).toEqual(new Set([0, 1]));
+    expect(labels[0]).toBe(0);
+    expect(labels[n - 1]).toBe(1);
   });
 });
 
