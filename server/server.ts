@@ -8,7 +8,10 @@ import { createDeps, withTownship, type Deps } from './services/context.ts';
 import { listTownshipIds } from './store/townships.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
-import { runScheduledBriefing } from './services/briefings.ts';
+import { dueBriefing } from './services/briefings.ts';
+import type { BriefingJob } from './briefing-job.ts';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { deliverWebhooks } from './services/webhooks.ts';
 
 
@@ -19,15 +22,74 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+function storeOptions(config: Config) {
+  return { databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'hotspots.sqlite') };
+}
+
+function depsOptions(config: Config) {
+  return {
+    photosDir: path.join(config.dataDir, 'photos'),
+    publicMap: config.publicMap,
+    publicUrl: config.publicUrl,
+    tiles: config.tiles,
+    pmtilesFile: config.pmtilesFile,
+  };
+}
+
+interface JobProcesses {
+  briefing(job: BriefingJob): Promise<string | null>;
+  /** Ends any job still running (the server is closing). */
+  stop(): void;
+}
+
+/** Long jobs, each in a child process (`tsx server/briefing-job.ts`); a crash there is logged, never the server's. */
+function jobProcesses(): JobProcesses {
+  const running = new Set<ChildProcess>();
+  const busy = new Set<string>();
+  const entry = fileURLToPath(new URL('./briefing-job.ts', import.meta.url));
+  return {
+    briefing: (job) =>
+      new Promise((resolve, reject) => {
+        // a slow week still being composed when the next minute's jobs come round is left to finish
+        const key = `${job.townshipId} ${job.week}`;
+        if (busy.has(key)) return resolve(null);
+        busy.add(key);
+        const child = fork(entry, [JSON.stringify(job)], {
+          cwd: path.resolve(path.dirname(entry), '..'),
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        running.add(child);
+        child.once('exit', () => busy.delete(key));
+        let week: string | null = null;
+        child.on('message', (m: { week?: string | null }) => (week = m.week ?? null));
+        child.once('error', reject);
+        child.once('exit', (code, signal) => {
+          running.delete(child);
+          if (code === 0) resolve(week);
+          else reject(new Error(`the briefing process ended with ${signal ?? `code ${code}`}`));
+        });
+      }),
+    stop: () => {
+      for (const c of running) c.kill('SIGKILL');
+    },
+  };
+}
+
 /** The minute's jobs, for every township the database holds. */
-async function runJobs(deps: Deps, config: Config, log: (msg: string) => void): Promise<void> {
+async function runJobs(deps: Deps, config: Config, jobs: JobProcesses, log: (msg: string) => void): Promise<void> {
   for (const id of await listTownshipIds(deps.store.db)) {
     await withTownship(id, async () => {
       await sweepOverdue(deps).catch((err) => log(`overdue sweep failed: ${(err as Error).message}`));
-      // Monday's briefing for the week before, once, whichever server gets there first.
-      await runScheduledBriefing(deps, config.briefingHour)
-        .then((week) => week && log(`Archived the briefing for ${week}.`))
-        .catch((err) => log(`briefing job failed: ${(err as Error).message}`));
+      // Monday's briefing for the week before, once, whichever server gets there first; composed in a
+      // process of its own so the server keeps answering meanwhile.
+      const week = await dueBriefing(deps, config.briefingHour).catch((err) => (log(`briefing job failed: ${(err as Error).message}`), null));
+      if (week) {
+        await jobs
+          .briefing({ store: storeOptions(config), deps: depsOptions(config), townshipId: id, week, now: deps.now().toISOString() })
+          .then((archived) => archived && log(`Archived the briefing for ${archived}.`))
+          .catch((err) => log(`briefing job failed: ${(err as Error).message}`));
+      }
     });
   }
   await deliverWebhooks(deps).catch((err) => log(`webhook delivery failed: ${(err as Error).message}`));
@@ -39,20 +101,10 @@ export async function startServer(
   log: (msg: string) => void = console.log,
   opts: { now?: () => Date } = {},
 ): Promise<RunningServer> {
-  const store = openStore({
-    databaseUrl: config.databaseUrl,
-    sqliteFile: path.join(config.dataDir, 'hotspots.sqlite'),
-  });
+  const store = openStore(storeOptions(config));
   try {
     await migrate(store);
-    const deps = createDeps(store, {
-      photosDir: path.join(config.dataDir, 'photos'),
-      publicMap: config.publicMap,
-      publicUrl: config.publicUrl,
-      tiles: config.tiles,
-      pmtilesFile: config.pmtilesFile,
-      ...(opts.now ? { now: opts.now } : {}),
-    });
+    const deps = createDeps(store, { ...depsOptions(config), ...(opts.now ? { now: opts.now } : {}) });
     if (config.demo) {
       const loaded = await loadDemoIfEmpty(deps);
       if (loaded) log(`Loaded the demo town with ${loaded.reports} reports.`);
@@ -63,8 +115,9 @@ export async function startServer(
       s.once('error', reject);
     });
     // Missed deadlines are charged as they pass, not only when someone opens the ledger.
+    const jobs = jobProcesses();
     const sweeper = setInterval(() => {
-      runJobs(deps, config, log).catch((err) => log(`scheduled jobs failed: ${(err as Error).message}`));
+      runJobs(deps, config, jobs, log).catch((err) => log(`scheduled jobs failed: ${(err as Error).message}`));
     }, config.jobIntervalS * 1000);
     sweeper.unref();
     const { port } = server.address() as AddressInfo;
@@ -76,6 +129,7 @@ export async function startServer(
       deps,
       close: async () => {
         clearInterval(sweeper);
+        jobs.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await store.close();
       },

@@ -389,12 +389,23 @@ export async function briefingArchive(deps: Deps) {
  * composed and archived unless it already is. Several servers may run it; the archive keeps one.
  */
 export async function runScheduledBriefing(deps: Deps, atHour: number): Promise<string | null> {
+  const week = await dueBriefing(deps, atHour);
+  return week ? archiveBriefing(deps, week) : null;
+}
+
+/** The week whose briefing is due and not yet archived (from Monday at `atHour`), or null: a quick check. */
+export async function dueBriefing(deps: Deps, atHour: number): Promise<string | null> {
   const t = await currentTownship(deps);
   const now = deps.now();
   const weekStart = weekStartUtc(now.getTime(), t.timezone);
   if (now.getTime() < weekStart + atHour * 3600_000) return null;
   const week = lastCompleteWeek(now, t.timezone);
-  if (await findBriefing(deps.store.db, t.id, week)) return null;
+  return (await findBriefing(deps.store.db, t.id, week)) ? null : week;
+}
+
+/** Composes a week's briefing and archives it unless another server got there first; the week when this one did. */
+export async function archiveBriefing(deps: Deps, week: string): Promise<string | null> {
+  const t = await currentTownship(deps);
   const data = await composeBriefing(deps, week);
   const stored = await saveBriefing(
     deps.store.db,

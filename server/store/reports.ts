@@ -69,6 +69,18 @@ export function listReportEvents(db: Db, reportId: string): Promise<ReportEventR
 const LIFE_UNIT_MS = 86_400_000 * 10_000;
 const LIFE_PAD = 0.1 / 10_000;
 
+/**
+ * The span of time a report's life must touch for the filter (PostgreSQL's life index): it must end after the
+ * later of "open or closed since" and the period's start, and begin before the period's end. Null: no bound.
+ */
+function lifeRange(f: Omit<ReportFilter, 'limit'>): [number, number] | null {
+  const day = (iso: string | undefined) => (iso ? Date.parse(iso) / LIFE_UNIT_MS : NaN);
+  const lows = [day(f.openOrClosedSince), day(f.from)].filter(Number.isFinite);
+  const high = day(f.to);
+  if (!lows.length && !Number.isFinite(high)) return null;
+  return [lows.length ? Math.max(...lows) - LIFE_PAD : -1e4, Number.isFinite(high) ? high + LIFE_PAD : 1e4];
+}
+
 /** The R*Tree's conditions on each report's life (observed → closed) for the filter. */
 function lifeConstraints(f: Omit<ReportFilter, 'limit'>) {
   const day = (iso: string | undefined) => (iso ? Date.parse(iso) / LIFE_UNIT_MS : NaN);
@@ -113,15 +125,27 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan
   // A unary + keeps SQLite's planner off an index: with a box the R*Tree must drive the query, and with ids the
   // id index, not the (township, time) index, which would read every report of the township to fill the ORDER
   // BY; on the walk the (township, time, …) index must, not the category, status or place indexes.
-  const off = (column: string) => (walk ? sql`+${sql.ref(column)}` : sql.ref(column));
+  // On PostgreSQL the duplicate check (a small box, open or lately closed) is answered by the life index alone:
+  // left to itself the planner joins it with the (township, category) index and reads a category's whole
+  // history to do so (measured at the bus station: 1.6 ms for the life index, 20 ms more for the join).
+  // `|| ''` hides a column from its indexes. Map views with a period keep the 2-D index: PostGIS cannot estimate
+  // how much of an n-D box holds, guesses one row, and would read a busy centre's whole month through it.
+  const pgLife = dialect === 'postgres' && f.bbox !== undefined && f.openOrClosedSince !== undefined;
+  const off = (column: string) => (walk ? sql`+${sql.ref(column)}` : pgLife ? sql`(${sql.ref(column)} || '')` : sql.ref(column));
   let q =
     (f.bbox || f.ids) && sqlite && !walk
       ? db.selectFrom('reports').where(sql<boolean>`+township_id = ${f.townshipId}`)
-      : db.selectFrom('reports').where('township_id', '=', f.townshipId);
+      : pgLife
+        ? db.selectFrom('reports').where(sql<boolean>`(township_id || '') = ${f.townshipId}`)
+        : db.selectFrom('reports').where('township_id', '=', f.townshipId);
   if (f.bbox) {
     const [minLon, minLat, maxLon, maxLat] = f.bbox;
     if (dialect === 'postgres') {
-      q = q.where(sql<boolean>`geom && ST_MakeEnvelope(${minLon - BOX_PAD}, ${minLat - BOX_PAD}, ${maxLon + BOX_PAD}, ${maxLat + BOX_PAD}, 4326)`);
+      const life = pgLife ? lifeRange(f) : null;
+      q = life
+        ? q.where(sql<boolean>`life &&& ST_3DMakeBox(ST_MakePoint(${minLon - BOX_PAD}, ${minLat - BOX_PAD}, ${life[0]}),
+            ST_MakePoint(${maxLon + BOX_PAD}, ${maxLat + BOX_PAD}, ${life[1]}))`)
+        : q.where(sql<boolean>`geom && ST_MakeEnvelope(${minLon - BOX_PAD}, ${minLat - BOX_PAD}, ${maxLon + BOX_PAD}, ${maxLat + BOX_PAD}, 4326)`);
     } else if (!walk) {
       q = q.where(sql<boolean>`seq IN (SELECT id FROM reports_rtree WHERE ${rtreeBox(f.bbox)}${lifeConstraints(f)})`);
     }

@@ -45,6 +45,27 @@ async function countAll(url: string, cookie: string): Promise<number> {
 }
 
 describe('the server', () => {
+  it("archives Monday's briefing from a process of its own, and keeps answering", async () => {
+    const dir = tempDir();
+    const logs: string[] = [];
+    // Monday 30 November 2026, 09:30 in Shanghai: last week's briefing is due
+    const monday = new Date('2026-11-30T01:30:00Z');
+    const r = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dir, HOTSPOTS_JOB_INTERVAL_S: '1' }), (m) => logs.push(m), { now: () => monday });
+    running.push(r);
+    expect(await r.deps.store.db.selectFrom('briefings').select('week').execute()).toEqual([]);
+    let answered = 0;
+    for (let i = 0; i < 120 && !logs.some((l) => l.startsWith('Archived')); i++) {
+      if ((await fetch(`${r.url}/api/health`)).ok) answered++;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    expect(logs).toContain('Archived the briefing for 2026-W48.');
+    expect((await r.deps.store.db.selectFrom('briefings').select('week').execute()).map((b) => b.week)).toEqual(['2026-W48']);
+    expect(answered).toBeGreaterThan(0);
+    // once: later rounds find it archived
+    await new Promise((res) => setTimeout(res, 2500));
+    expect(logs.filter((l) => l.startsWith('Archived'))).toHaveLength(1);
+  }, 60_000);
+
   it('survives a restart on the same database: migrations rerun, the demo is not loaded twice, reports stay', async () => {
     const dir = tempDir();
     const a = await start({ HOTSPOTS_DATA_DIR: dir });

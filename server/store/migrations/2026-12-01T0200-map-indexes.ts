@@ -40,11 +40,26 @@ async function dropTree(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE IF EXISTS reports_rtree`.execute(db);
 }
 
+// PostgreSQL keeps the same life as a generated 3-D segment (lon, lat, time from observed to end) under an n-D GiST
+// index, asked with &&& for a box and a time. Days count as in SQLite's tree; the epoch of a timestamptz does not
+// depend on the session's time zone, so the wrapper may say IMMUTABLE, as generated columns require.
+async function lifeColumn(db: Kysely<any>): Promise<void> {
+  await sql`CREATE OR REPLACE FUNCTION report_life_time(at timestamptz) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(epoch FROM at)::double precision / 864000000 $$`.execute(db);
+  await sql`ALTER TABLE reports ADD COLUMN life geometry GENERATED ALWAYS AS (ST_MakeLine(
+      ST_MakePoint(lon, lat, report_life_time(observed_at)),
+      ST_MakePoint(lon, lat, CASE WHEN status IN ('reported', 'notified', 'rectified') THEN 1e3
+        ELSE greatest(report_life_time(observed_at), report_life_time(coalesce(closed_at, observed_at))) END))) STORED`.execute(db);
+  await sql`CREATE INDEX reports_life ON reports USING gist (life gist_geometry_ops_nd)`.execute(db);
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   if (!pg) {
     await dropTree(db);
     await lifeTree(db);
+  } else {
+    await lifeColumn(db);
   }
   await db.schema
     .createIndex('reports_points')
@@ -58,6 +73,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema.createIndex('reports_township_observed').on('reports').columns(['township_id', 'observed_at']).execute();
   await db.schema.dropIndex('reports_points').execute();
+  if (pg) {
+    await sql`ALTER TABLE reports DROP COLUMN life`.execute(db);
+    await sql`DROP FUNCTION IF EXISTS report_life_time(timestamptz)`.execute(db);
+  }
   if (!pg) {
     await dropTree(db);
     await sql`CREATE VIRTUAL TABLE reports_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat)`.execute(db);
