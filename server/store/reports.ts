@@ -135,8 +135,10 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan
   let q =
     (f.bbox || f.ids) && sqlite && !walk
       ? db.selectFrom('reports').where(sql<boolean>`+township_id = ${f.townshipId}`)
-      : pgLife
-        ? db.selectFrom('reports').where(sql<boolean>`(township_id || '') = ${f.townshipId}`)
+      : pgLife || (dialect === 'postgres' && f.ids)
+        ? // with ids, PostgreSQL too would walk the (township, time) index for the ORDER BY (21 ms) instead of
+          // looking the ids up (0.1 ms)
+          db.selectFrom('reports').where(sql<boolean>`(township_id || '') = ${f.townshipId}`)
         : db.selectFrom('reports').where('township_id', '=', f.townshipId);
   if (f.bbox) {
     const [minLon, minLat, maxLon, maxLat] = f.bbox;
