@@ -68,25 +68,24 @@ export function listReportEvents(db: Db, reportId: string): Promise<ReportEventR
 // precision) rounded outwards; a tenth of a day of slack keeps it a pure narrowing of the exact comparisons.
 const LIFE_UNIT_MS = 86_400_000 * 10_000;
 const LIFE_PAD = 0.1 / 10_000;
+const lifeTime = (iso: string | undefined) => (iso ? Date.parse(iso) / LIFE_UNIT_MS : NaN);
 
 /**
  * The span of time a report's life must touch for the filter (PostgreSQL's life index): it must end after the
  * later of "open or closed since" and the period's start, and begin before the period's end. Null: no bound.
  */
 function lifeRange(f: Omit<ReportFilter, 'limit'>): [number, number] | null {
-  const day = (iso: string | undefined) => (iso ? Date.parse(iso) / LIFE_UNIT_MS : NaN);
-  const lows = [day(f.openOrClosedSince), day(f.from)].filter(Number.isFinite);
-  const high = day(f.to);
+  const lows = [lifeTime(f.openOrClosedSince), lifeTime(f.from)].filter(Number.isFinite);
+  const high = lifeTime(f.to);
   if (!lows.length && !Number.isFinite(high)) return null;
   return [lows.length ? Math.max(...lows) - LIFE_PAD : -1e4, Number.isFinite(high) ? high + LIFE_PAD : 1e4];
 }
 
 /** The R*Tree's conditions on each report's life (observed → closed) for the filter. */
 function lifeConstraints(f: Omit<ReportFilter, 'limit'>) {
-  const day = (iso: string | undefined) => (iso ? Date.parse(iso) / LIFE_UNIT_MS : NaN);
-  const since = day(f.openOrClosedSince);
-  const from = day(f.from);
-  const to = day(f.to);
+  const since = lifeTime(f.openOrClosedSince);
+  const from = lifeTime(f.from);
+  const to = lifeTime(f.to);
   const parts = [sql``];
   if (Number.isFinite(since)) parts.push(sql` AND max_t >= ${since - LIFE_PAD}`);
   if (Number.isFinite(from)) parts.push(sql` AND min_t >= ${from - LIFE_PAD}`);
