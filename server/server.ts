@@ -60,12 +60,12 @@ function jobProcesses(): JobProcesses {
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         running.add(child);
-        child.once('exit', () => busy.delete(key));
         let week: string | null = null;
         child.on('message', (m: { week?: string | null }) => (week = m.week ?? null));
         child.once('error', reject);
         child.once('exit', (code, signal) => {
           running.delete(child);
+          busy.delete(key);
           if (code === 0) resolve(week);
           else reject(new Error(`the briefing process ended with ${signal ?? `code ${code}`}`));
         });

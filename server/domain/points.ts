@@ -33,32 +33,8 @@ export function gridFor(bbox: [number, number, number, number]): PointsGrid {
   return { originLon: minLon, originLat: minLat, stepLon: Math.max(1e-9, (maxLon - minLon) / 65535), stepLat: Math.max(1e-9, (maxLat - minLat) / 65535) };
 }
 
-/** Writes the header and category codes; returns the buffer, its view and where the points begin. */
-function withHeader(grid: PointsGrid, categories: readonly string[], count: number) {
-  const enc = new TextEncoder();
-  const codes = categories.map((c) => enc.encode(c).subarray(0, 255));
-  const size = HEADER + codes.reduce((s, c) => s + 1 + c.length, 0) + count * BYTES_PER_POINT;
-  const buf = new Uint8Array(size);
-  const v = new DataView(buf.buffer);
-  buf.set(enc.encode(POINTS_MAGIC), 0);
-  v.setUint8(4, POINTS_VERSION);
-  v.setUint8(5, codes.length);
-  v.setUint32(8, count, true);
-  v.setFloat64(12, grid.originLon, true);
-  v.setFloat64(20, grid.originLat, true);
-  v.setFloat64(28, grid.stepLon, true);
-  v.setFloat64(36, grid.stepLat, true);
-  let o = HEADER;
-  for (const c of codes) {
-    v.setUint8(o++, c.length);
-    buf.set(c, o);
-    o += c.length;
-  }
-  return { buf, v, o };
-}
-
 /** A point's grid step along one axis: rounded to the nearest step, clamped to the grid (as the store computes it). */
-export function quantise(value: number, origin: number, step: number): number {
+function quantise(value: number, origin: number, step: number): number {
   return Math.max(0, Math.min(65535, Math.floor((value - origin) / step + 0.5)));
 }
 
@@ -82,8 +58,25 @@ export function encodePoints(
 
 /** The payload for points already packed (see packPoint): the low 32 bits are x and y, little-endian, as stored. */
 export function encodePackedPoints(grid: PointsGrid, categories: readonly string[], packed: ArrayLike<number>): Uint8Array {
-  const { buf, v, o: start } = withHeader(grid, categories, packed.length);
-  let o = start;
+  const enc = new TextEncoder();
+  const codes = categories.map((c) => enc.encode(c).subarray(0, 255));
+  const size = HEADER + codes.reduce((s, c) => s + 1 + c.length, 0) + packed.length * BYTES_PER_POINT;
+  const buf = new Uint8Array(size);
+  const v = new DataView(buf.buffer);
+  buf.set(enc.encode(POINTS_MAGIC), 0);
+  v.setUint8(4, POINTS_VERSION);
+  v.setUint8(5, codes.length);
+  v.setUint32(8, packed.length, true);
+  v.setFloat64(12, grid.originLon, true);
+  v.setFloat64(20, grid.originLat, true);
+  v.setFloat64(28, grid.stepLon, true);
+  v.setFloat64(36, grid.stepLat, true);
+  let o = HEADER;
+  for (const c of codes) {
+    v.setUint8(o++, c.length);
+    buf.set(c, o);
+    o += c.length;
+  }
   for (let i = 0; i < packed.length; i++, o += BYTES_PER_POINT) {
     const p = packed[i]!;
     v.setUint32(o, p >>> 0, true);

@@ -377,19 +377,18 @@ export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite'>, row
     await store.db.transaction().execute((trx) => insertReports(trx, rows));
     return rows.length;
   }
-  const stmt = store.sqlite.prepare(
-    `INSERT INTO reports (${REPORT_COLUMNS.join(', ')}) VALUES (${REPORT_COLUMNS.map(() => '?').join(', ')})`,
-  );
+  const sqlite = store.sqlite;
+  const stmt = sqlite.prepare(`INSERT INTO reports (${REPORT_COLUMNS.join(', ')}) VALUES (${REPORT_COLUMNS.map(() => '?').join(', ')})`);
   // The R*Tree is filled after each batch from the reports_life view rather than row by row by its trigger:
   // one R*Tree insert at a time between the table's writes is most of a load's time (measured: 22 000 → 75 000
   // rows/s without it). The trigger is set aside inside the batch's transaction, so no other writer ever runs
   // without it.
-  const trigger = store.sqlite.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'reports_rtree_insert'`).pluck().get() as
+  const trigger = sqlite.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'reports_rtree_insert'`).pluck().get() as
     | string
     | undefined;
-  const sqlite = store.sqlite;
+  const lastSeq = sqlite.prepare('SELECT coalesce(max(seq), 0) FROM reports').pluck();
   const run = sqlite.transaction((batch: Insertable<ReportTable>[]) => {
-    const last = (sqlite.prepare('SELECT coalesce(max(seq), 0) FROM reports').pluck().get() as number) ?? 0;
+    const last = lastSeq.get() as number;
     if (trigger) sqlite.exec('DROP TRIGGER reports_rtree_insert');
     for (const r of batch) stmt.run(REPORT_COLUMNS.map((c) => (r as Record<string, unknown>)[c] ?? null));
     if (trigger) {
@@ -399,13 +398,13 @@ export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite'>, row
   });
   // A load touches every index page at random (ids, places, the R*Tree): for its duration the page cache
   // grows to 256 MiB so they stay in memory, then shrinks back to the server's everyday size.
-  const before = store.sqlite.pragma('cache_size', { simple: true }) as number;
-  store.sqlite.pragma('cache_size = -262144');
+  const before = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma('cache_size = -262144');
   try {
     // one transaction per 50 000 reports keeps the write-ahead log small
     for (let i = 0; i < rows.length; i += 50_000) run(rows.slice(i, i + 50_000));
   } finally {
-    store.sqlite.pragma(`cache_size = ${before}`);
+    sqlite.pragma(`cache_size = ${before}`);
   }
   return rows.length;
 }
