@@ -23,6 +23,8 @@ export interface Store {
   pgSchema?: string | undefined;
   /** The SQLite handle itself, for the few bulk reads that bypass row objects. */
   sqlite?: Database.Database | undefined;
+  /** The PostgreSQL pool itself, for bulk loads through COPY. */
+  pool?: pg.Pool | undefined;
   close(): Promise<void>;
 }
 
@@ -108,7 +110,7 @@ function openPostgres(url: string, schema: string | undefined): Store {
     },
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', file: undefined, pgSchema: schema, close: () => db.destroy() };
+  return { db, dialect: 'postgres', file: undefined, pgSchema: schema, pool, close: () => db.destroy() };
 }
 
 /** Brings the schema up to date; safe to run on every start and from several processes. */

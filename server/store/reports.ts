@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql, type Kysely, type Transaction, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, ReportEventTable, ReportStatus, ReportTable } from './schema.ts';
 import type { Dialect, Store } from './connect.ts';
 
@@ -369,10 +373,14 @@ const REPORT_COLUMNS = [
 ] as const;
 
 /**
- * Loads many reports at once (imports, the demo, the benchmark): on SQLite one prepared statement in one
- * transaction, elsewhere batched inserts. Returns how many were written.
+ * Loads many reports at once (imports, the demo, the benchmark): on SQLite one prepared statement per batch
+ * in a transaction, on PostgreSQL one COPY in one transaction. Returns how many were written.
  */
-export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite'>, rows: Insertable<ReportTable>[]): Promise<number> {
+export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite' | 'pool'>, rows: Insertable<ReportTable>[]): Promise<number> {
+  if (store.pool) {
+    await copyReports(store.pool, rows);
+    return rows.length;
+  }
   if (!store.sqlite) {
     await store.db.transaction().execute((trx) => insertReports(trx, rows));
     return rows.length;
@@ -407,6 +415,35 @@ export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite'>, row
     sqlite.pragma(`cache_size = ${before}`);
   }
   return rows.length;
+}
+
+// COPY's text format: tab-separated, \N for null, and backslash escapes for what would end a field or a row.
+const copyField = (v: unknown) =>
+  v === null || v === undefined ? '\\N' : String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+
+/**
+ * PostgreSQL's bulk path: rows stream to COPY in chunks of a thousand, in one transaction, so a failed load
+ * leaves nothing behind (measured against 400-row INSERTs: see the README's speed section).
+ */
+async function copyReports(pool: pg.Pool, rows: Insertable<ReportTable>[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const chunks = function* () {
+      for (let i = 0; i < rows.length; i += 1000) {
+        let text = '';
+        for (const r of rows.slice(i, i + 1000)) text += REPORT_COLUMNS.map((c) => copyField((r as Record<string, unknown>)[c])).join('\t') + '\n';
+        yield text;
+      }
+    };
+    await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY reports (${REPORT_COLUMNS.join(', ')}) FROM STDIN`)));
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /** Items still waiting for rectification whose spot lies in a box (candidates for re-routing after an area changes). */

@@ -10,6 +10,8 @@ import { DIALECTS, freshStore, type TestStore } from '../helpers/stores.ts';
 import { NOW } from '../helpers/app.ts';
 
 const DAY = 86_400_000;
+/** The fields of `got` that `want` names. */
+const pick = (got: object, want: object) => Object.fromEntries(Object.keys(want).map((k) => [k, (got as Record<string, unknown>)[k]]));
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
 
 describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
@@ -58,6 +60,36 @@ describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
     await set({ status: 'notified', closed_at: null, observed_at: ago(20) });
     expect(await near({ from: ago(40), to: ago(1) })).toBe(true);
     expect(await near({ from: ago(75), to: ago(65) })).toBe(false);
+  });
+
+  it('loads in bulk exactly what it is given, awkward text included, and nothing at all when a row is refused', async () => {
+    const { store, town, row } = await demo();
+    const before = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM reports`.execute(store.db)).rows[0]!.n);
+    const texts = ['tab\there', 'two\nlines', 'carriage\rreturn', 'back\\slash', '\\N', '', null, '垃圾 暴露，东门口', 'a\\tb\\nc'];
+    // generated columns (PostgreSQL's geometries) are the database's to fill
+    const { seq: _seq, version: _version, geom: _geom, life: _life, ...model } = row as typeof row & { geom?: unknown; life?: unknown };
+    const made = texts.map((description, i) => ({
+      ...model,
+      id: randomUUID(),
+      idempotency_key: i % 2 ? null : `bulk-${i}`,
+      description,
+      lon: row.lon + i * 1e-7 + 1 / 3e5,
+      lat: row.lat - i * 1e-7,
+      accuracy_m: i % 3 ? null : 4.25,
+      closed_at: i % 2 ? null : ago(i),
+      status: i % 2 ? ('notified' as const) : ('closed' as const),
+    }));
+    expect(await bulkInsertReports(store, made)).toBe(made.length);
+    const back = await store.db.selectFrom('reports').selectAll().where('id', 'in', made.map((r) => r.id)).execute();
+    const byId = new Map(back.map((r) => [r.id, r]));
+    for (const m of made) {
+      expect(pick(byId.get(m.id)!, m)).toEqual(m);
+    }
+    // a row the database refuses (an id already taken) takes the whole load with it
+    const again = [{ ...made[0]!, id: randomUUID(), idempotency_key: null }, { ...made[1]!, idempotency_key: null }];
+    await expect(bulkInsertReports(store, again)).rejects.toThrow();
+    const after = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM reports`.execute(store.db)).rows[0]!.n);
+    expect(after).toBe(before + made.length);
   });
 
   it('packs points in the database exactly as the format says', async () => {
