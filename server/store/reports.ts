@@ -239,7 +239,16 @@ export async function reportPointsPacked(
     const compiled = q.compile();
     return store.sqlite.prepare(compiled.sql).pluck(true).all(...(compiled.parameters as unknown[])) as number[];
   }
-  return (await q.execute()).map((r) => Number(r.p));
+  // PostgreSQL hands the numbers over as one bytea of big-endian int8s: the driver would otherwise parse a
+  // million text rows into a million row objects (all points of 200 000 reports: 360 → 285 ms).
+  const r = await store.db
+    .selectFrom(q.as('points'))
+    .select(sql<Buffer | null>`string_agg(int8send(p), ''::bytea)`.as('b'))
+    .executeTakeFirstOrThrow();
+  const b = r.b ?? Buffer.alloc(0);
+  const out = new Array<number>(b.length / 8);
+  for (let i = 0; i < out.length; i++) out[i] = b.readUInt32BE(8 * i) * 2 ** 32 + b.readUInt32BE(8 * i + 4);
+  return out;
 }
 
 export async function countReports(db: Db, townshipId: string): Promise<number> {
@@ -379,6 +388,10 @@ const REPORT_COLUMNS = [
 export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite' | 'pool'>, rows: Insertable<ReportTable>[]): Promise<number> {
   if (store.pool) {
     await copyReports(store.pool, rows);
+    // After a large load, do at once what autovacuum would do later: statistics for the planner (it would
+    // otherwise take a township's million reports for a few hundred), and the pages' visibility and hint bits
+    // set once rather than by the first readers (all points of 200 000 reports: 248 → 175 ms).
+    if (rows.length >= 10_000) await store.pool.query('VACUUM (ANALYZE) reports');
     return rows.length;
   }
   if (!store.sqlite) {
