@@ -155,6 +155,18 @@ describe('the hexagon layer', () => {
     expect(a.props.data).toEqual([0, 1, 2].map((i) => [points.positions[2 * i], points.positions[2 * i + 1]]));
     expect(b.props.data).toBe(a.props.data);
   });
+  it('colours hexagons by the logarithm of their counts, so one crowded market does not pale the rest', () => {
+    const layer = hexagonLayer(points, { visible: true, radiusM: 120 });
+    const value = layer.props.getColorValue as (objects: unknown[]) => number;
+    expect(layer.props.colorScaleType).toBe('quantize');
+    expect(layer.props.colorRange).toHaveLength(6);
+    // quantised into six equal steps between a single report and a market's 3 000: a street with 20 is in the
+    // third colour, where a linear scale would put it in the first
+    const cls = (n: number) => Math.min(5, Math.floor((6 * (value(new Array(n)) - value([0]))) / (value(new Array(3000)) - value([0]))));
+    expect([1, 3, 20, 3000].map(cls)).toEqual([0, 0, 2, 5]);
+    // and the same function every time, so the layer is not aggregated again on each render
+    expect(hexagonLayer(points, { visible: true, radiusM: 200 }).props.getColorValue).toBe(value);
+  });
 });
 
 describe('binning points for the heatmap', () => {

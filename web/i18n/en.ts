@@ -163,7 +163,7 @@ export const en: Record<MessageKey, string> = {
   conf90: '90%',
   notSignificant: 'not significant',
   chronicLegend: 'Fuller circles were active more weeks; colour is the main category',
-  hexLegend: 'reports in each hexagon',
+  hexLegend: 'reports in each hexagon (logarithmic: 1, a few, tens, hundreds …)',
   areasLegendRise: 'up on last week',
   areasLegendFall: 'down on last week',
   areasLegendSteady: 'about the same',

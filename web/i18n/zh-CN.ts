@@ -162,7 +162,7 @@ export const zhCN = {
   conf90: '90%',
   notSignificant: '不显著',
   chronicLegend: '圆越实,持续周数越多;颜色为主要问题类别',
-  hexLegend: '每个六边形内的问题数',
+  hexLegend: '每个六边形内的问题数（对数分档：1、几个、几十、几百……）',
   areasLegendRise: '较上周上升',
   areasLegendFall: '较上周下降',
   areasLegendSteady: '基本持平',

@@ -45,6 +45,8 @@ function pairs(points: BinaryPoints): [number, number][] {
   return out;
 }
 const NO_PAIRS: [number, number][] = [];
+/** A hexagon's colour value: the logarithm of its count (one function, so deck.gl aggregates once). */
+export const logCount = (points: readonly unknown[]) => Math.log(points.length);
 
 /** Counts of reports in hexagons; while hidden it holds no data, so a million points are not aggregated unseen. */
 export function hexagonLayer(points: BinaryPoints, ui: { visible: boolean; radiusM: number }) {
@@ -56,6 +58,11 @@ export function hexagonLayer(points: BinaryPoints, ui: { visible: boolean; radiu
     getPosition: (d) => d,
     radius: ui.radiusM,
     colorRange: HEAT_RAMP,
+    // Six equal steps of the count's logarithm (with a market of 3 000: 1–3, 4–14, 15–54 …): on a linear scale one market with a
+    // thousand reports pales every street around it into the lowest colour. (Classes by rank were tried: a
+    // township where most hexagons hold one report then paints those singletons in the upper colours.)
+    getColorValue: logCount,
+    colorScaleType: 'quantize',
     coverage: 0.92,
     opacity: 0.7,
     extruded: false,
