@@ -49,9 +49,13 @@ const campaign: Step[] = [
   (ctx) => ({ method: 'GET', path: `/api/reports/${ctx.id ?? NO_ID}` }),
   (ctx) => ({ method: 'POST', path: `/api/reports/${ctx.id ?? NO_ID}/transitions`, body: JSON.stringify({ action: 'rectify', note: '已清理', photoIds: [photo.id] }) }),
 ];
-// LOAD_POST (a report as JSON): every client only sends that report, again and again (the reporting figure).
+// LOAD_POST (a report as JSON, or an array of them): every client only sends reports, each time one of those
+// picked at random (the reporting figures).
 const postOnly = process.env.LOAD_POST;
-const steps: Step[] = postOnly ? [() => ({ method: 'POST', path: '/api/reports', body: postOnly })] : campaign;
+const postBodies = postOnly ? ([] as unknown[]).concat(JSON.parse(postOnly)).map((b) => JSON.stringify(b)) : [];
+const steps: Step[] = postOnly
+  ? [() => ({ method: 'POST', path: '/api/reports', body: postBodies[Math.floor(Math.random() * postBodies.length)]! })]
+  : campaign;
 const names = postOnly ? ['POST report'] : ['GET pins', 'GET points', 'POST report', 'GET report', 'POST rectify'];
 const expectStatus = postOnly ? [201] : [200, 200, 201, 200, 200];
 const reportStep = postOnly ? 0 : 2;

@@ -114,6 +114,14 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
   gen.length = Math.max(0, N - have);
   const rows = gen.map((g) => benchRow(g, t.id, router));
   gen.length = 0;
+  // Where field staff send reports from in the reporting figure: 500 of the generated reports' spots, so busy
+  // streets come up as often as they do in the data.
+  const spots = Array.from({ length: 500 }, (_, i) => rows[Math.floor((i * rows.length) / 500)]!).map((r) => ({
+    category: r.category_code,
+    lon: r.lon,
+    lat: r.lat,
+    description: 'bench',
+  }));
   log(`inserting ${rows.length}…`);
   const s0 = performance.now();
   await bulkInsertReports(first.store, rows);
@@ -144,7 +152,6 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
       await new Promise((r) => setTimeout(r, 100));
     }
     const cookie = await signIn(url, 'leader');
-    const inspectorCookie = await signIn(url, 'inspector');
     const get = async (p: string, headers: Record<string, string> = {}) => {
       const r = await fetch(`${url}${p}`, { headers: { cookie, ...headers } });
       if (r.status !== 200) throw new Error(`${p}: ${r.status}`);
@@ -184,36 +191,33 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     figures[key('hotspots_1m_ms')] = Math.round(await time(5, () => get('/api/hotspots')));
     log(`GET /api/hotspots over ${figures[key('n_reports')]} reports: ${figures[key('hotspots_1m_ms')]} ms`);
 
-    // 50 clients posting reports at the same busy spot, each from a load generator in its own process: first as
-    // people do, each sending a report every half second on average at random moments (test/bench/load.ts, 10 s
-    // measured after a 5 s warm-up), then back to back with autocannon (the ceiling; with 50 requests always
-    // waiting, latency there is 50 ÷ throughput by construction).
+    // 50 clients posting reports, each from a load generator in its own process (test/bench/load.ts): as people
+    // do, each client sending a report every half second on average at random moments (10 s measured after a
+    // 5 s warm-up), first from spots drawn from where reports are made, then all at the busiest spot (the bus
+    // station, with thousands of items still open within 30 m for the duplicate check to weigh); then back to
+    // back from the drawn spots (the ceiling: with 50 requests always waiting, latency is 50 ÷ throughput).
     const [lon, lat] = generatorTownFrom(town, router).landmarks['busStation']!;
-    const report = JSON.stringify({ category: 'illegal_ad', lon, lat, description: 'bench' });
-    const paced = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/load.ts', url, '10', '50', '2'], {
-      encoding: 'utf8',
-      env: { ...process.env, LOAD_POST: report },
-    });
-    if (paced.status !== 0) throw new Error(`load generator failed: ${paced.stderr}`);
-    const p = JSON.parse(paced.stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; errors: number };
-    figures[key('post_p50_ms')] = p.p50;
-    figures[key('post_p99_ms')] = p.p99;
-    log(`POST /api/reports, 50 clients each sending 2 reports/s at random moments: p50 ${p.p50} ms, p99 ${p.p99} ms, ${p.rps}/s, ${p.non2xx} non-2xx, ${p.errors} errors`);
-    const ac = spawnSync(
-      process.execPath,
-      [
-        path.resolve('node_modules/autocannon/autocannon.js'),
-        '-c', '50', '-d', '10', '-m', 'POST', '--json',
-        '-H', 'content-type=application/json', '-H', `cookie=${inspectorCookie}`,
-        '-b', report,
-        `${url}/api/reports`,
-      ],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    const flat = JSON.parse(ac.stdout) as { latency: { p99: number; p50: number }; requests: { average: number }; non2xx: number; errors: number };
-    figures[key('post_per_s')] = Math.round(flat.requests.average);
-    figures[key('post_max_p99_ms')] = flat.latency.p99;
-    log(`POST /api/reports, 50 clients back to back: p50 ${flat.latency.p50} ms, p99 ${flat.latency.p99} ms, ${figures[key('post_per_s')]}/s, ${flat.non2xx} non-2xx, ${flat.errors} errors`);
+    const busy = { category: 'illegal_ad', lon, lat, description: 'bench' };
+    const posting = (body: unknown, rate: string) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/load.ts', url, '10', '50', rate], {
+        encoding: 'utf8',
+        env: { ...process.env, LOAD_POST: JSON.stringify(body) },
+      });
+      if (r.status !== 0) throw new Error(`load generator failed: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+    };
+    const spread = posting(spots, '2');
+    figures[key('post_p50_ms')] = spread.p50;
+    figures[key('post_p99_ms')] = spread.p99;
+    log(`POST /api/reports, 50 clients each sending 2 reports/s from spots where reports are made: p50 ${spread.p50} ms, p99 ${spread.p99} ms, ${spread.rps}/s, ${spread.non2xx} non-2xx, ${spread.errors} errors`);
+    const atBusy = posting(busy, '2');
+    figures[key('post_busy_p50_ms')] = atBusy.p50;
+    figures[key('post_busy_p99_ms')] = atBusy.p99;
+    log(`POST /api/reports, the same at the bus station: p50 ${atBusy.p50} ms, p99 ${atBusy.p99} ms, ${atBusy.rps}/s, ${atBusy.non2xx} non-2xx, ${atBusy.errors} errors`);
+    const flat = posting(spots, '0');
+    figures[key('post_per_s')] = Math.round(flat.rps);
+    figures[key('post_max_p99_ms')] = flat.p99;
+    log(`POST /api/reports, 50 clients back to back: p50 ${flat.p50} ms, p99 ${flat.p99} ms, ${figures[key('post_per_s')]}/s, ${flat.non2xx} non-2xx, ${flat.errors} errors`);
 
     // 200 people at once mixing map reads, reports and rectifications, then the same clients flat out
     const loadS = process.env.BENCH_LOAD_S ?? '60';
@@ -380,6 +384,7 @@ const targets: Record<string, string> = {
   import_per_s: '≥ 20000',
   post_p99_ms: '≤ 25',
   post_per_s: '(ceiling)',
+  post_busy_p99_ms: '(worst spot)',
   bbox_store_p50_ms: '≤ 3',
   bbox_http_p50_ms: '≤ 15',
   points_bytes_per_point: '≤ 9',
