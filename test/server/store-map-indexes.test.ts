@@ -178,3 +178,30 @@ describe('the R*Tree on SQLite', () => {
     expect(await count('reports_rtree')).toBe(await count('reports'));
   });
 });
+
+describe('a large bulk load on PostgreSQL', () => {
+  let t: TestStore | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  it('leaves the table vacuumed and analysed, so the planner knows its size', async () => {
+    t = await freshStore('postgres');
+    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
+    const store = t.store;
+    const town = (await findDefaultTownship(store.db))!;
+    const row = await store.db.selectFrom('reports').selectAll().where('township_id', '=', town.id).executeTakeFirstOrThrow();
+    const { seq: _seq, version: _version, geom: _geom, life: _life, ...model } = row as typeof row & { geom?: unknown; life?: unknown };
+    const made = Array.from({ length: 10_000 }, (_, i) => ({ ...model, id: randomUUID(), idempotency_key: null, lon: model.lon + i * 1e-7 }));
+    expect(await bulkInsertReports(store, made)).toBe(10_000);
+    const stats = await sql<{ vacuumed: boolean; analysed: boolean; estimate: number }>`
+      SELECT s.last_vacuum IS NOT NULL AS vacuumed, s.last_analyze IS NOT NULL AS analysed, c.reltuples AS estimate
+      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+      WHERE s.relname = 'reports' AND s.schemaname = current_schema()`.execute(store.db);
+    expect(stats.rows[0]).toMatchObject({ vacuumed: true, analysed: true });
+    // the planner's row count is the table's, not a guess
+    const n = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM reports`.execute(store.db)).rows[0]!.n);
+    expect(Number(stats.rows[0]!.estimate)).toBe(n);
+  });
+});
