@@ -85,6 +85,14 @@ const securityHeaders = (tiles: TileSource | null | undefined): MiddlewareHandle
   };
 };
 
+/** A write is answered only once it is on disk (the store's `durable`): a retry never finds it lost. */
+const durableWrites = (deps: Deps): MiddlewareHandler => {
+  return async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') await deps.store.durable();
+  };
+};
+
 const importLimit = bodyLimit({
   maxSize: 50 * 1024 * 1024,
   onError: (c) => c.json(errorBody('body_too_large', '导入文件不能超过50MB;更大的文件请用 npm run import。An import file may be at most 50 MB; use npm run import for larger ones.'), 413),
@@ -119,7 +127,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   api.get('/docs', guard(deps, 'GET /api/docs'), (c) =>
     c.html(openApiPage(document()), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'" }),
   );
-  const app = new Hono().use('*', securityHeaders(deps.options.tiles)).route('/api', api);
+  const app = new Hono().use('*', securityHeaders(deps.options.tiles)).use('*', durableWrites(deps)).route('/api', api);
   app.use('/open311/*', csrfMiddleware);
   app.route('/open311/v2', open311Routes(deps));
   app.onError(onError);
