@@ -101,6 +101,13 @@ async function writeAtomically(file: string, data: Buffer): Promise<void> {
     await handle.close();
   }
   await fs.rename(tmp, file);
+  // The rename lives in the directory: sync it too, or a power cut right after the 2xx could undo it.
+  const dir = await fs.open(path.dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
 /** Writes the original and a thumbnail (upright per EXIF orientation); the same bytes land in the same files. */

@@ -11,31 +11,36 @@ import { demoApp, type TestApp } from '../helpers/app.ts';
 // one sync.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tick = () => new Promise((r) => setImmediate(r));
 
 describe('syncs shared by the writes of the moment', () => {
   it('answers each caller with a run that began after its call, and shares runs among callers that wait', async () => {
-    const starts: number[] = [];
-    const run = coalesce(async () => {
-      starts.push(performance.now());
-      await sleep(30);
-    });
-    const calls: { at: number; done: Promise<number> }[] = [];
-    const call = () => {
-      const at = performance.now();
-      calls.push({ at, done: run().then(() => starts.length - 1) });
-    };
-    call(); // starts run 0
-    await sleep(5);
-    call(); // run 0 began before this call: waits for run 1
-    await sleep(5);
-    call(); // shares run 1
-    const got = await Promise.all(calls.map((c) => c.done));
-    expect(starts).toHaveLength(2);
-    expect(got).toEqual([0, 1, 1]);
-    for (const [i, c] of calls.entries()) expect(starts[got[i]!]!).toBeGreaterThanOrEqual(c.at);
+    // each run ends when the test says so; a caller notes how many runs had ended when it was answered
+    const ends: (() => void)[] = [];
+    let ended = 0;
+    const run = coalesce(() => new Promise<void>((resolve) => ends.push(() => (ended++, resolve()))));
+    const answered: string[] = [];
+    const call = (name: string) => run().then(() => answered.push(`${name}:${ended}`));
+    const a = call('a'); // starts run 1
+    const b = call('b'); // run 1 began before this call: waits for run 2
+    const c = call('c'); // shares run 2
+    await tick();
+    expect(ends).toHaveLength(1);
+    ends[0]!();
+    await tick();
+    expect(answered).toEqual(['a:1']);
+    expect(ends).toHaveLength(2); // run 2 began, after b's and c's calls
+    const d = call('d'); // run 2 began before this call: waits for run 3
+    ends[1]!();
+    await tick();
+    expect(answered).toEqual(['a:1', 'b:2', 'c:2']);
+    expect(ends).toHaveLength(3);
+    ends[2]!();
+    await Promise.all([a, b, c, d]);
+    expect(answered).toEqual(['a:1', 'b:2', 'c:2', 'd:3']);
     // and nothing runs when nobody asks
-    await sleep(50);
-    expect(starts).toHaveLength(2);
+    await tick();
+    expect(ends).toHaveLength(3);
   });
 
   it('passes a failed run on to its callers, and the next call starts afresh', async () => {
