@@ -172,12 +172,13 @@ function pathOf(key: RouteKey, values: Record<string, string> = {}): { method: s
 }
 
 /** A value of another type than the template's, or out of any range. */
-const wrongValue = (v: unknown): fc.Arbitrary<unknown> => {
+const wrongValue = (v: unknown, field = ''): fc.Arbitrary<unknown> => {
   const pool: fc.Arbitrary<unknown>[] = [fc.constant(null), fc.constant({ $ne: 1 }), fc.array(fc.integer(), { maxLength: 3 })];
   if (typeof v !== 'number') pool.push(fc.double({ noNaN: true }), fc.constant(1e308));
   if (typeof v !== 'string') pool.push(fc.constantFrom(...SQL, ...TRAVERSAL), fc.string({ maxLength: 20 }));
   if (typeof v !== 'boolean') pool.push(fc.boolean());
-  if (typeof v === 'number') pool.push(fc.constantFrom(1e308, -1e308, 181, -91, 1e20));
+  // numbers out of every field's range: 181° only for a longitude or latitude (181 yuan or hours is allowed)
+  if (typeof v === 'number') pool.push(fc.constantFrom(1e308, -1e308, -91, 1e20, ...(field === 'lon' || field === 'lat' ? [181] : [-1])));
   if (Array.isArray(v)) pool.push(fc.constant(['not-a-photo-id']), fc.constant(Array.from({ length: 50 }, () => 'f'.repeat(64))));
   return fc.oneof(...pool);
 };
@@ -247,7 +248,7 @@ function jsonAttacks(key: RouteKey): fc.Arbitrary<Omit<Attack, 'as'>> {
   ];
   if (fields.length) {
     attacks.push(
-      fc.constantFrom(...fields).chain((f) => wrongValue(template[f]).map((v) => withBody(`${f} = ${JSON.stringify(v)?.slice(0, 40)}`, JSON.stringify({ ...template, [f]: v })))),
+      fc.constantFrom(...fields).chain((f) => wrongValue(template[f], f).map((v) => withBody(`${f} = ${JSON.stringify(v)?.slice(0, 40)}`, JSON.stringify({ ...template, [f]: v })))),
     );
   }
   for (const f of spec.required ?? []) {
