@@ -35,6 +35,8 @@ export function coalesce(action: () => Promise<void>): () => Promise<void> {
  */
 export function walSync(sqliteFile: string): () => Promise<void> {
   const wal = `${sqliteFile}-wal`;
+  // Opened for each sync rather than kept: syncs are already shared among the writes of the moment, and a
+  // handle kept across the log being removed (the store closing, a restore) would sync a file nobody uses.
   return coalesce(async () => {
     let handle: fs.promises.FileHandle;
     try {

@@ -3,10 +3,10 @@ import { sql } from 'kysely';
 import { createDeps } from '../../server/services/context.ts';
 import { loadDemoIfEmpty } from '../../server/services/demo.ts';
 import { randomUUID } from 'node:crypto';
-import { bulkInsertReports, insertReports, queryReports, reportPointsPacked } from '../../server/store/reports.ts';
+import { bulkInsertReports, insertReports, queryReports, reportPointsPacked, type ReportRow } from '../../server/store/reports.ts';
 import { findDefaultTownship } from '../../server/store/townships.ts';
 import { decodePoints, encodePackedPoints, gridFor, packPoint } from '../../server/domain/points.ts';
-import { DIALECTS, freshStore, type TestStore } from '../helpers/stores.ts';
+import { DIALECTS, freshStore, type DialectName, type TestStore } from '../helpers/stores.ts';
 import { NOW } from '../helpers/app.ts';
 
 const DAY = 86_400_000;
@@ -14,23 +14,31 @@ const DAY = 86_400_000;
 const pick = (got: object, want: object) => Object.fromEntries(Object.keys(want).map((k) => [k, (got as Record<string, unknown>)[k]]));
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
 
-describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
-  let t: TestStore | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+let t: TestStore | undefined;
+afterEach(async () => {
+  await t?.drop();
+  t = undefined;
+});
 
-  async function demo() {
-    t = await freshStore(dialect);
-    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
-    const town = (await findDefaultTownship(t.store.db))!;
-    const row = (await t.store.db.selectFrom('reports').selectAll().where('township_id', '=', town.id).orderBy('seq').executeTakeFirstOrThrow())!;
-    return { store: t.store, town, row };
-  }
+/** A fresh store with a tenth of the demo town: the store, its township and its first report. */
+async function demo(dialect: DialectName) {
+  t = await freshStore(dialect);
+  await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
+  const town = (await findDefaultTownship(t.store.db))!;
+  const row = await t.store.db.selectFrom('reports').selectAll().where('township_id', '=', town.id).orderBy('seq').executeTakeFirstOrThrow();
+  return { store: t.store, town, row };
+}
+
+/** A report row as one writes it: without what the database fills itself (seq, version, PostgreSQL's geometries). */
+function writable(row: ReportRow) {
+  const { seq: _seq, version: _version, geom: _geom, life: _life, ...rest } = row as ReportRow & { geom?: unknown; life?: unknown };
+  return rest;
+}
+
+describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
 
   it('finds an item near a spot as it is closed, brought back and closed again', async () => {
-    const { store, town, row } = await demo();
+    const { store, town, row } = await demo(dialect);
     const set = (patch: { status: 'closed' | 'notified'; closed_at: string | null; observed_at?: string }) =>
       store.db.updateTable('reports').set(patch).where('id', '=', row.id).execute();
     const h = 0.0002;
@@ -63,11 +71,10 @@ describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
   });
 
   it('loads in bulk exactly what it is given, awkward text included, and nothing at all when a row is refused', async () => {
-    const { store, town, row } = await demo();
+    const { store, town, row } = await demo(dialect);
     const before = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM reports`.execute(store.db)).rows[0]!.n);
     const texts = ['tab\there', 'two\nlines', 'carriage\rreturn', 'back\\slash', '\\N', '', null, '垃圾 暴露，东门口', 'a\\tb\\nc'];
-    // generated columns (PostgreSQL's geometries) are the database's to fill
-    const { seq: _seq, version: _version, geom: _geom, life: _life, ...model } = row as typeof row & { geom?: unknown; life?: unknown };
+    const model = writable(row);
     const made = texts.map((description, i) => ({
       ...model,
       id: randomUUID(),
@@ -93,7 +100,7 @@ describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
   });
 
   it('packs points in the database exactly as the format says', async () => {
-    const { store, town } = await demo();
+    const { store, town } = await demo(dialect);
     const rows = await store.db.selectFrom('reports').select(['lon', 'lat', 'category_code']).where('township_id', '=', town.id).execute();
     const codes = ['exposed_garbage', 'road_stall', 'illegal_ad'];
     const lons = rows.map((r) => r.lon);
@@ -122,17 +129,8 @@ describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
 });
 
 describe('the R*Tree on SQLite', () => {
-  let t: TestStore | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
-
   it('skips items closed long ago inside the R*Tree, and reads points from an index alone', async () => {
-    t = await freshStore('sqlite');
-    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
-    const store = t.store;
-    const town = (await findDefaultTownship(store.db))!;
+    const { store, town } = await demo('sqlite');
     const since = (NOW.getTime() / DAY - 14) / 10_000;
     const all = await sql<{ n: number }>`SELECT count(*) AS n FROM reports_rtree`.execute(store.db);
     const live = await sql<{ n: number }>`SELECT count(*) AS n FROM reports_rtree WHERE max_t >= ${since}`.execute(store.db);
@@ -150,11 +148,8 @@ describe('the R*Tree on SQLite', () => {
   });
 
   it('indexes a bulk load in the R*Tree, and keeps indexing reports written one by one after it', async () => {
-    t = await freshStore('sqlite');
-    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
-    const store = t.store;
-    const town = (await findDefaultTownship(store.db))!;
-    const { seq: _seq, ...model } = await store.db.selectFrom('reports').selectAll().where('township_id', '=', town.id).executeTakeFirstOrThrow();
+    const { store, town, row } = await demo('sqlite');
+    const model = writable(row);
     // 1 200 reports on a line east of the model, open, in three loads
     const made = Array.from({ length: 1200 }, (_, i) => ({
       ...model,
@@ -180,19 +175,9 @@ describe('the R*Tree on SQLite', () => {
 });
 
 describe('a large bulk load on PostgreSQL', () => {
-  let t: TestStore | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
-
   it('leaves the table vacuumed and analysed, so the planner knows its size', async () => {
-    t = await freshStore('postgres');
-    await loadDemoIfEmpty(createDeps(t.store, { now: () => NOW, photosDir: '/nonexistent' }), { end: NOW, scale: 0.1 });
-    const store = t.store;
-    const town = (await findDefaultTownship(store.db))!;
-    const row = await store.db.selectFrom('reports').selectAll().where('township_id', '=', town.id).executeTakeFirstOrThrow();
-    const { seq: _seq, version: _version, geom: _geom, life: _life, ...model } = row as typeof row & { geom?: unknown; life?: unknown };
+    const { store, row } = await demo('postgres');
+    const model = writable(row);
     const made = Array.from({ length: 10_000 }, (_, i) => ({ ...model, id: randomUUID(), idempotency_key: null, lon: model.lon + i * 1e-7 }));
     expect(await bulkInsertReports(store, made)).toBe(10_000);
     const stats = await sql<{ vacuumed: boolean; analysed: boolean; estimate: number }>`
