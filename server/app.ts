@@ -16,6 +16,7 @@ import { briefingRoutes } from './http/briefings.ts';
 import { adminRoutes } from './http/admin.ts';
 import { open311Routes } from './http/open311.ts';
 import { exchangeRoutes } from './http/exchange.ts';
+import { countyRoutes } from './http/county.ts';
 import { csrfMiddleware, guard, sessionMiddleware } from './http/access.ts';
 import { buildOpenApi, openApiPage } from './http/openapi.ts';
 import type { AppEnv } from './http/env.ts';
@@ -102,7 +103,8 @@ function createApi(deps: Deps, opts: AppOptions) {
   return new Hono<AppEnv>()
     .use('/photos', photoLimit)
     .use('/import/*', importLimit)
-    .use('*', async (c, next) => (c.req.path.endsWith('/photos') || c.req.path.startsWith('/api/import/') ? next() : jsonLimit(c, next)))
+    .use('/county/townships', importLimit)
+    .use('*', async (c, next) => (c.req.path.endsWith('/photos') || c.req.path.startsWith('/api/import/') || c.req.path === '/api/county/townships' ? next() : jsonLimit(c, next)))
     .use('*', csrfMiddleware)
     .use('*', sessionMiddleware(deps))
     .route('/health', healthRoutes(deps))
@@ -114,7 +116,8 @@ function createApi(deps: Deps, opts: AppOptions) {
     .route('/', analysisRoutes(deps))
     .route('/briefings', briefingRoutes(deps))
     .route('/', adminRoutes(deps))
-    .route('/', exchangeRoutes(deps));
+    .route('/', exchangeRoutes(deps))
+    .route('/county', countyRoutes(deps));
 }
 
 /** The whole HTTP application: the API under /api and, when built, the web app. */

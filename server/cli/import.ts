@@ -1,22 +1,27 @@
 /**
  * Import from the command line, for files too large for the browser:
- *   npm run import -- reports <file.csv|file.xlsx|file.geojson> [--commit]
- *   npm run import -- boundaries <file.geojson|file.zip> [--commit]
+ *   npm run import -- reports <file.csv|file.xlsx|file.geojson> [--township CODE] [--commit]
+ *   npm run import -- boundaries <file.geojson|file.zip|file.kml|file.shp> [--township CODE] [--crs EPSG:4527|gcj02] [--commit]
+ *   npm run import -- basemap <file.osm.pbf|file.osm|file.geojson> [--township CODE] [--commit]
  * Without --commit it is a dry run: every row is checked and the problems are listed, nothing is changed.
  * With --commit the file is imported in one transaction, only if no row has a problem.
+ * --township is needed when the deployment serves several townships.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { openStore, migrate } from '../store/connect.ts';
-import { createDeps } from '../services/context.ts';
 import { COMMAND_LINE } from '../services/audit.ts';
 import { AppError } from '../services/errors.ts';
 import { importReports, readReportFile, type ImportFormat } from '../services/exchange.ts';
 import { importBoundaries, readBoundaryFile } from '../services/boundaries.ts';
+import { importBasemap } from '../services/basemap-import.ts';
+import { cliTownship, inTownship, openCli } from './common.ts';
+import { readWithSiblings } from './files.ts';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { commit: { type: 'boolean', default: false } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { commit: { type: 'boolean', default: false }, township: { type: 'string' }, crs: { type: 'string' } },
+});
 const [what, file] = positionals;
 
 /** A progress bar on standard error, redrawn in place when it is a terminal. */
@@ -35,43 +40,59 @@ function progress(label: string) {
   };
 }
 
-const config = loadConfig();
-const store = openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'hotspots.sqlite') });
+const FIELD_NAMES: Record<string, string> = { name_zh: '名称', name_en: '英文名', boundary: '边界', responsible_name: '责任人', responsible_phone: '电话' };
+
 let code = 0;
+const { store, deps } = await openCli();
 try {
-  if ((what !== 'reports' && what !== 'boundaries') || !file) throw new Error('Usage: npm run import -- reports|boundaries <file> [--commit]');
-  await migrate(store);
-  const deps = createDeps(store, { photosDir: path.join(config.dataDir, 'photos') });
-  const bytes = fs.readFileSync(file);
-  const ext = path.extname(file).slice(1).toLowerCase();
+  if (!['reports', 'boundaries', 'basemap'].includes(what ?? '') || !file) throw new Error('Usage: npm run import -- reports|boundaries|basemap <file> [--township CODE] [--commit]');
+  const township = await cliTownship(deps, values.township);
   const dryRun = !values.commit;
-  if (what === 'reports') {
-    const format = (ext === 'json' ? 'geojson' : ext) as ImportFormat;
-    if (!['csv', 'xlsx', 'geojson'].includes(format)) throw new Error('Reports are imported from .csv, .xlsx or .geojson files.');
-    const rows = await readReportFile(bytes, format);
-    const show = progress(dryRun ? 'checking ' : 'importing');
-    const r = await importReports(deps, COMMAND_LINE, rows, { dryRun: true });
-    show(rows.length, rows.length);
-    for (const e of r.errors) console.log(`line ${e.line}: ${e.problems.join(' ')}`);
-    console.log(`${r.total} rows: ${r.imported} to import, ${r.alreadyThere} already there, ${r.errors.length} with problems.`);
-    if (!dryRun) {
-      if (r.errors.length) throw new Error('Nothing imported: fix the rows above first.');
-      const done = await importReports(deps, COMMAND_LINE, rows, { dryRun: false, onProgress: progress('importing') });
-      console.log(`Imported ${done.imported} reports.`);
-    } else console.log('Dry run: nothing changed. Add --commit to import.');
-  } else {
-    if (ext !== 'geojson' && ext !== 'json' && ext !== 'zip') throw new Error('Boundaries are imported from .geojson or a zipped Shapefile (.zip).');
-    const features = await readBoundaryFile(bytes, ext === 'zip' ? 'zip' : 'geojson');
-    const r = await importBoundaries(deps, COMMAND_LINE, features, { dryRun: true });
-    for (const row of r.rows) console.log(`feature ${row.line} ${row.code ?? '?'} (${row.kind ?? '?'}): ${row.problems.length ? row.problems.join(' ') : row.action}`);
-    for (const p of r.fileProblems) console.log(`file: ${p}`);
-    if (!dryRun) {
-      const done = await importBoundaries(deps, COMMAND_LINE, features, { dryRun: false });
-      console.log(`Inserted ${done.inserted}, updated ${done.updated} areas; re-routed ${done.rerouted} open items.`);
-    } else console.log('Dry run: nothing changed. Add --commit to import.');
-  }
+  console.log(`${township.name_zh} (${township.code}): ${path.basename(file)}`);
+  await inTownship(township, async () => {
+    if (what === 'reports') {
+      const ext = path.extname(file).slice(1).toLowerCase();
+      const format = (ext === 'json' ? 'geojson' : ext) as ImportFormat;
+      if (!['csv', 'xlsx', 'geojson'].includes(format)) throw new Error('Reports are imported from .csv, .xlsx or .geojson files.');
+      const rows = await readReportFile(fs.readFileSync(file), format);
+      const show = progress(dryRun ? 'checking ' : 'importing');
+      const r = await importReports(deps, COMMAND_LINE, rows, { dryRun: true });
+      show(rows.length, rows.length);
+      for (const e of r.errors) console.log(`line ${e.line}: ${e.problems.join(' ')}`);
+      console.log(`${r.total} rows: ${r.imported} to import, ${r.alreadyThere} already there, ${r.errors.length} with problems.`);
+      if (!dryRun) {
+        if (r.errors.length) throw new Error('Nothing imported: fix the rows above first.');
+        const done = await importReports(deps, COMMAND_LINE, rows, { dryRun: false, onProgress: progress('importing') });
+        console.log(`Imported ${done.imported} reports.`);
+      } else console.log('Dry run: nothing changed. Add --commit to import.');
+    } else if (what === 'boundaries') {
+      const { bytes, siblings } = readWithSiblings(file);
+      const read = readBoundaryFile(bytes, path.basename(file), values.crs, siblings);
+      console.log(`coordinate system: ${read.crs}`);
+      for (const n of read.notes) console.log(`note: ${n}`);
+      const r = await importBoundaries(deps, COMMAND_LINE, read.features, { dryRun: true });
+      for (const row of r.rows) {
+        console.log(`feature ${row.line} ${row.code ?? '?'} (${row.kind ?? '?'}) ${row.nameZh ?? ''}: ${row.problems.length ? row.problems.join(' ') : row.action}`);
+        for (const ch of row.changes) console.log(`    ${FIELD_NAMES[ch.field]} ${ch.field}: ${ch.from ?? '(空 empty)'} → ${ch.to ?? '(空 empty)'}`);
+      }
+      for (const p of r.fileProblems) console.log(`file: ${p}`);
+      console.log(`${r.total} features: ${r.inserted} new, ${r.updated} updated (${r.rows.reduce((n, x) => n + x.changes.length, 0)} field changes), ${r.rows.filter((x) => x.problems.length).length} with problems.`);
+      if (!dryRun) {
+        const done = await importBoundaries(deps, COMMAND_LINE, read.features, { dryRun: false });
+        console.log(`Inserted ${done.inserted}, updated ${done.updated} areas; re-routed ${done.rerouted} open items.`);
+      } else console.log('Dry run: nothing changed. Add --commit to import.');
+    } else {
+      const r = await importBasemap(deps, COMMAND_LINE, { name: path.basename(file), path: file }, { dryRun });
+      console.log(`read ${r.read} features; kept ${r.total} within the township (and ${300} m around it):`);
+      for (const [layer, kinds] of Object.entries(r.counts)) console.log(`  ${layer}: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      console.log(`  unnamed roads: ${r.unnamedRoads}; named landmarks: ${r.namedLandmarks}`);
+      if (dryRun) console.log(`Dry run: nothing changed. Add --commit to replace the ${r.replaced} basemap features the township has now.`);
+      else console.log(`Replaced ${r.replaced} basemap features with ${r.total}.`);
+    }
+  });
 } catch (err) {
-  console.error(err instanceof AppError ? `${err.message}` : err instanceof Error ? err.message : err);
+  const e = err as AppError & { details?: unknown };
+  console.error(err instanceof AppError ? e.message : err instanceof Error ? err.message : err);
   code = 1;
 } finally {
   await store.close();

@@ -54,6 +54,11 @@ const DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
 
 const readJson = (file: string): any => JSON.parse(fs.readFileSync(path.join(DATA_DIR, file), 'utf8'));
 
+/** The problem categories every new township starts with (data/categories.json); the office edits them after. */
+export function readCategories(): TownCategory[] {
+  return readJson('categories.json') as TownCategory[];
+}
+
 /** Reads the shipped demo town from data/. */
 export function readDemoTown(): DemoTown {
   const township = readJson('demo-town/township.geojson');
@@ -79,7 +84,7 @@ export function readDemoTown(): DemoTown {
       ...roads.features.map((f: any) => ({ ...pick(f), layer: 'road' as const })),
       ...landmarks.features.map((f: any) => ({ ...pick(f), layer: 'landmark' as const })),
     ],
-    categories: readJson('categories.json'),
+    categories: readCategories(),
   };
 }
 

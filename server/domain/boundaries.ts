@@ -1,5 +1,6 @@
 import * as turf from '@turf/turf';
 import type { AreaGeometry, Position } from './geo.ts';
+import { outsideChina } from './coords.ts';
 
 // Checks of area boundaries before they are stored: drawn in the editor or read from a file.
 
@@ -56,4 +57,38 @@ export function geometryProblems(g: unknown): GeometryProblem[] {
   }
   if (turf.area(feature) < 1) problems.push({ code: 'empty_area', message: '边界面积为零。The boundary encloses no area.' });
   return problems;
+}
+
+/** A township's plausible size: smaller is a village or a plot, larger a county or a prefecture. */
+export const TOWNSHIP_MIN_KM2 = 1;
+export const TOWNSHIP_MAX_KM2 = 2000;
+
+export interface PlaceProblem {
+  code: 'outside_china' | 'axes_swapped' | 'implausible_area';
+  message: string;
+  /** Refused unless the person says it is right (--force). */
+  forcible: boolean;
+}
+
+/**
+ * What a wrong coordinate-system guess or a wrong feature looks like once in WGS84: a place outside China,
+ * longitude and latitude swapped, or an area no township has. Call after geometryProblems found nothing.
+ */
+export function townshipPlaceProblems(g: AreaGeometry): PlaceProblem[] {
+  const [minLon, minLat, maxLon, maxLat] = turf.bbox(g);
+  const [lon, lat] = [(minLon + maxLon) / 2, (minLat + maxLat) / 2];
+  const inChina = (x: number, y: number) => !outsideChina(x, y);
+  if (!inChina(lon, lat)) {
+    if (inChina(lat, lon)) {
+      return [{ code: 'axes_swapped', forcible: false, message: `经纬度似乎颠倒了(中心 ${lon.toFixed(4)}, ${lat.toFixed(4)}):请按“经度, 纬度”的顺序。Longitude and latitude look swapped (centre ${lon.toFixed(4)}, ${lat.toFixed(4)}).` }];
+    }
+    return [{ code: 'outside_china', forcible: false, message: `边界落在中国境外(中心 ${lon.toFixed(4)}, ${lat.toFixed(4)}):坐标系可能不对,请用 --crs 指明。The boundary lands outside China (centre ${lon.toFixed(4)}, ${lat.toFixed(4)}): the coordinate system is probably wrong; name it with --crs.` }];
+  }
+  const km2 = turf.area(turf.feature(g)) / 1e6;
+  if (km2 > TOWNSHIP_MAX_KM2 || km2 < TOWNSHIP_MIN_KM2) {
+    const what = km2 > TOWNSHIP_MAX_KM2 ? '大于' : '小于';
+    const limit = km2 > TOWNSHIP_MAX_KM2 ? TOWNSHIP_MAX_KM2 : TOWNSHIP_MIN_KM2;
+    return [{ code: 'implausible_area', forcible: true, message: `面积 ${km2.toFixed(1)} km² ${what} ${limit} km²,不像一个乡镇(确认无误请加 --force)。An area of ${km2.toFixed(1)} km² is implausible for a township (${TOWNSHIP_MIN_KM2}–${TOWNSHIP_MAX_KM2} km²); add --force if it is right.` }];
+  }
+  return [];
 }

@@ -3,8 +3,12 @@ import type { ReportStatus } from './reports.ts';
 // The rectification loop as one pure state machine: who may do what, from which state.
 //   reported → notified → rectified → closed;  rectified → notified (reopen);  → rejected;  → duplicate
 
-export const ROLES = ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] as const;
+export const ROLES = ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit', 'county_admin', 'county_leader'] as const;
 export type Role = (typeof ROLES)[number];
+/** The county's people: they belong to the deployment, not to one township, and read every township. */
+export const COUNTY_ROLES = ['county_admin', 'county_leader'] as const satisfies readonly Role[];
+export const TOWNSHIP_ROLES = ROLES.filter((r) => !(COUNTY_ROLES as readonly Role[]).includes(r));
+export const isCountyRole = (r: Role): boolean => (COUNTY_ROLES as readonly Role[]).includes(r);
 
 export const ACTIONS = ['notify', 'rectify', 'verify', 'reopen', 'reject', 'merge'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -136,4 +140,4 @@ export function allowedActions(actor: Actor, item: ItemState): Action[] {
 }
 
 /** Roles that may see every item; cleaners and units see their own area's items. */
-export const SEES_ALL: readonly Role[] = ['admin', 'leader', 'office', 'inspector'];
+export const SEES_ALL: readonly Role[] = ['admin', 'leader', 'office', 'inspector', 'county_admin', 'county_leader'];

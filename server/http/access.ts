@@ -20,10 +20,13 @@ export interface Access {
   publicRead?: boolean;
 }
 
+// The county's people read every township as its leading group would, and change nothing in it; the county admin
+// also sets townships up (boundary, zones and villages, basemap, first people).
 const ALL: readonly Role[] = ROLES;
+const COUNTY: readonly Role[] = ['county_admin', 'county_leader'];
 const FIELD: readonly Role[] = ['admin', 'office', 'inspector', 'cleaner', 'unit'];
-const OFFICE: readonly Role[] = ['admin', 'leader', 'office', 'inspector'];
-const LEADERS: readonly Role[] = ['admin', 'leader', 'office'];
+const OFFICE: readonly Role[] = ['admin', 'leader', 'office', 'inspector', ...COUNTY];
+const LEADERS: readonly Role[] = ['admin', 'leader', 'office', ...COUNTY];
 
 export const ACCESS = {
   'GET /api/health': { roles: [], anyone: true },
@@ -71,7 +74,12 @@ export const ACCESS = {
   'GET /api/audit': { roles: ['admin'] },
   'GET /api/export/:file': { roles: OFFICE },
   'POST /api/import/reports': { roles: ['admin', 'office'] },
-  'POST /api/import/boundaries': { roles: ['admin', 'office'] },
+  'POST /api/import/boundaries': { roles: ['admin', 'office', 'county_admin'] },
+  'POST /api/import/basemap': { roles: ['admin', 'county_admin'] },
+  'GET /api/county/townships': { roles: COUNTY },
+  'POST /api/county/townships': { roles: ['county_admin'] },
+  'POST /api/county/townships/:code/people': { roles: ['county_admin'] },
+  'PUT /api/county/viewing': { roles: COUNTY },
   'GET /api/api-keys': { roles: ['admin'] },
   'POST /api/api-keys': { roles: ['admin'] },
   'DELETE /api/api-keys/:id': { roles: ['admin'] },
@@ -87,7 +95,7 @@ export const sessionMiddleware = (deps: Deps): MiddlewareHandler<AppEnv> => asyn
   const user = await authenticate(deps, getCookie(c, SESSION_COOKIE));
   c.set('user', user);
   // A signed-in user works only in their own township, whatever ids they send.
-  if (user) await withTownship(user.townshipId, next);
+  if (user?.townshipId) await withTownship(user.townshipId, next);
   else await next();
 };
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { exportReports, importReports, readReportFile, type ImportFormat } from '../services/exchange.ts';
 import { importBoundaries, readBoundaryFile } from '../services/boundaries.ts';
+import { importBasemap } from '../services/basemap-import.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
@@ -14,7 +15,9 @@ const exportFile = z.object({
 });
 const importQuery = z.object({
   dryRun: z.enum(['0', '1'], { error: 'dryRun is 1 (check only) or 0 (import)' }).optional(),
-  format: z.enum(['csv', 'xlsx', 'geojson', 'zip']).optional(),
+  format: z.enum(['csv', 'xlsx', 'geojson', 'zip', 'kml', 'kmz', 'topojson']).optional(),
+  /** The coordinate system the file is in when it does not say (gcj02, EPSG:4527, …). */
+  crs: z.string().max(40).optional(),
 });
 const uploadForm = z.object({
   file: z.instanceof(File, { error: 'Send the file as multipart/form-data in the field "file".' }),
@@ -57,9 +60,14 @@ export const exchangeRoutes = (deps: Deps) =>
       const { file } = c.req.valid('form');
       const q = c.req.valid('query');
       const format = formatOf(file.name, q.format);
-      if (format !== 'geojson' && format !== 'zip') {
-        return c.json({ error: { code: 'unsupported_format', message: `Boundaries are imported from .geojson or a zipped Shapefile (.zip) (got "${format}").` } }, 415);
+      if (!['geojson', 'zip', 'kml', 'kmz', 'topojson'].includes(format)) {
+        return c.json({ error: { code: 'unsupported_format', message: `区域边界请用 GeoJSON、压缩的 Shapefile(.zip)或 KML。Boundaries are imported from GeoJSON, a zipped Shapefile (.zip) or KML (got "${format}").` } }, 415);
       }
-      const features = await readBoundaryFile(Buffer.from(await file.arrayBuffer()), format);
-      return c.json(await importBoundaries(deps, c.get('user')!, features, { dryRun: q.dryRun !== '0' }), 200);
+      const read = readBoundaryFile(new Uint8Array(await file.arrayBuffer()), format === 'geojson' ? 'file.geojson' : `file.${format}`, q.crs);
+      return c.json({ ...(await importBoundaries(deps, c.get('user')!, read.features, { dryRun: q.dryRun !== '0' })), crs: read.crs, notes: read.notes }, 200);
+    })
+    .post('/import/basemap', guard(deps, 'POST /api/import/basemap'), validate('query', importQuery), validate('form', uploadForm), async (c) => {
+      const { file } = c.req.valid('form');
+      const q = c.req.valid('query');
+      return c.json(await importBasemap(deps, c.get('user')!, { name: file.name || 'basemap.osm.pbf', bytes: new Uint8Array(await file.arrayBuffer()) }, { dryRun: q.dryRun !== '0' }), 200);
     });

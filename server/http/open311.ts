@@ -85,7 +85,7 @@ const open311Auth = (deps: Deps): MiddlewareHandler<Env> => async (c, next) => {
   if (!user) return fail(c, format, 401, 'An api_key is required (issued by the township admin).');
   c.set('user', user);
   c.set('apiKey', null);
-  return withTownship(user.townshipId, next);
+  return user.townshipId ? withTownship(user.townshipId, next) : next();
 };
 
 const limit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => fail(c, formatOf(c.req.path), 413, 'The request body is larger than 64 KiB.') });

@@ -17,7 +17,7 @@ export const COMMAND_LINE: AuditActor = { id: null, username: '(command line)' }
 export async function recordAudit(
   deps: Deps,
   db: Kysely<Database> | Transaction<Database>,
-  e: { townshipId: string; actor: AuditActor; action: string; target: string; detail?: unknown },
+  e: { townshipId: string | null; actor: AuditActor; action: string; target: string; detail?: unknown },
 ): Promise<void> {
   await insertAudit(db, {
     township_id: e.townshipId,

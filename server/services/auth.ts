@@ -15,15 +15,23 @@ import {
   touchSession,
   updatePassword,
   deleteSessionsOf,
+  setSessionTownship,
   type UserRow,
 } from '../store/users.ts';
-import type { Role } from '../domain/lifecycle.ts';
+import { isCountyRole, type Role } from '../domain/lifecycle.ts';
+import { findDefaultTownship, findTownshipById } from '../store/townships.ts';
 import { COMMAND_LINE, recordAudit, type AuditActor } from './audit.ts';
 import { randomUUID } from 'node:crypto';
 
 export interface SessionUser {
   id: string;
-  townshipId: string;
+  /**
+   * The township the user works in: their own, or for the county's people (who belong to none) the one their
+   * session is looking at (null until a township exists).
+   */
+  townshipId: string | null;
+  /** One of the county's people, who read every township and belong to none. */
+  county: boolean;
   username: string;
   displayName: string;
   role: Role;
@@ -41,8 +49,9 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
 
-function toSessionUser(u: UserRow): SessionUser {
-  return { id: u.id, townshipId: u.township_id, username: u.username, displayName: u.display_name, role: u.role, areaId: u.area_id };
+function toSessionUser(u: UserRow, viewing: string | null = null): SessionUser {
+  const county = isCountyRole(u.role);
+  return { id: u.id, townshipId: county ? viewing : u.township_id, county, username: u.username, displayName: u.display_name, role: u.role, areaId: u.area_id };
 }
 
 /** Checks a user name and password, rate-limited; returns a new session token and the user. */
@@ -74,8 +83,9 @@ export async function login(
   const token = randomBytes(32).toString('base64url');
   const nowIso = now.toISOString();
   const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS).toISOString();
-  await insertSession(db, { id: tokenId(token), user_id: user.id, created_at: nowIso, last_seen_at: nowIso, expires_at: expiresAt });
-  return { token, user: toSessionUser(user), expiresAt };
+  const viewing = isCountyRole(user.role) ? ((await findDefaultTownship(db))?.id ?? null) : null;
+  await insertSession(db, { id: tokenId(token), user_id: user.id, created_at: nowIso, last_seen_at: nowIso, expires_at: expiresAt, township_id: viewing });
+  return { token, user: toSessionUser(user, viewing), expiresAt };
 }
 
 /** The signed-in user for a session token, or null when it is unknown or expired; slides the expiry. */
@@ -97,7 +107,16 @@ export async function authenticate(deps: Deps, token: string | undefined): Promi
     const expires = Math.min(now.getTime() + SESSION_IDLE_MS, Date.parse(session.created_at) + SESSION_MAX_MS);
     await touchSession(db, id, nowIso, new Date(expires).toISOString());
   }
-  return toSessionUser(user);
+  // A county person whose session looks at no township yet (none existed at sign-in) looks at the first one.
+  const viewing = isCountyRole(user.role) ? (session.township_id ?? (await findDefaultTownship(db))?.id ?? null) : null;
+  return toSessionUser(user, viewing);
+}
+
+/** Points a county person's session at another township (the header's township switcher). */
+export async function viewTownship(deps: Deps, token: string | undefined, user: SessionUser, townshipId: string): Promise<void> {
+  if (!user.county) throw new AppError(403, 'forbidden', '只有县级用户可以切换乡镇。Only the county\'s people switch townships.');
+  if (!token || !(await findTownshipById(deps.store.db, townshipId))) throw new AppError(404, 'township_not_found', '没有这个乡镇。No such township.');
+  await setSessionTownship(deps.store.db, tokenId(token), townshipId);
 }
 
 /** Ends a session. */
@@ -106,7 +125,8 @@ export async function logout(deps: Deps, token: string | undefined): Promise<voi
 }
 
 export interface NewUser {
-  townshipId: string;
+  /** Null for the county's people. */
+  townshipId: string | null;
   username: string;
   displayName: string;
   role: Role;
@@ -117,6 +137,15 @@ export interface NewUser {
 
 /** Adds a user with a hashed password; a taken user name is a 409. */
 export async function addUser(deps: Deps, u: NewUser, actor: AuditActor = COMMAND_LINE): Promise<SessionUser> {
+  if (isCountyRole(u.role) !== (u.townshipId === null)) {
+    throw new AppError(
+      422,
+      'role_township_mismatch',
+      isCountyRole(u.role)
+        ? `县级角色(${u.role})不属于某个乡镇。A county role (${u.role}) belongs to no township.`
+        : `乡镇角色(${u.role})必须属于一个乡镇。A township role (${u.role}) needs its township.`,
+    );
+  }
   if (await findUserByUsername(deps.store.db, u.username)) {
     throw new AppError(409, 'username_taken', `用户名“${u.username}”已存在。The user name ${u.username} is taken.`);
   }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import * as turf from '@turf/turf';
-import shp from 'shpjs';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Deps } from './context.ts';
 import { clearCaches, currentTownship } from './context.ts';
@@ -10,6 +9,8 @@ import { rerouteAround } from './rerouting.ts';
 import { geometryProblems } from '../domain/boundaries.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { gcj02ToWgs84 } from '../domain/coords.ts';
+import { GeoFileError, readGeoFile } from '../exchange/geo-files.ts';
+import { tidyGeometry } from './townships.ts';
 import { insertAreas, listAreas, updateArea } from '../store/areas.ts';
 import type { AreaKind } from '../store/schema.ts';
 
@@ -25,16 +26,21 @@ export interface BoundaryFeature {
   geometry: unknown;
 }
 
-/** The features of a GeoJSON file or of the first layer of a zipped Shapefile (reprojected to WGS84 when it has a .prj). */
-export async function readBoundaryFile(bytes: Buffer, format: 'geojson' | 'zip'): Promise<BoundaryFeature[]> {
+/** A boundary file read into WGS84: its features, and what was decided on the way (coordinate system, encoding). */
+export interface BoundaryFile {
+  features: BoundaryFeature[];
+  crs: string;
+  notes: string[];
+}
+
+/** The features of a boundary file (GeoJSON, TopoJSON, a zipped Shapefile, KML), reprojected to WGS84. */
+export function readBoundaryFile(bytes: Uint8Array, filename: string, crs?: string, siblings?: Map<string, Uint8Array>): BoundaryFile {
   try {
-    const doc = format === 'geojson' ? (JSON.parse(bytes.toString('utf8')) as unknown) : await shp(bytes);
-    const layer = Array.isArray(doc) ? doc[0] : doc;
-    const fc = layer as { type?: string; features?: Array<{ properties?: Record<string, unknown> | null; geometry?: unknown }> };
-    if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new Error('expected a FeatureCollection');
-    return fc.features.map((f, i) => ({ line: i + 1, properties: f.properties ?? {}, geometry: f.geometry ?? null }));
+    const f = readGeoFile(bytes, filename, { crs, ...(siblings ? { siblings } : {}) });
+    return { crs: f.crs, notes: f.notes, features: f.features.map((x) => ({ line: x.index, properties: x.properties, geometry: x.geometry })) };
   } catch (err) {
-    throw new AppError(422, 'unreadable_file', `边界文件无法读取:${(err as Error).message}。The boundary file cannot be read (${format === 'zip' ? 'a zip with .shp, .shx, .dbf' : 'GeoJSON'}).`);
+    if (err instanceof GeoFileError) throw new AppError(422, 'unreadable_file', `${filename}:${err.message}`);
+    throw err;
   }
 }
 
@@ -46,6 +52,21 @@ const pick = (p: Record<string, unknown>, ...names: string[]) => {
   }
   return undefined;
 };
+/** A column's value: undefined when the file has no such column (the field is left as it is), null when blank. */
+const column = (p: Record<string, unknown>, ...names: string[]): string | null | undefined => {
+  for (const n of names) {
+    const hit = Object.keys(p).find((k) => k.toLowerCase() === n.toLowerCase());
+    if (hit !== undefined) return str(p[hit]) ?? null;
+  }
+  return undefined;
+};
+
+/** One field an import changes on an existing area, as the dry run lists it. */
+export interface FieldChange {
+  field: 'name_zh' | 'name_en' | 'boundary' | 'responsible_name' | 'responsible_phone';
+  from: string | null;
+  to: string | null;
+}
 
 export interface BoundaryRow {
   line: number;
@@ -53,6 +74,8 @@ export interface BoundaryRow {
   kind: AreaKind | null;
   nameZh: string | null;
   action: 'insert' | 'update' | null;
+  /** For an update: every field that changes, old → new (a column the file lacks changes nothing). */
+  changes: FieldChange[];
   problems: string[];
 }
 
@@ -65,6 +88,18 @@ export interface BoundaryReport {
   rows: BoundaryRow[];
   /** Problems of the file as a whole: overlaps, gaps in coverage. */
   fileProblems: string[];
+}
+
+/** The stored fields a feature gives: undefined where the file has no such column. */
+function fieldsOf(p: Record<string, unknown>, geometry: AreaGeometry, nameZh: string) {
+  const en = column(p, 'name_en', 'nameEn', 'english');
+  return {
+    name_zh: nameZh,
+    name_en: en === null ? nameZh : en,
+    polygon: JSON.stringify(tidyGeometry(geometry)),
+    responsible_name: column(p, 'responsible_name', 'responsibleName', '责任人'),
+    responsible_phone: column(p, 'responsible_phone', 'responsiblePhone', '电话', 'phone'),
+  };
 }
 
 const m2 = (v: number) => `${Math.round(v).toLocaleString('en-US')} m²`;
@@ -120,7 +155,21 @@ export async function importBoundaries(deps: Deps, actor: AuditActor, features: 
     if (!gp.length && !looksGcj && !turf.booleanIntersects(turf.feature(f.geometry as Polygon), township)) problems.push('边界完全在本镇范围以外。The boundary lies wholly outside the township.');
     const existingKind = code ? existing.get(code)?.kind : undefined;
     if (existingKind && kind && existingKind !== kind) problems.push(`编码“${code}”已是${existingKind},不能改为${kind}。The code already names a ${existingKind}.`);
-    const row: BoundaryRow = { line: f.line, code, kind, nameZh, action: problems.length ? null : code && existing.has(code) ? 'update' : 'insert', problems };
+    const old = code ? existing.get(code) : undefined;
+    const changes: FieldChange[] = [];
+    if (old && !problems.length) {
+      const m2of = (g: string) => `${Math.round(turf.area(turf.feature(JSON.parse(g) as Polygon))).toLocaleString('en-US')} m²`;
+      const next = fieldsOf(p, f.geometry as AreaGeometry, nameZh!);
+      const cmp: Array<[FieldChange['field'], string | null, string | null | undefined]> = [
+        ['name_zh', old.name_zh, next.name_zh],
+        ['name_en', old.name_en, next.name_en],
+        ['responsible_name', old.responsible_name, next.responsible_name],
+        ['responsible_phone', old.responsible_phone, next.responsible_phone],
+      ];
+      for (const [field, from, to] of cmp) if (to !== undefined && to !== from) changes.push({ field, from, to });
+      if (next.polygon !== old.polygon) changes.push({ field: 'boundary', from: m2of(old.polygon), to: m2of(next.polygon) });
+    }
+    const row: BoundaryRow = { line: f.line, code, kind, nameZh, action: problems.length ? null : old ? 'update' : 'insert', changes, problems };
     rows.push(row);
     if (!problems.length) good.push({ row, geometry: f.geometry as AreaGeometry, props: p });
   }
@@ -171,22 +220,24 @@ export async function importBoundaries(deps: Deps, actor: AuditActor, features: 
   const now = deps.now().toISOString();
   await deps.store.db.transaction().execute(async (trx) => {
     for (const g of good) {
-      const box = bboxOf(g.geometry);
-      const fields = {
-        name_zh: g.row.nameZh!,
-        name_en: pick(g.props, 'name_en', 'nameEn', 'english') ?? g.row.nameZh!,
-        polygon: JSON.stringify(g.geometry),
-        min_lon: box[0],
-        min_lat: box[1],
-        max_lon: box[2],
-        max_lat: box[3],
-        responsible_name: pick(g.props, 'responsible_name', 'responsibleName', '责任人') ?? null,
-        responsible_phone: pick(g.props, 'responsible_phone', 'responsiblePhone', '电话', 'phone') ?? null,
-        updated_at: now,
-      };
+      const next = fieldsOf(g.props, g.geometry, g.row.nameZh!);
+      const box = bboxOf(JSON.parse(next.polygon) as AreaGeometry);
+      const geo = { polygon: next.polygon, min_lon: box[0], min_lat: box[1], max_lon: box[2], max_lat: box[3], updated_at: now };
       const old = existing.get(g.row.code!);
-      if (old) await updateArea(trx, t.id, old.id, fields);
-      else await insertAreas(trx, [{ id: randomUUID(), township_id: t.id, kind: g.row.kind!, code: g.row.code!, created_at: now, ...fields }]);
+      // A column the file does not have leaves that field as it is.
+      if (old) {
+        const patch: Parameters<typeof updateArea>[3] = { name_zh: next.name_zh, ...geo };
+        if (next.name_en !== undefined) patch.name_en = next.name_en;
+        if (next.responsible_name !== undefined) patch.responsible_name = next.responsible_name;
+        if (next.responsible_phone !== undefined) patch.responsible_phone = next.responsible_phone;
+        await updateArea(trx, t.id, old.id, patch);
+      }
+      else {
+        await insertAreas(trx, [{
+          id: randomUUID(), township_id: t.id, kind: g.row.kind!, code: g.row.code!, created_at: now, name_zh: next.name_zh,
+          name_en: next.name_en ?? next.name_zh, responsible_name: next.responsible_name ?? null, responsible_phone: next.responsible_phone ?? null, ...geo,
+        }]);
+      }
     }
     // Every item still waiting for rectification goes to whoever owns its spot now.
     report.rerouted = await rerouteAround(deps, trx, t, actor.id, bboxOf(JSON.parse(t.boundary) as AreaGeometry), { import: true });

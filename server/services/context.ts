@@ -90,7 +90,7 @@ export async function currentTownship(deps: Deps): Promise<TownshipRow> {
     throw new AppError(
       503,
       'no_township',
-      'No township has been set up yet. Start with HOTSPOTS_DEMO=1 for the demo town, or import your boundaries.',
+      '还没有乡镇。No township has been set up yet: add one from its boundary file (npm run township -- add <file> --code … --name-zh …), or start with HOTSPOTS_DEMO=1 for the demo town.',
     );
   }
   if (!requestTownship.getStore()) deps.cache.defaultTownshipId = t.id;

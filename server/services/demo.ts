@@ -9,6 +9,7 @@ import { observedAt } from '../domain/reports.ts';
 import { countTownships, findDefaultTownship, insertTownship } from '../store/townships.ts';
 import { insertAreas } from '../store/areas.ts';
 import { insertCategories } from '../store/categories.ts';
+import { categoryRows } from './townships.ts';
 import { insertBasemapFeatures } from '../store/basemap.ts';
 import { insertReportEvents, insertReports } from '../store/reports.ts';
 import { isUniqueViolation } from '../store/errors.ts';
@@ -127,24 +128,7 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
         };
       }),
     );
-    await insertCategories(
-      trx,
-      town.categories.map((c, i) => ({
-        township_id: townshipId,
-        code: c.code,
-        name_zh: c.nameZh,
-        name_en: c.nameEn,
-        color: c.color,
-        deadline_hours: c.deadlineHours,
-        deduction_yuan: c.deductionYuan,
-        sort_order: i,
-        active: 1,
-        same_day: c.sameDay ? 1 : 0,
-        score_points: c.scorePoints,
-        duplicate_radius_m: c.duplicateRadiusM,
-        responsibility: c.responsibility,
-      })),
-    );
+    await insertCategories(trx, categoryRows(townshipId, town.categories));
     await insertBasemapFeatures(
       trx,
       town.features.map((f) => ({

@@ -11,3 +11,14 @@ export async function insertBasemapFeatures(db: Db, rows: Insertable<BasemapFeat
 export function listBasemapFeatures(db: Db, townshipId: string): Promise<BasemapFeatureRow[]> {
   return db.selectFrom('basemap_features').selectAll().where('township_id', '=', townshipId).orderBy('id').execute();
 }
+
+/** Replaces a township's basemap features (in the caller's transaction). */
+export async function replaceBasemapFeatures(db: Db, townshipId: string, rows: Insertable<BasemapFeatureTable>[]): Promise<void> {
+  await db.deleteFrom('basemap_features').where('township_id', '=', townshipId).execute();
+  await insertBasemapFeatures(db, rows);
+}
+
+export async function countBasemapFeatures(db: Db, townshipId: string): Promise<number> {
+  const r = await db.selectFrom('basemap_features').select((eb) => eb.fn.countAll<number | string>().as('n')).where('township_id', '=', townshipId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

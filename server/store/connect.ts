@@ -12,6 +12,7 @@ import * as briefings from './migrations/2026-11-29T1800-briefings.ts';
 import * as audit from './migrations/2026-11-29T2000-audit.ts';
 import * as integrations from './migrations/2026-11-29T2100-integrations.ts';
 import * as mapIndexes from './migrations/2026-12-01T0200-map-indexes.ts';
+import * as county from './migrations/2026-12-02T0900-county.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T2000-audit': audit,
   '2026-11-29T2100-integrations': integrations,
   '2026-12-01T0200-map-indexes': mapIndexes,
+  '2026-12-02T0900-county': county,
 };
 
 const PG_TIMESTAMPTZ = 1184;
@@ -139,14 +141,15 @@ function openPostgres(url: string, schema: string | undefined): Store {
 }
 
 /** Brings the schema up to date; safe to run on every start and from several processes. */
-export async function migrate(store: Store): Promise<void> {
+export async function migrate(store: Store, opts: { upTo?: string } = {}): Promise<void> {
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
     // Keep the migration bookkeeping in the store's own schema, not another one on the search path.
     ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // upTo: a database as an older version left it (tests of a migration over real rows).
+  const { error, results } = opts.upTo ? await migrator.migrateTo(opts.upTo) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });

@@ -70,7 +70,8 @@ export interface WebhookDeliveryTable {
 
 export interface AuditTable {
   id: Generated<number>;
-  township_id: string;
+  /** Null for what is done at the county level (a county person created). */
+  township_id: string | null;
   at: string;
   actor_id: string | null;
   /** The user name, or how the change was made ("command line"). */
@@ -157,11 +158,12 @@ export interface BasemapFeatureTable {
   geometry: string;
 }
 
-export type Role = 'admin' | 'leader' | 'office' | 'inspector' | 'cleaner' | 'unit';
+export type Role = 'admin' | 'leader' | 'office' | 'inspector' | 'cleaner' | 'unit' | 'county_admin' | 'county_leader';
 
 export interface UserTable {
   id: string;
-  township_id: string;
+  /** Null for the county's people (county_admin, county_leader), who see every township. */
+  township_id: string | null;
   username: string;
   display_name: string;
   role: Role;
@@ -179,6 +181,8 @@ export interface SessionTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** The township a county person is looking at. */
+  township_id: string | null;
 }
 
 export interface LoginFailureTable {

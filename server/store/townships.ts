@@ -30,3 +30,63 @@ export async function listTownshipIds(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('townships').select('id').orderBy('created_at').orderBy('id').execute();
   return rows.map((r) => r.id);
 }
+
+export function findTownshipByCode(db: Db, code: string): Promise<TownshipRow | undefined> {
+  return db.selectFrom('townships').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+/** Every township of the deployment, in the order they were added. */
+export function listTownships(db: Db): Promise<TownshipRow[]> {
+  return db.selectFrom('townships').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
+export interface TownshipFigureRow {
+  township_id: string;
+  open: number;
+  overdue: number;
+  closed_week: number;
+  due_week: number;
+  on_time_week: number;
+}
+
+/**
+ * Headline figures of every township at once: open and overdue items now, items closed since the week began,
+ * and of the items whose deadline fell this week so far, how many were closed by it.
+ */
+export async function townshipFigures(db: Db, now: string, weekStart: string): Promise<TownshipFigureRow[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .select((eb) => [
+      'township_id',
+      eb.fn.sum<number>(eb.case().when('status', 'in', ['reported', 'notified', 'rectified']).then(1).else(0).end()).as('open'),
+      eb.fn
+        .sum<number>(eb.case().when(eb.and([eb('status', 'in', ['reported', 'notified']), eb('deadline_at', '<', now)])).then(1).else(0).end())
+        .as('overdue'),
+      eb.fn.sum<number>(eb.case().when(eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', weekStart)])).then(1).else(0).end()).as('closed_week'),
+      eb.fn
+        .sum<number>(
+          eb.case().when(eb.and([eb('deadline_at', '>=', weekStart), eb('deadline_at', '<', now), eb('status', 'not in', ['rejected', 'duplicate'])])).then(1).else(0).end(),
+        )
+        .as('due_week'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('deadline_at', '>=', weekStart), eb('deadline_at', '<', now), eb('status', '=', 'closed'), eb('closed_at', '<=', eb.ref('deadline_at'))]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('on_time_week'),
+    ])
+    .groupBy('township_id')
+    .execute();
+  return rows.map((r) => ({
+    township_id: r.township_id,
+    open: Number(r.open ?? 0),
+    overdue: Number(r.overdue ?? 0),
+    closed_week: Number(r.closed_week ?? 0),
+    due_week: Number(r.due_week ?? 0),
+    on_time_week: Number(r.on_time_week ?? 0),
+  }));
+}

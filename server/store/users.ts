@@ -21,6 +21,11 @@ export function listUsers(db: Db, townshipId: string): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().where('township_id', '=', townshipId).orderBy('username').execute();
 }
 
+/** The county's people: they belong to no township. */
+export function listCountyUsers(db: Db): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().where('township_id', 'is', null).orderBy('username').execute();
+}
+
 /** Active users of a role who own an area (the cleaner of a zone, the head of a village, a unit). */
 export function findUsersForArea(db: Db, areaId: string, roles: readonly Role[]): Promise<UserRow[]> {
   return db
@@ -52,14 +57,20 @@ export async function findSessionWithUser(db: Db, id: string): Promise<{ session
       'sessions.created_at as s_created_at',
       'sessions.last_seen_at as s_last_seen_at',
       'sessions.expires_at as s_expires_at',
+      'sessions.township_id as s_township_id',
     ])
     .selectAll('users')
     .where('sessions.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { s_id, s_user_id, s_created_at, s_last_seen_at, s_expires_at, ...user } = row;
-  const session = { id: s_id, user_id: s_user_id, created_at: s_created_at, last_seen_at: s_last_seen_at, expires_at: s_expires_at };
+  const { s_id, s_user_id, s_created_at, s_last_seen_at, s_expires_at, s_township_id, ...user } = row;
+  const session = { id: s_id, user_id: s_user_id, created_at: s_created_at, last_seen_at: s_last_seen_at, expires_at: s_expires_at, township_id: s_township_id };
   return { session, user: user.id ? (user as UserRow) : undefined };
+}
+
+/** The township a county person's session looks at. */
+export async function setSessionTownship(db: Db, id: string, townshipId: string): Promise<void> {
+  await db.updateTable('sessions').set({ township_id: townshipId }).where('id', '=', id).execute();
 }
 
 export async function touchSession(db: Db, id: string, lastSeen: string, expires: string): Promise<void> {
