@@ -80,6 +80,9 @@ export async function loadDemoIfEmpty(deps: Deps, opts: DemoOptions = {}): Promi
     person('leader', '领导小组', 'leader'),
     person('office', '镇创建办', 'office'),
     person('inspector', '督查员', 'inspector'),
+    // The county's people see every township of the deployment, here the demo town alone.
+    { ...person('county-admin', '县创建办管理员', 'county_admin'), township_id: null },
+    { ...person('county-leader', '县领导小组', 'county_leader'), township_id: null },
     ...town.areas
       .filter((a) => a.kind === 'cleaning_zone')
       .map((a, i) => person(`cleaner${i + 1}`, `${a.responsibleName ?? '保洁员'}(${a.nameZh})`, 'cleaner', areaId(a.code))),

@@ -10,7 +10,7 @@ export function insertTownship(db: Db, row: Insertable<TownshipTable>) {
 
 /** The first township created: the one a single-township deployment serves. */
 export function findDefaultTownship(db: Db): Promise<TownshipRow | undefined> {
-  return db.selectFrom('townships').selectAll().orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return db.selectFrom('townships').selectAll().orderBy('created_at').orderBy('code').limit(1).executeTakeFirst();
 }
 
 export function findTownshipById(db: Db, id: string): Promise<TownshipRow | undefined> {
@@ -27,7 +27,7 @@ export async function updateMarketDays(db: Db, id: string, json: string): Promis
 }
 
 export async function listTownshipIds(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('townships').select('id').orderBy('created_at').orderBy('id').execute();
+  const rows = await db.selectFrom('townships').select('id').orderBy('created_at').orderBy('code').execute();
   return rows.map((r) => r.id);
 }
 
@@ -37,7 +37,7 @@ export function findTownshipByCode(db: Db, code: string): Promise<TownshipRow | 
 
 /** Every township of the deployment, in the order they were added. */
 export function listTownships(db: Db): Promise<TownshipRow[]> {
-  return db.selectFrom('townships').selectAll().orderBy('created_at').orderBy('id').execute();
+  return db.selectFrom('townships').selectAll().orderBy('created_at').orderBy('code').execute();
 }
 
 export interface TownshipFigureRow {

@@ -17,7 +17,7 @@ export interface Reply {
 
 export interface Client {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
-  upload(path: string, bytes: Buffer, name?: string, type?: string): Promise<Reply>;
+  upload(path: string, bytes: Buffer, name?: string, type?: string, fields?: Record<string, string>): Promise<Reply>;
 }
 
 export interface TestApp extends Client {
@@ -27,8 +27,8 @@ export interface TestApp extends Client {
   photosDir: string;
   /** The clock the app reads; tests move it. */
   clock: { now: Date; advance(ms: number): void };
-  /** A client signed in as a demo user (password "demo"). */
-  as(username: string): Promise<Client>;
+  /** A client signed in as a demo user (password "demo"), or as anyone with their password. */
+  as(username: string, password?: string): Promise<Client>;
   drop(): Promise<void>;
 }
 
@@ -56,8 +56,9 @@ function client(app: ReturnType<typeof createApp>, cookie: string | null): Clien
       }
       return send(method, path, init);
     },
-    upload(path, bytes, name = 'photo.jpg', type = 'image/jpeg') {
+    upload(path, bytes, name = 'photo.jpg', type = 'image/jpeg', fields = {}) {
       const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
       form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
       return send('POST', path, { body: form });
     },
@@ -65,7 +66,7 @@ function client(app: ReturnType<typeof createApp>, cookie: string | null): Clien
 }
 
 /** The real app over a fresh store of the given dialect, with the demo town loaded at a clock the test controls. */
-export async function demoApp(dialect: DialectName, opts: { scale?: number; publicMap?: boolean } = {}): Promise<TestApp> {
+export async function demoApp(dialect: DialectName, opts: { scale?: number; publicMap?: boolean; empty?: boolean } = {}): Promise<TestApp> {
   const db = await freshStore(dialect);
   const photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-photos-'));
   const clock = {
@@ -75,7 +76,8 @@ export async function demoApp(dialect: DialectName, opts: { scale?: number; publ
     },
   };
   const deps = createDeps(db.store, { now: () => clock.now, photosDir, publicMap: opts.publicMap ?? false });
-  await loadDemoIfEmpty(deps, { end: NOW, scale: opts.scale ?? 1 });
+  // empty: a real deployment's first start, with no township at all.
+  if (!opts.empty) await loadDemoIfEmpty(deps, { end: NOW, scale: opts.scale ?? 1 });
   const app = createApp(deps);
   const anonymous = client(app, null);
   const sessions = new Map<string, Client>();
@@ -86,10 +88,10 @@ export async function demoApp(dialect: DialectName, opts: { scale?: number; publ
     db,
     photosDir,
     clock,
-    async as(username) {
+    async as(username, password = 'demo') {
       const hit = sessions.get(username);
       if (hit) return hit;
-      const res = await anonymous.call('POST', '/api/auth/login', { username, password: 'demo' });
+      const res = await anonymous.call('POST', '/api/auth/login', { username, password });
       if (res.status !== 200) throw new Error(`log-in as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
       const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
       const c = client(app, cookie);

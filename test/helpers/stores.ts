@@ -19,11 +19,11 @@ export type DialectName = 'sqlite' | 'postgres';
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
 
 /** A fresh, migrated, empty store: a temporary SQLite file, or a PostgreSQL schema of its own. */
-export async function freshStore(dialect: DialectName): Promise<TestStore> {
+export async function freshStore(dialect: DialectName, opts: { upTo?: string } = {}): Promise<TestStore> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-test-'));
     const store = openStore({ sqliteFile: path.join(dir, 'test.sqlite') });
-    await migrate(store);
+    await migrate(store, opts);
     return {
       store,
       drop: async () => {
@@ -53,7 +53,7 @@ export async function freshStore(dialect: DialectName): Promise<TestStore> {
   }
   await admin.end();
   const store = openStore({ databaseUrl: PG_URL, pgSchema: schema });
-  await migrate(store);
+  await migrate(store, opts);
   return {
     store,
     drop: async () => {

@@ -38,7 +38,7 @@ describe('who may call what', () => {
   afterAll(async () => {
     await app?.drop();
   });
-  const username = (role: Role) => (role === 'cleaner' ? 'cleaner1' : role === 'unit' ? 'unit-market' : role);
+  const username = (role: Role) => ({ cleaner: 'cleaner1', unit: 'unit-market', county_admin: 'county-admin', county_leader: 'county-leader' } as Partial<Record<Role, string>>)[role] ?? role;
   async function freshSession(role: Role): Promise<Client> {
     const r = await app.call('POST', '/api/auth/login', { username: username(role), password: 'demo' });
     const cookie = r.headers.get('set-cookie')!.split(';')[0]!;

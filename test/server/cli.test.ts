@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
+import * as turf from '@turf/turf';
+import { beijingDistricts, district, osmPbf, shapefile } from '../helpers/gis.ts';
 
 const run = promisify(execFile);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-cli-'));
@@ -73,4 +75,85 @@ describe('npm run import', () => {
     const again = await importCli(['reports', file]);
     expect(again.stdout).toContain('2500 rows: 0 to import, 2500 already there');
   }, 120_000);
+});
+
+describe('a real township from nothing, by the command line alone', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-realtown-'));
+  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+  const env = { ...process.env, HOTSPOTS_DATA_DIR: home, DATABASE_URL: '', HOTSPOTS_DEMO: '0' };
+  const npm = (script: string, args: string[]) => run(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], { env });
+  const failing = (script: string, args: string[]) => npm(script, args).then(
+    (r) => {
+      throw new Error(`expected a refusal, got ${r.stdout}`);
+    },
+    (e: { stdout: string; stderr: string }) => e,
+  );
+
+  it('adds two townships of a county, their people, villages and basemap, and serves them', async () => {
+    const bj = beijingDistricts().path;
+    expect((await npm('township', ['list'])).stdout).toContain('No townships yet');
+    const none = await failing('import', ['boundaries', bj]);
+    expect(none.stderr).toContain('npm run township -- add');
+
+    const ask = await failing('township', ['add', bj, '--code', 'dongcheng', '--name-zh', '东城区']);
+    expect(ask.stdout).toMatch(/18 features:[\s\S]*16 {2}东城区 {2}25\.37 km²/);
+    expect(ask.stdout).toContain('Nothing changed');
+    const dry = await npm('township', ['add', bj, '--code', 'dongcheng', '--name-zh', '东城区', '--pick', 'name=东城区']);
+    expect(dry.stdout).toContain('feature 16 of 18: 东城区');
+    expect(dry.stdout).toContain('Dry run: nothing changed');
+    expect((await npm('township', ['list'])).stdout).toContain('No townships yet');
+    expect((await npm('township', ['add', bj, '--code', 'dongcheng', '--name-zh', '东城区', '--name-en', 'Dongcheng', '--pick', 'name=东城区', '--commit'])).stdout).toContain('Created township 东城区 (dongcheng)');
+    expect((await npm('township', ['add', bj, '--code', 'xicheng', '--name-zh', '西城区', '--pick', 'name=西城区', '--commit'])).stdout).toContain('Created township 西城区 (xicheng)');
+    expect((await npm('township', ['list'])).stdout).toMatch(/dongcheng\t东城区\tDongcheng[\s\S]*xicheng\t西城区/);
+
+    expect((await npm('user', ['add', 'dc-admin', '--role', 'admin', '--township', 'dongcheng', '--password', 'dc-admin-pass-1'])).stdout).toContain('Added dc-admin (admin) to 东城区');
+    expect((await npm('user', ['add', 'boss', '--role', 'county_leader', '--password', 'county-pass-1'])).stdout).toContain('to the county');
+    expect((await failing('user', ['add', 'x', '--role', 'admin', '--password', 'long-enough-1'])).stderr).toContain('--township');
+
+    // The villages as the county bureau sends them: a Shapefile in a Gauss-Krüger zone, GB18030 text, no .cpg.
+    const t = district('东城区');
+    const [minX, minY, maxX, maxY] = turf.bbox(t.geometry);
+    const half = (a: number, b: number) => turf.intersect(turf.featureCollection([turf.feature(t.geometry), turf.bboxPolygon([a, minY - 0.01, b, maxY + 0.01])]))!.geometry;
+    const mid = (minX + maxX) / 2;
+    const villages = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: 'w', kind: 'village', name: '西片村', 责任人: '王村长' }, geometry: half(minX - 0.01, mid) },
+        { type: 'Feature', properties: { code: 'e', kind: 'community', name: '东片社区', 责任人: '李主任' }, geometry: half(mid, maxX + 0.01) },
+      ],
+    };
+    const shp = shapefile(home, 'villages', villages, 4548, { encoding: 'GB18030', keepCpg: false });
+    expect((await failing('import', ['boundaries', shp])).stderr).toContain('dongcheng, xicheng');
+    const check = await npm('import', ['boundaries', shp, '--township', 'dongcheng']);
+    expect(check.stdout).toContain('coordinate system: EPSG:4548 CGCS2000 / 3-degree Gauss-Kruger CM 117E');
+    expect(check.stdout).toContain('read as GB18030');
+    expect(check.stdout).toMatch(/feature 1 w \(village\) 西片村: insert/);
+    expect((await npm('import', ['boundaries', shp, '--township', 'dongcheng', '--commit'])).stdout).toContain('Inserted 2, updated 0 areas');
+
+    const [x, y] = turf.pointOnFeature(t.geometry).geometry.coordinates as [number, number];
+    const pbf = osmPbf(home, 'dongcheng', `<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+  <node id="1" version="1" lat="${y}" lon="${x - 0.005}"/><node id="2" version="1" lat="${y}" lon="${x + 0.005}"/>
+  <node id="3" version="1" lat="${y + 0.001}" lon="${x}"><tag k="amenity" v="marketplace"/><tag k="name" v="东城农贸市场"/></node>
+  <way id="4" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
+</osm>`);
+    const map = await npm('import', ['basemap', pbf, '--township', 'dongcheng']);
+    expect(map.stdout).toContain('road: street 1');
+    expect(map.stdout).toContain('landmark: market 1');
+    expect(map.stdout).toContain('unnamed roads: 1');
+    expect((await npm('import', ['basemap', pbf, '--township', 'dongcheng', '--commit'])).stdout).toContain('Replaced 0 basemap features with 2');
+
+    const s = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: home, HOTSPOTS_DEMO: '0' }), () => {});
+    try {
+      const login = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dc-admin', password: 'dc-admin-pass-1' }) });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const basemap = (await (await fetch(`${s.url}/api/basemap`, { headers: { cookie } })).json()) as { features: Array<{ properties: { nameZh: string | null } }> };
+      expect(basemap.features.map((f) => f.properties.nameZh)).toContain('东城农贸市场');
+      const areas = (await (await fetch(`${s.url}/api/areas`, { headers: { cookie } })).json()) as { features: Array<{ properties: { nameZh: string; responsibleName: string } }> };
+      expect(areas.features.map((f) => [f.properties.nameZh, f.properties.responsibleName]).sort()).toEqual([['东片社区', '李主任'], ['西片村', '王村长']]);
+    } finally {
+      await s.close();
+    }
+  }, 180_000);
 });

@@ -80,7 +80,7 @@ export const en: Record<MessageKey, string> = {
   username: 'User name',
   password: 'Password',
   signingIn: 'Signing in…',
-  demoAccounts: 'Demo accounts: office, inspector, cleaner1…cleaner4, leader, admin; password demo (demo database only)',
+  demoAccounts: 'Demo accounts: office, inspector, cleaner1…cleaner4, leader, admin, county-leader, county-admin; password demo (demo database only)',
   navMap: 'Map',
   navTasks: 'My tasks',
   navLedger: 'Ledger & scores',

@@ -79,7 +79,7 @@ export const zhCN = {
   username: '用户名',
   password: '密码',
   signingIn: '登录中…',
-  demoAccounts: '演示账号:office、inspector、cleaner1…cleaner4、leader、admin,密码均为 demo(仅演示库)',
+  demoAccounts: '演示账号:office、inspector、cleaner1…cleaner4、leader、admin、county-leader、county-admin,密码均为 demo(仅演示库)',
   navMap: '地图',
   navTasks: '我的任务',
   navLedger: '台账与考核',
