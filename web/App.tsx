@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { api, unwrap, type Me } from './api.ts';
+import { api, unwrap, type CountyTownship, type Me } from './api.ts';
 import { useI18n } from './i18n/index.tsx';
 import type { MessageKey } from './i18n/zh-CN.ts';
 import { SessionContext, type Session } from './session.tsx';
@@ -13,20 +13,23 @@ const LedgerView = lazy(() => import('./views/LedgerView.tsx').then((m) => ({ de
 const BriefingView = lazy(() => import('./views/BriefingView.tsx').then((m) => ({ default: m.BriefingView })));
 const FieldView = lazy(() => import('./views/FieldView.tsx').then((m) => ({ default: m.FieldView })));
 const AdminView = lazy(() => import('./views/AdminView.tsx').then((m) => ({ default: m.AdminView })));
+const CountyView = lazy(() => import('./views/CountyView.tsx').then((m) => ({ default: m.CountyView })));
 
-type ViewName = 'map' | 'field' | 'tasks' | 'ledger' | 'briefing' | 'admin';
-const PATHS: Record<ViewName, string> = { map: '/', field: '/field', tasks: '/tasks', ledger: '/ledger', briefing: '/briefing', admin: '/admin' };
+type ViewName = 'county' | 'map' | 'field' | 'tasks' | 'ledger' | 'briefing' | 'admin';
+const PATHS: Record<ViewName, string> = { county: '/county', map: '/', field: '/field', tasks: '/tasks', ledger: '/ledger', briefing: '/briefing', admin: '/admin' };
+const COUNTY = ['county_admin', 'county_leader'];
 const NAV: { view: ViewName; label: MessageKey; roles: string[] }[] = [
-  { view: 'map', label: 'navMap', roles: ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] },
+  { view: 'county', label: 'navCounty', roles: COUNTY },
+  { view: 'map', label: 'navMap', roles: ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit', ...COUNTY] },
   { view: 'field', label: 'navField', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
   { view: 'tasks', label: 'navTasks', roles: ['admin', 'office', 'inspector', 'cleaner', 'unit'] },
-  { view: 'ledger', label: 'navLedger', roles: ['admin', 'leader', 'office', 'inspector'] },
-  { view: 'briefing', label: 'navBriefing', roles: ['admin', 'leader', 'office', 'inspector'] },
+  { view: 'ledger', label: 'navLedger', roles: ['admin', 'leader', 'office', 'inspector', ...COUNTY] },
+  { view: 'briefing', label: 'navBriefing', roles: ['admin', 'leader', 'office', 'inspector', ...COUNTY] },
   { view: 'admin', label: 'navAdmin', roles: ['admin', 'office'] },
 ];
 
-function viewOf(path: string): ViewName {
-  return (Object.entries(PATHS).find(([, p]) => p === path)?.[0] as ViewName | undefined) ?? 'map';
+function viewOf(path: string): ViewName | null {
+  return (Object.entries(PATHS).find(([, p]) => p === path)?.[0] as ViewName | undefined) ?? null;
 }
 
 /** The shell: sign-in, header with the views this role may open, language switch, and the current view. */
@@ -54,10 +57,21 @@ export function App() {
       .catch((e: Error) => setError(e.message));
   }, []);
 
+  // The county's people switch between townships; the list comes with each township's figures.
+  const [townships, setTownships] = useState<CountyTownship[]>([]);
   useEffect(() => {
-    if (!user) return;
+    if (!user?.county) return;
+    unwrap(api.county.townships.$get())
+      .then((r) => setTownships(r.townships))
+      .catch(() => setTownships([]));
+  }, [user, attempt]);
+
+  useEffect(() => {
+    // A county person before any township exists has only the county page.
+    if (!user || (user.county && !user.townshipId)) return;
     let live = true;
     setError(null);
+    setData(null);
     Promise.all([
       unwrap(api.township.$get()),
       unwrap(api.areas.$get({ query: {} })),
@@ -87,17 +101,52 @@ export function App() {
     });
   }, []);
   const session = useMemo<Session | null>(() => (user ? { user, signOut, navigate } : null), [user, signOut, navigate]);
+  /** Looks at another township (county people): the session remembers it, every view then reads it. */
+  const viewTownship = useCallback(
+    async (code: string, to?: string) => {
+      await unwrap(api.county.viewing.$put({ json: { code } }));
+      const me = await unwrap(api.auth.me.$get());
+      setUser(me.user);
+      setAttempt((n) => n + 1);
+      if (to) navigate(to);
+    },
+    [navigate],
+  );
+  /** After the county adds a township: who am I looking at now, and which townships are there. */
+  const refreshMe = useCallback(async () => {
+    setUser((await unwrap(api.auth.me.$get())).user);
+    setAttempt((n) => n + 1);
+  }, []);
   const view = viewOf(path);
   const nav = user ? NAV.filter((n) => n.roles.includes(user.role)) : [];
-  const allowedView = nav.some((n) => n.view === view) ? view : 'map';
+  const home: ViewName = user?.county ? 'county' : 'map';
+  const allowedView = view && nav.some((n) => n.view === view) ? view : home;
+  const needsTownship = allowedView !== 'county';
+  const viewing = townships.find((tw) => tw.id === user?.townshipId);
 
   return (
     <div className="app">
       <header className="topbar">
         <h1>
           {t('appTitle')}
-          {data && <span className="township">{name(data.township)}</span>}
+          {data && !user?.county && <span className="township">{name(data.township)}</span>}
         </h1>
+        {user?.county && townships.length > 0 && (
+          <select
+            className="township-switch"
+            aria-label={t('townshipSwitch')}
+            title={t('townshipSwitch')}
+            value={viewing?.code ?? ''}
+            onChange={(e) => void viewTownship(e.target.value)}
+            data-testid="township-switch"
+          >
+            {townships.map((tw) => (
+              <option key={tw.code} value={tw.code}>
+                {name(tw)}
+              </option>
+            ))}
+          </select>
+        )}
         {session && (
           <nav className="nav" data-testid="nav">
             {nav.map((n) => (
@@ -148,8 +197,15 @@ export function App() {
           </div>
         )}
         {user === null && <LoginView onSignedIn={setUser} demo={demo} />}
-        {user && !error && !data && <p className="fatal">{t('loading')}</p>}
-        {session && data && (
+        {user && !error && !data && needsTownship && <p className="fatal">{t('loading')}</p>}
+        {session && !needsTownship && (
+          <SessionContext.Provider value={session}>
+            <Suspense fallback={<p className="fatal">{t('loading')}</p>}>
+              <CountyView onViewTownship={(code, to) => viewTownship(code, to)} onTownshipsChanged={() => void refreshMe()} />
+            </Suspense>
+          </SessionContext.Provider>
+        )}
+        {session && data && needsTownship && (
           <SessionContext.Provider value={session}>
             <Suspense fallback={<p className="fatal">{t('loading')}</p>}>
             {allowedView === 'map' && <ReviewView data={data} />}

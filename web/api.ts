@@ -23,6 +23,8 @@ export type Hotspots = InferResponseType<typeof api.hotspots.$get, 200>;
 export type Chronic = InferResponseType<typeof api.analysis.chronic.$get, 200>;
 export type TimePatterns = InferResponseType<(typeof api.analysis)['time-patterns']['$get'], 200>;
 export type AreasCompared = InferResponseType<typeof api.analysis.areas.$get, 200>;
+export type CountyTownship = InferResponseType<typeof api.county.townships.$get, 200>['townships'][number];
+export type TownshipAddReport = InferResponseType<typeof api.county.townships.$post, 200>;
 
 /** Uploads one photo; the same picture twice gives the same id. */
 export function uploadPhoto(file: File) {
@@ -34,6 +36,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Structured help some refusals carry (an import's rows, a township file's problems). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -53,12 +57,14 @@ export async function unwrap<R extends { ok: boolean; status: number; json(): Pr
   if (res.ok) return (await res.json()) as OkBody<R>;
   let code = `http_${res.status}`;
   let message = `HTTP ${res.status}`;
+  let details: unknown;
   try {
-    const body = (await res.json()) as unknown as { error?: { code?: string; message?: string } };
+    const body = (await res.json()) as unknown as { error?: { code?: string; message?: string; details?: unknown } };
     code = body.error?.code ?? code;
     message = body.error?.message ?? message;
+    details = body.error?.details;
   } catch {
     // not JSON: keep the status line
   }
-  throw new ApiFailure(res.status, code, message);
+  throw new ApiFailure(res.status, code, message, details);
 }

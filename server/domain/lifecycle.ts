@@ -8,6 +8,8 @@ export type Role = (typeof ROLES)[number];
 /** The county's people: they belong to the deployment, not to one township, and read every township. */
 export const COUNTY_ROLES = ['county_admin', 'county_leader'] as const satisfies readonly Role[];
 export const TOWNSHIP_ROLES = ROLES.filter((r) => !(COUNTY_ROLES as readonly Role[]).includes(r));
+/** Who reports problems and works items in the field; the leading group and the county's people only read. */
+export const FIELD_ROLES = ['admin', 'office', 'inspector', 'cleaner', 'unit'] as const satisfies readonly Role[];
 export const isCountyRole = (r: Role): boolean => (COUNTY_ROLES as readonly Role[]).includes(r);
 
 export const ACTIONS = ['notify', 'rectify', 'verify', 'reopen', 'reject', 'merge'] as const;

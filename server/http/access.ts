@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import type { Deps } from '../services/context.ts';
 import { authenticate } from '../services/auth.ts';
 import { withTownship } from '../services/context.ts';
-import { ROLES, type Role } from '../domain/lifecycle.ts';
+import { FIELD_ROLES, ROLES, type Role } from '../domain/lifecycle.ts';
 import { errorBody } from './errors.ts';
 import type { AppEnv } from './env.ts';
 
@@ -24,7 +24,7 @@ export interface Access {
 // also sets townships up (boundary, zones and villages, basemap, first people).
 const ALL: readonly Role[] = ROLES;
 const COUNTY: readonly Role[] = ['county_admin', 'county_leader'];
-const FIELD: readonly Role[] = ['admin', 'office', 'inspector', 'cleaner', 'unit'];
+const FIELD: readonly Role[] = FIELD_ROLES;
 const OFFICE: readonly Role[] = ['admin', 'leader', 'office', 'inspector', ...COUNTY];
 const LEADERS: readonly Role[] = ['admin', 'leader', 'office', ...COUNTY];
 

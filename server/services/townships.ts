@@ -23,7 +23,7 @@ export interface TownshipDraft {
   nameZh: string;
   nameEn?: string | undefined;
   timezone?: string | undefined;
-  /** "property=value": which feature of a file of many (a county's townships) is this township. */
+  /** "property=value" or "#index": which feature of a file of many (a county's townships) is this township. */
   pick?: string | undefined;
   crs?: string | undefined;
   /** Accept an area outside 1–2 000 km². */
@@ -102,6 +102,14 @@ function pickFeature(features: GeoFeature[], pick: string | undefined, fileName:
   if (!pick) {
     if (features.length === 1) return features[0]!;
     problems.push(`${fileName}:文件有 ${features.length} 个要素,请用 --pick 属性=值 选择一个(见下方列表)。The file holds ${features.length} features: choose one with --pick property=value (listed below).`);
+    return null;
+  }
+  // "#16": the 16th feature, as the web app's feature list picks it.
+  const byIndex = /^#(\d+)$/.exec(pick.trim());
+  if (byIndex) {
+    const hit = features.find((f) => f.index === Number(byIndex[1]));
+    if (hit) return hit;
+    problems.push(`${fileName}:没有第 ${byIndex[1]} 个要素。The file has no feature ${byIndex[1]}.`);
     return null;
   }
   const eq = pick.indexOf('=');

@@ -16,12 +16,12 @@ export class TownMap {
   static async open(
     browser: Browser,
     url: string,
-    opts: { width?: number; height?: number; as?: string; path?: string } = {},
+    opts: { width?: number; height?: number; as?: string; password?: string; path?: string } = {},
   ): Promise<TownMap> {
     const { page, problems, close } = await openPage(browser, `${url}${opts.path ?? '/'}`, opts);
     const map = new TownMap(page, problems, close);
-    await map.signIn(opts.as ?? 'office');
-    if (!['/ledger', '/briefing'].includes(opts.path ?? '/')) await map.waitUntilDrawn();
+    await map.signIn(opts.as ?? 'office', opts.password);
+    if (!['/ledger', '/briefing', '/county'].includes(opts.path ?? '/')) await map.waitUntilDrawn();
     return map;
   }
 
@@ -202,5 +202,78 @@ export class TownMap {
 
   async title(): Promise<string> {
     return (await this.page.locator('.topbar h1').textContent()) ?? '';
+  }
+
+  // The county's desk
+
+  /** Adds a township from a boundary file: check, pick the feature (its 1-based number in the file), name it, create. */
+  async addTownship(file: string, t: { code: string; nameZh: string; nameEn?: string; pick?: number }): Promise<string> {
+    const add = this.page.locator('[data-testid=add-township]');
+    await add.locator('[data-testid=township-file]').setInputFiles(file);
+    await add.locator('[data-testid=township-code]').fill(t.code);
+    await add.locator('[data-testid=township-name-zh]').fill(t.nameZh);
+    if (t.nameEn) await add.locator('[data-testid=township-name-en]').fill(t.nameEn);
+    await add.locator('[data-testid=township-check]').click();
+    await add.locator('[data-testid=township-report]').waitFor();
+    if (t.pick) {
+      await add.locator(`[data-testid=township-pick-${t.pick}]`).click();
+      await this.page.waitForFunction((n) => document.querySelector(`[data-testid=township-pick-${n}]`)?.closest('tr')?.classList.contains('selected'), t.pick);
+    }
+    await add.locator('[data-testid=township-summary]').waitFor();
+    await add.locator('[data-testid=township-create]').click();
+    await this.page.locator(`[data-testid=county-row-${t.code}]`).waitFor();
+    return (await add.locator('[data-testid=township-summary]').textContent()) ?? '';
+  }
+
+  /** Checks, then imports, a township's boundaries or basemap in its set-up panel; returns what the check said. */
+  async importForTownship(code: string, kind: 'boundaries' | 'basemap', file: string): Promise<string> {
+    const panel = this.page.locator(`[data-testid=township-setup-${code}]`);
+    if (!(await panel.isVisible())) await this.page.click(`[data-testid=county-setup-${code}]`);
+    const step = panel.locator(`[data-testid=setup-${kind}]`);
+    await step.locator(`[data-testid=setup-${kind}-file]`).setInputFiles(file);
+    await step.locator(`[data-testid=setup-${kind}-check]`).click();
+    const summary = step.locator(`[data-testid=setup-${kind}-summary]`);
+    await summary.waitFor();
+    const said = (await summary.textContent()) ?? '';
+    await step.locator(`[data-testid=setup-${kind}-run]`).click();
+    await summary.locator('strong').waitFor();
+    return said;
+  }
+
+  /** Creates a township's admin from its set-up panel. */
+  async createTownshipAdmin(code: string, username: string, password: string): Promise<void> {
+    const panel = this.page.locator(`[data-testid=township-setup-${code}]`);
+    if (!(await panel.isVisible())) await this.page.click(`[data-testid=county-setup-${code}]`);
+    await panel.locator('[data-testid=setup-admin-username]').fill(username);
+    await panel.locator('[data-testid=setup-admin-name]').fill('镇管理员');
+    await panel.locator('[data-testid=setup-admin-password]').fill(password);
+    await panel.locator('[data-testid=setup-admin-create]').click();
+    await this.page.waitForFunction((u) => document.querySelector('[data-testid=setup-admin-message]')?.textContent?.includes(u), username);
+  }
+
+  /** The county table: each township's open and overdue counts. */
+  async countyFigures(): Promise<Array<{ code: string; open: number; overdue: number }>> {
+    return this.page.locator('[data-testid^=county-row-]').evaluateAll((rows) =>
+      rows.map((r) => ({
+        code: r.getAttribute('data-testid')!.replace('county-row-', ''),
+        open: Number(r.querySelector('[data-testid=county-open]')!.textContent),
+        overdue: Number(r.querySelector('[data-testid=county-overdue]')!.textContent),
+      })),
+    );
+  }
+
+  /** Names of the roads and landmarks of the basemap that MapLibre drew in the current view. */
+  async drawnBasemap(): Promise<{ roads: string[]; landmarks: string[] }> {
+    return this.page.evaluate(() => {
+      const m = window.__hotspots!.map;
+      const names = (layer: string) => [...new Set(m.queryRenderedFeatures({ layers: [layer] }).map((f) => String(f.properties['nameZh'] ?? '')))].filter(Boolean).sort();
+      return { roads: names('roads'), landmarks: names('landmarks') };
+    });
+  }
+
+  /** Switches the township a county person looks at, from the header. */
+  async switchTownship(code: string): Promise<void> {
+    await this.page.selectOption('[data-testid=township-switch]', code);
+    await this.page.waitForFunction((c) => (document.querySelector('[data-testid=township-switch]') as HTMLSelectElement | null)?.value === c, code);
   }
 }

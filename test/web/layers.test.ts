@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { buildBasemapStyle, AREA_FILL_LAYER, ZONE_FILL_LAYER } from '../../web/map/basemap.ts';
 import { buildPlaceLabels, placeLabels, labelsLayer, interiorPoints, type PlaceLabel } from '../../web/map/layers/labels.ts';
 import { binPoints, degreesPerPixel, heatmapLayer, heatmapPoints, HEATMAP_LAYER_ID } from '../../web/map/layers/heatmap.ts';
@@ -48,6 +49,12 @@ describe('the offline basemap style', () => {
     expect(Object.values(style.sources).every((s) => s.type === 'geojson')).toBe(true);
     expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
     expect(style.layers.map((l) => l.id)).toEqual(expect.arrayContaining([AREA_FILL_LAYER, ZONE_FILL_LAYER, 'roads', 'township-line']));
+  });
+
+  it('is a valid MapLibre style for the demo town and for a new township with no zones, roads or water yet', () => {
+    expect(validateStyleMin(buildBasemapStyle({ township, areas, basemap, showAreas: true }))).toEqual([]);
+    const bare = buildBasemapStyle({ township, areas: { type: 'FeatureCollection', features: [] } as unknown as AreasResponse, basemap: { ...basemap, features: [] }, showAreas: true });
+    expect(validateStyleMin(bare)).toEqual([]);
   });
 
   it('hides zones and villages when their layer is switched off', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { AreasResponse, Basemap, Township } from '../api.ts';
 import { localPlane, type Position } from '../../server/domain/geo.ts';
-import { LAND, TOWNSHIP_LINE, VILLAGE_LINE, ZONE_COLORS } from './colors.ts';
+import { LAND, TOWNSHIP_LINE, VILLAGE_LINE, WATER, WATER_LINE, ZONE_COLORS } from './colors.ts';
 
 // A small SVG map for phones: the township's own data, pan and pinch, a draggable pin, the GPS circle.
 // It needs no map library, so the field view stays light on a weak connection.
@@ -43,8 +43,15 @@ export function LiteMap({ township, areas, basemap, fix, pin, onPinMove, focus }
         .filter((f) => f.properties.kind === 'cleaning_zone')
         .map((f) => ({ d: d(f.geometry), color: ZONE_COLORS[zoneCodes.indexOf(f.properties.code) % ZONE_COLORS.length]! })),
       roads: basemap.features
-        .filter((f) => f.geometry.type === 'LineString')
+        .filter((f) => f.geometry.type === 'LineString' && f.properties.layer === 'road')
         .map((f) => 'M' + (f.geometry.coordinates as Position[]).map((p) => toXY(p).map((v) => v.toFixed(1)).join(',')).join('L')),
+      water: basemap.features
+        .filter((f) => f.properties.layer === 'water' && (f.geometry.type === 'LineString' || f.geometry.type === 'Polygon'))
+        .map((f) => {
+          const rings = f.geometry.type === 'Polygon' ? (f.geometry.coordinates as Position[][]) : [f.geometry.coordinates as Position[]];
+          const closed = f.geometry.type === 'Polygon';
+          return { d: rings.map((r) => 'M' + r.map((p) => toXY(p).map((v) => v.toFixed(1)).join(',')).join('L') + (closed ? 'Z' : '')).join(''), closed };
+        }),
       labels: basemap.features
         .filter((f) => f.geometry.type === 'Point' && f.properties.nameZh)
         .map((f) => ({ at: toXY(f.geometry.coordinates as Position), text: f.properties.nameZh! })),
@@ -137,6 +144,9 @@ export function LiteMap({ township, areas, basemap, fix, pin, onPinMove, focus }
           ))}
           {shapes.villages.map((d, i) => (
             <path key={i} d={d} fill="none" stroke={VILLAGE_LINE} strokeWidth={px(1)} strokeDasharray={`${px(4)} ${px(3)}`} />
+          ))}
+          {shapes.water.map((w, i) => (
+            <path key={`w${i}`} d={w.d} fill={w.closed ? WATER : 'none'} stroke={WATER_LINE} strokeWidth={w.closed ? 0 : Math.max(px(1.5), 4)} strokeLinecap="round" />
           ))}
           {shapes.roads.map((d, i) => (
             <path key={i} d={d} fill="none" stroke="#a39579" strokeWidth={Math.max(px(2), 8)} strokeLinecap="round" strokeLinejoin="round" opacity={0.55} />

@@ -1,6 +1,6 @@
 import type { StyleSpecification, ExpressionSpecification } from 'maplibre-gl';
 import type { AreasResponse, Basemap, Township } from '../api.ts';
-import { LAND, TOWNSHIP_LINE, UNIT_FILL, VILLAGE_FILL, VILLAGE_LINE, ZONE_COLORS } from './colors.ts';
+import { LAND, TOWNSHIP_LINE, UNIT_FILL, VILLAGE_FILL, VILLAGE_LINE, WATER, WATER_LINE, ZONE_COLORS } from './colors.ts';
 
 /**
  * The offline basemap: a MapLibre style built only from the township's own data (boundary,
@@ -17,7 +17,9 @@ export interface BasemapInput {
 export const AREA_FILL_LAYER = 'areas-fill';
 export const ZONE_FILL_LAYER = 'zones-fill';
 
-export function zoneColorExpression(zoneCodes: string[]): ExpressionSpecification {
+export function zoneColorExpression(zoneCodes: string[]): ExpressionSpecification | string {
+  // A township may have no cleaning zones yet (a new one, before its zones are imported): a match needs one arm.
+  if (!zoneCodes.length) return '#888888';
   const pairs = zoneCodes.flatMap((code, i) => [code, ZONE_COLORS[i % ZONE_COLORS.length]!]);
   return ['match', ['get', 'code'], ...pairs, '#888888'] as unknown as ExpressionSpecification;
 }
@@ -85,10 +87,26 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
         paint: { 'fill-color': zoneColorExpression(zoneCodes), 'fill-opacity': 0.32 },
       },
       {
+        id: 'water-fill',
+        type: 'fill',
+        source: 'basemap',
+        filter: ['all', ['==', ['geometry-type'], 'Polygon'], ['==', ['get', 'layer'], 'water']],
+        layout: { ...ownRoads },
+        paint: { 'fill-color': WATER },
+      },
+      {
+        id: 'water-line',
+        type: 'line',
+        source: 'basemap',
+        filter: ['all', ['==', ['geometry-type'], 'LineString'], ['==', ['get', 'layer'], 'water']],
+        layout: { 'line-join': 'round', 'line-cap': 'round', ...ownRoads },
+        paint: { 'line-color': WATER_LINE, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.8, 14, 2, 17, 5] },
+      },
+      {
         id: 'roads-casing',
         type: 'line',
         source: 'basemap',
-        filter: ['==', ['geometry-type'], 'LineString'],
+        filter: ['all', ['==', ['geometry-type'], 'LineString'], ['==', ['get', 'layer'], 'road']],
         layout: { 'line-join': 'round', 'line-cap': 'round', ...ownRoads },
         paint: {
           'line-color': '#a39579',
@@ -99,7 +117,7 @@ export function buildBasemapStyle(input: BasemapInput): StyleSpecification {
         id: 'roads',
         type: 'line',
         source: 'basemap',
-        filter: ['==', ['geometry-type'], 'LineString'],
+        filter: ['all', ['==', ['geometry-type'], 'LineString'], ['==', ['get', 'layer'], 'road']],
         layout: { 'line-join': 'round', 'line-cap': 'round', ...ownRoads },
         paint: {
           'line-color': ['case', roadKind('county'), '#f7c873', roadKind('main'), '#fde9b0', '#ffffff'],

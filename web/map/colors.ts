@@ -16,6 +16,8 @@ export const VILLAGE_LINE = '#8a7f63';
 export const UNIT_FILL = '#9e9e9e';
 export const TOWNSHIP_LINE = '#5b4636';
 export const LAND = '#faf8f2';
+export const WATER = '#b9d8ef';
+export const WATER_LINE = '#6fa8d6';
 
 /** Heatmap ramp, low to high (yellow to deep red). */
 export const HEAT_RAMP: RGB[] = [

@@ -10,6 +10,7 @@ import { buildBasemapStyle } from '../map/basemap.ts';
 import type { AreasResponse } from '../api.ts';
 import type { ReferenceData } from './ReviewView.tsx';
 import { displayFor, shownData } from '../map/display.ts';
+import { SetupUpload } from './county/TownshipSetup.tsx';
 
 // The office's and admin's tools: area boundaries drawn on the map, imports with a dry run, API keys for Open311
 // clients, webhooks to group chats, and the audit log.
@@ -264,7 +265,7 @@ interface BoundaryImport {
 /** Upload, check row by row, then import the whole file in one go. */
 function ImportTab() {
   const { t } = useI18n();
-  const [what, setWhat] = useState<'reports' | 'boundaries'>('reports');
+  const [what, setWhat] = useState<'reports' | 'boundaries' | 'basemap'>('reports');
   const [file, setFile] = useState<File | null>(null);
   const [result, setResult] = useState<ReportImport | BoundaryImport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -295,18 +296,24 @@ function ImportTab() {
       <div className="toolbar">
         <label>
           {t('importWhat')}{' '}
-          <select value={what} onChange={(e) => { setWhat(e.target.value as 'reports' | 'boundaries'); setResult(null); }} data-testid="import-what">
+          <select value={what} onChange={(e) => { setWhat(e.target.value as 'reports' | 'boundaries' | 'basemap'); setResult(null); }} data-testid="import-what">
             <option value="reports">{t('importReports')}</option>
             <option value="boundaries">{t('importBoundaries')}</option>
+            <option value="basemap">{t('importBasemap')}</option>
           </select>
         </label>
-        <input type="file" accept={what === 'reports' ? '.csv,.xlsx,.geojson,.json' : '.geojson,.json,.zip'} onChange={(e) => { setFile(e.target.files?.[0] ?? null); setResult(null); }} data-testid="import-file" />
+        {what === 'basemap' && <SetupUpload kind="basemap" onDone={() => {}} />}
+        {what !== 'basemap' && (
+          <>
+        <input type="file" accept={what === 'reports' ? '.csv,.xlsx,.geojson,.json' : '.geojson,.json,.zip,.kml,.kmz,.topojson'} onChange={(e) => { setFile(e.target.files?.[0] ?? null); setResult(null); }} data-testid="import-file" />
         <button type="button" disabled={!file || busy} onClick={() => void send(true)} data-testid="import-check">
           {t('importCheck')}
         </button>
         <button type="button" className="primary" disabled={!clean || !result?.dryRun || busy} onClick={() => void send(false)} data-testid="import-run">
           {t('importRun')}
         </button>
+          </>
+        )}
       </div>
       {result && (
         <p data-testid="import-summary">

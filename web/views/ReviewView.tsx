@@ -47,6 +47,8 @@ import { ReportDetail } from '../components/ReportDetail.tsx';
 import { NewReportForm } from '../components/NewReportForm.tsx';
 import { townshipRouter } from '../township.ts';
 import { localDate } from '../../server/domain/calendar.ts';
+import { FIELD_ROLES } from '../../server/domain/lifecycle.ts';
+import { useSession } from '../session.tsx';
 import type { AreaGeometry, BBox } from '../../server/domain/geo.ts';
 
 export interface ReferenceData {
@@ -62,6 +64,8 @@ const REPORT_LIMIT = 5000;
 /** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
 export function ReviewView({ data }: { data: ReferenceData }) {
   const { t, lang, name } = useI18n();
+  // The leading group and the county's people read the map; only field roles report from it.
+  const mayReport = (FIELD_ROLES as readonly string[]).includes(useSession().user.role);
   // On a GCJ-02 basemap everything of ours is drawn shifted; the router and what is sent stay in WGS84.
   const display = useMemo(() => displayFor(data.basemap.tiles), [data.basemap]);
   const shown = useMemo(() => shownData(data, display), [data, display]);
@@ -297,14 +301,16 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   return (
     <div className="review">
       <div className="sidebar">
-        <button
-          type="button"
-          className={placing ? 'report-button active' : 'report-button'}
-          onClick={() => (placing ? cancelPlacing() : (setPlacing(true), setSelected(null)))}
-          data-testid="report-mode"
-        >
-          {placing ? t('cancel') : `＋ ${t('reportMode')}`}
-        </button>
+        {mayReport && (
+          <button
+            type="button"
+            className={placing ? 'report-button active' : 'report-button'}
+            onClick={() => (placing ? cancelPlacing() : (setPlacing(true), setSelected(null)))}
+            data-testid="report-mode"
+          >
+            {placing ? t('cancel') : `＋ ${t('reportMode')}`}
+          </button>
+        )}
         <p className="count" data-testid="report-count" aria-live="polite">
           {loadError ? (
             <span className="error">
@@ -383,9 +389,11 @@ export function ReviewView({ data }: { data: ReferenceData }) {
           <button type="button" onClick={() => fitTo(mapRef.current, township.bbox as BBox)} data-testid="fit-township">
             {t('wholeTownship')}
           </button>
-          <button type="button" onClick={() => fitTo(mapRef.current, townCentre, 40)} data-testid="fit-centre">
-            {t('townCentre')}
-          </button>
+          {zones.length > 0 && (
+            <button type="button" onClick={() => fitTo(mapRef.current, townCentre, 40)} data-testid="fit-centre">
+              {t('townCentre')}
+            </button>
+          )}
         </div>
         {placing && !draft && <div className="hint" data-testid="placing-hint">{t('reportModeActive')}</div>}
         {toast && (
