@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { createApp } from './app.ts';
 import { openStore, migrate, type Store } from './store/connect.ts';
 import { createDeps, withTownship, type Deps } from './services/context.ts';
-import { listTownshipIds } from './store/townships.ts';
+import { countTownships, listTownshipIds } from './store/townships.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
 import { dueBriefing } from './services/briefings.ts';
@@ -108,6 +108,8 @@ export async function startServer(
     if (config.demo) {
       const loaded = await loadDemoIfEmpty(deps);
       if (loaded) log(`Loaded the demo town with ${loaded.reports} reports.`);
+    } else if ((await countTownships(store.db)) === 0) {
+      log('No township yet: add one from its boundary file with npm run township -- add <file> --code … --name-zh … (see "Setting up your own township" in the README).');
     }
     const app = createApp(deps, { webDir: config.webDir, secureCookies: config.secureCookies });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -19,7 +19,8 @@ const townshipCode = z.string().regex(TOWNSHIP_CODE, 'a township code is 2–32 
 const townshipForm = z.object({
   file: z.instanceof(File, { error: 'Send the boundary file as multipart/form-data in the field "file".' }),
   code: z.string().trim().min(1, 'give the township a code').max(32),
-  nameZh: z.string().trim().min(1, 'give the township its Chinese name').max(60),
+  // May be blank on the first check, which lists the file's features to pick from; creating needs it.
+  nameZh: z.string().trim().max(60).default(''),
   nameEn: z.string().trim().max(80).optional(),
   timezone: z.string().trim().max(60).optional(),
   pick: z.string().trim().max(200).optional(),

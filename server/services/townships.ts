@@ -101,7 +101,7 @@ export function readTownshipFile(file: UploadedFile, crs?: string) {
 function pickFeature(features: GeoFeature[], pick: string | undefined, fileName: string, problems: string[]): GeoFeature | null {
   if (!pick) {
     if (features.length === 1) return features[0]!;
-    problems.push(`${fileName}:文件有 ${features.length} 个要素,请用 --pick 属性=值 选择一个(见下方列表)。The file holds ${features.length} features: choose one with --pick property=value (listed below).`);
+    problems.push(`${fileName}:文件有 ${features.length} 个要素,请从下方列表选择一个(命令行用 --pick 属性=值)。The file holds ${features.length} features: pick one from the list below (on the command line, --pick property=value).`);
     return null;
   }
   // "#16": the 16th feature, as the web app's feature list picks it.
@@ -160,7 +160,7 @@ export async function addTownship(deps: Deps, actor: AuditActor, file: UploadedF
   if (!TOWNSHIP_CODE.test(code)) problems.push(`乡镇编码“${draft.code}”应为 2–32 位小写字母、数字或 -。A township code is 2–32 lower-case letters, digits or -.`);
   else if (await findTownshipByCode(deps.store.db, code)) problems.push(`乡镇编码“${code}”已被使用。The township code ${code} is taken.`);
   const nameZh = draft.nameZh.trim();
-  if (!nameZh) problems.push('缺少乡镇中文名称(--name-zh)。The township needs its Chinese name (--name-zh).');
+  if (!nameZh) problems.push('请填写乡镇的中文名称(命令行用 --name-zh)。The township needs its Chinese name (on the command line, --name-zh).');
   const timezone = draft.timezone?.trim() || 'Asia/Shanghai';
   if (!validTimeZone(timezone)) problems.push(`时区“${timezone}”无法识别,例如 Asia/Shanghai。Unknown time zone ${timezone}.`);
 

@@ -12,6 +12,19 @@ export interface I18n {
   /** Picks the zh or en name of a record that has both. */
   name(r: { nameZh: string; nameEn: string } | null | undefined): string;
   formatTime(iso: string | null | undefined): string;
+  /** The part of a server's bilingual message ("中文。English.") in the UI's language. */
+  said(message: string): string;
+}
+
+/**
+ * The server words its refusals in both languages, Chinese first ("…。The …"), so any client can show them;
+ * the web shows the half in its own language, keeping a leading file name ("x.zip:").
+ */
+export function bilingualPart(message: string, lang: Lang): string {
+  const m = /^([\x20-\x7e]*?[:：])?([\s\S]*?。)\s*([\s\S]+)$/.exec(message);
+  if (!m || !/[\u4e00-\u9fff]/.test(m[2]!) || !/[A-Za-z]/.test(m[3]!)) return message;
+  const prefix = m[1] ?? '';
+  return lang === 'en' ? `${prefix ? `${prefix.replace(/[:：]$/, '')}: ` : ''}${m[3]!.trim()}` : `${prefix}${m[2]}`;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -49,6 +62,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       name: (r) => (r ? (lang === 'en' ? r.nameEn : r.nameZh) : ''),
       formatTime: (iso) => (iso ? fmt.format(new Date(iso)) : '—'),
+      said: (message) => bilingualPart(message, lang),
     };
   }, [lang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -11,7 +11,7 @@ import { TownshipSetup } from './county/TownshipSetup.tsx';
 // map shaded by overdue items, and for the county admin, adding townships and setting them up.
 
 export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTownship(code: string, path: string): Promise<void>; onTownshipsChanged(): void }) {
-  const { t, name } = useI18n();
+  const { t, name, said } = useI18n();
   const { user } = useSession();
   const admin = user.role === 'county_admin';
   const [townships, setTownships] = useState<CountyTownship[] | null>(null);
@@ -35,7 +35,7 @@ export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTowns
         <h2>{t('countyTitle')}</h2>
         {error && (
           <p className="error" role="alert">
-            {t('loadFailed', { msg: error })}{' '}
+            {t('loadFailed', { msg: said(error) })}{' '}
             <button type="button" className="link" onClick={load}>
               {t('retry')}
             </button>
@@ -64,7 +64,7 @@ export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTowns
                       <td className="num" data-testid="county-overdue">{tw.overdue}</td>
                       <td className="num">{tw.closedThisWeek}</td>
                       <td className="num">{percent(tw.onTimeRate)}</td>
-                      <td className="actions">
+                      <td className="row-actions">
                         <button type="button" onClick={() => void onViewTownship(tw.code, '/')} data-testid={`county-open-map-${tw.code}`}>
                           {t('navMap')}
                         </button>

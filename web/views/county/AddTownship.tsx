@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/index.tsx';
 const CRS_CHOICES = ['', 'gcj02', 'EPSG:4490', 'EPSG:3857'] as const;
 
 export function AddTownship({ onAdded }: { onAdded(code: string): void }) {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [draft, setDraft] = useState({ code: '', nameZh: '', nameEn: '', timezone: 'Asia/Shanghai', crs: '', pick: '', force: false });
   const [report, setReport] = useState<TownshipAddReport | null>(null);
@@ -101,7 +101,7 @@ export function AddTownship({ onAdded }: { onAdded(code: string): void }) {
       </div>
       {error && (
         <p className="error" role="alert">
-          {error}
+          {said(error)}
         </p>
       )}
       {report && (
@@ -112,14 +112,14 @@ export function AddTownship({ onAdded }: { onAdded(code: string): void }) {
           </p>
           {report.file.notes.map((n) => (
             <p key={n} className="hint-text">
-              {n}
+              {said(n)}
             </p>
           ))}
           {report.problems.length > 0 && (
             <ul className="problems" data-testid="township-problems">
               {report.problems.map((p) => (
                 <li key={p} className="error">
-                  {p}
+                  {said(p)}
                 </li>
               ))}
             </ul>

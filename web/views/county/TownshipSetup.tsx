@@ -9,7 +9,7 @@ type Kind = 'boundaries' | 'basemap';
 
 /** Check, then import, a township's boundaries or basemap; for the county, in the township given. */
 export function SetupUpload({ township, kind, onDone }: { township?: CountyTownship; kind: Kind; onDone(): void }) {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [summary, setSummary] = useState<{ text: string; ok: boolean; lines: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -64,13 +64,13 @@ export function SetupUpload({ township, kind, onDone }: { township?: CountyTowns
       {summary && (
         <div data-testid={`setup-${kind}-summary`}>
           <p className={summary.ok ? '' : 'error'}>
-            {summary.text}
+            {said(summary.text)}
             {done && <strong> {t('importDone')}</strong>}
           </p>
           {summary.lines.length > 0 && (
             <ul className="problems">
               {summary.lines.slice(0, 30).map((l, i) => (
-                <li key={i}>{l}</li>
+                <li key={i}>{said(l)}</li>
               ))}
             </ul>
           )}
@@ -81,7 +81,7 @@ export function SetupUpload({ township, kind, onDone }: { township?: CountyTowns
 }
 
 function FirstAdmin({ township }: { township: CountyTownship }) {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [draft, setDraft] = useState({ username: '', displayName: '', password: '' });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -120,7 +120,7 @@ function FirstAdmin({ township }: { township: CountyTownship }) {
       </button>
       {message && (
         <p className={message.ok ? '' : 'error'} role="status" data-testid="setup-admin-message">
-          {message.text}
+          {said(message.text)}
         </p>
       )}
     </div>
@@ -128,7 +128,7 @@ function FirstAdmin({ township }: { township: CountyTownship }) {
 }
 
 export function TownshipSetup({ township, onChanged, onClose }: { township: CountyTownship; onChanged(): void; onClose(): void }) {
-  const { t, name } = useI18n();
+  const { t, name, said } = useI18n();
   return (
     <section className="panel wide" data-testid={`township-setup-${township.code}`}>
       <div className="row">
