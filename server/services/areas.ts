@@ -4,7 +4,7 @@ import { recordAudit, type AuditActor } from './audit.ts';
 import { listAreas as listAreaRows } from '../store/areas.ts';
 import { listBasemapFeatures } from '../store/basemap.ts';
 import { listCategories as listCategoryRows } from '../store/categories.ts';
-import { updateMarketDays } from '../store/townships.ts';
+import { updateMarketDays, type TownshipRow } from '../store/townships.ts';
 import type { AreaKind } from '../store/schema.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { DEFAULT_MARKET_RULE, describeMarketRule, type MarketDayRule } from '../domain/calendar.ts';
@@ -30,21 +30,16 @@ export function marketRuleOf(t: { market_days: string }): MarketDayRule {
   return DEFAULT_MARKET_RULE;
 }
 
+/** What every view of a township shows: names, time zone, boundary and its bounding box. */
+export function townshipBasics(t: TownshipRow) {
+  const boundary = JSON.parse(t.boundary) as AreaGeometry;
+  return { id: t.id, code: t.code, nameZh: t.name_zh, nameEn: t.name_en, timezone: t.timezone, bbox: bboxOf(boundary), boundary };
+}
+
 /** The township the deployment serves: names, time zone, market days, boundary and its bounding box. */
 export async function getTownship(deps: Deps) {
   const t = await currentTownship(deps);
-  const boundary = JSON.parse(t.boundary) as AreaGeometry;
-  return {
-    id: t.id,
-    code: t.code,
-    nameZh: t.name_zh,
-    nameEn: t.name_en,
-    timezone: t.timezone,
-    marketDays: marketRuleOf(t),
-    marketDaysText: describeMarketRule(marketRuleOf(t)),
-    bbox: bboxOf(boundary),
-    boundary,
-  };
+  return { ...townshipBasics(t), marketDays: marketRuleOf(t), marketDaysText: describeMarketRule(marketRuleOf(t)) };
 }
 
 /** Sets when the township holds its market; the analyses compare those days with ordinary ones. */

@@ -5,17 +5,15 @@ import { queueEvent } from './webhooks.ts';
 import { listWebhooks } from '../store/integrations.ts';
 import { AppError } from './errors.ts';
 import { viewContext } from './report-views.ts';
-import { chronic, hotspots, patterns } from './analysis.ts';
+import { chronic, hotspots, namedPlaces, patterns } from './analysis.ts';
 import { sweepOverdue } from './lifecycle.ts';
-import { listBasemapFeatures } from '../store/basemap.ts';
 import { listDeductions } from '../store/deductions.ts';
 import { findBriefing, firstResolutions, listBriefings, listEventsBetween, listReportsForBriefing, saveBriefing } from '../store/briefings.ts';
-import type { TownshipRow } from '../store/townships.ts';
 import type { BriefingData, Headline, PlaceWords } from '../briefing/types.ts';
 import { isoWeek, isoWeekMonday, localDate, localMidnightUtc, nextLocalDate, previousIsoWeek, weekStartUtc } from '../domain/calendar.ts';
 import { daysOverdue } from '../domain/responsibility.ts';
 import { scoreFrom } from '../domain/accountability.ts';
-import { nearestPlace, type NamedPlace } from '../analysis/patterns.ts';
+import { nearestPlace } from '../analysis/patterns.ts';
 import { median } from '../analysis/stats.ts';
 import { centerOfMass } from '@turf/turf';
 import type { AreaGeometry, Position } from '../domain/geo.ts';
@@ -36,15 +34,6 @@ export function weekBounds(week: string, timeZone: string) {
   return { monday, sunday, from: localMidnightUtc(monday, timeZone), to: localMidnightUtc(nextLocalDate(sunday), timeZone) };
 }
 
-async function places(deps: Deps, t: TownshipRow): Promise<NamedPlace[]> {
-  const rows = await listBasemapFeatures(deps.store.db, t.id);
-  return rows.flatMap((r) => {
-    const g = JSON.parse(r.geometry) as NamedPlace['geometry'];
-    if (!r.name_zh || (g.type !== 'Point' && g.type !== 'LineString')) return [];
-    return [{ name: r.name_zh, kind: r.layer === 'landmark' ? ('landmark' as const) : ('road' as const), geometry: g }];
-  });
-}
-
 /**
  * Composes a week's briefing from the data as it stood at the end of that week: headline figures against
  * the week before, league tables, hot and chronic spots in words, overdue and recurrence lists, and the
@@ -59,7 +48,7 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
   const db = deps.store.db;
   const ctx = await viewContext(deps, t);
   const { router } = await townshipRouter(deps, t);
-  const named = await places(deps, t);
+  const named = await namedPlaces(deps, t);
   const name = (id: string | null) => (id ? (ctx.areas.get(id)?.nameZh ?? null) : null);
   const personOfArea = (areaId: string | null) =>
     areaId ? ([...ctx.users.values()].find((u) => u.area_id === areaId && (u.role === 'cleaner' || u.role === 'unit'))?.display_name ?? null) : null;

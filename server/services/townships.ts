@@ -6,6 +6,7 @@ import { clearCaches } from './context.ts';
 import { AppError } from './errors.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { addUser } from './auth.ts';
+import { townshipBasics } from './areas.ts';
 import { readCategories, type TownCategory } from '../demo/town.ts';
 import { featureName, GeoFileError, readGeoFile, type GeoFeature } from '../exchange/geo-files.ts';
 import { geometryProblems, townshipPlaceProblems } from '../domain/boundaries.ts';
@@ -222,15 +223,8 @@ export async function countyOverview(deps: Deps) {
   return {
     townships: townships.map((t) => {
       const f = figures.get(t.id);
-      const boundary = JSON.parse(t.boundary) as AreaGeometry;
       return {
-        id: t.id,
-        code: t.code,
-        nameZh: t.name_zh,
-        nameEn: t.name_en,
-        timezone: t.timezone,
-        bbox: bboxOf(boundary),
-        boundary,
+        ...townshipBasics(t),
         open: f?.open ?? 0,
         overdue: f?.overdue ?? 0,
         closedThisWeek: f?.closed_week ?? 0,

@@ -43,7 +43,7 @@ export function SetupUpload({ township, kind, onDone }: { township?: CountyTowns
     } catch (e) {
       const f = e as ApiFailure;
       const rows = (f.details as { rows?: Array<{ line: number; problems: string[] }>; fileProblems?: string[] } | undefined) ?? {};
-      setSummary({ ok: false, text: f.message, lines: [...(rows.fileProblems ?? []), ...(rows.rows ?? []).filter((x) => x.problems.length).map((x) => `${x.line}: ${x.problems.join(' ')}`)] });
+      setSummary({ ok: false, text: said(f.message), lines: [...(rows.fileProblems ?? []), ...(rows.rows ?? []).filter((x) => x.problems.length).map((x) => `${x.line}: ${x.problems.join(' ')}`)] });
     } finally {
       setBusy(false);
     }
@@ -64,7 +64,7 @@ export function SetupUpload({ township, kind, onDone }: { township?: CountyTowns
       {summary && (
         <div data-testid={`setup-${kind}-summary`}>
           <p className={summary.ok ? '' : 'error'}>
-            {said(summary.text)}
+            {summary.text}
             {done && <strong> {t('importDone')}</strong>}
           </p>
           {summary.lines.length > 0 && (
@@ -93,7 +93,7 @@ function FirstAdmin({ township }: { township: CountyTownship }) {
       setDraft({ username: '', displayName: '', password: '' });
     } catch (e) {
       // The form keeps what was typed, so a refused password or name can be corrected.
-      setMessage({ ok: false, text: (e as Error).message });
+      setMessage({ ok: false, text: said((e as Error).message) });
     } finally {
       setBusy(false);
     }
@@ -120,7 +120,7 @@ function FirstAdmin({ township }: { township: CountyTownship }) {
       </button>
       {message && (
         <p className={message.ok ? '' : 'error'} role="status" data-testid="setup-admin-message">
-          {said(message.text)}
+          {message.text}
         </p>
       )}
     </div>
@@ -128,7 +128,7 @@ function FirstAdmin({ township }: { township: CountyTownship }) {
 }
 
 export function TownshipSetup({ township, onChanged, onClose }: { township: CountyTownship; onChanged(): void; onClose(): void }) {
-  const { t, name, said } = useI18n();
+  const { t, name } = useI18n();
   return (
     <section className="panel wide" data-testid={`township-setup-${township.code}`}>
       <div className="row">
