@@ -22,6 +22,7 @@ import { buildOpenApi, openApiPage } from './http/openapi.ts';
 import type { AppEnv } from './http/env.ts';
 import { MAX_PHOTO_BYTES } from './media/photos.ts';
 import { tileOrigins, type TileSource } from './domain/tiles.ts';
+import { allowedHostNames, hostAllowList } from './http/hosts.ts';
 
 /** The product's version, as package.json says. */
 const APP_VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -31,15 +32,22 @@ export interface AppOptions {
   webDir?: string | undefined;
   /** Mark the session cookie Secure (behind HTTPS). */
   secureCookies?: boolean | undefined;
+  /** Reverse proxies whose X-Forwarded-For is believed (HOTSPOTS_TRUST_PROXY). */
+  trustProxy?: readonly string[] | undefined;
+  /** Host names served besides localhost, this computer's addresses and the public URL's (HOTSPOTS_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[] | undefined;
 }
 
+// A body refused before it is read leaves the rest of it on the connection: the answer closes the connection, so
+// the client's next request goes out on a fresh one instead of failing on a socket the server is about to drop.
+const CLOSE = { Connection: 'close' };
 const jsonLimit = bodyLimit({
   maxSize: 64 * 1024,
-  onError: (c) => c.json(errorBody('body_too_large', 'The request body is larger than 64 KiB.'), 413),
+  onError: (c) => c.json(errorBody('body_too_large', '请求内容超过 64 KiB。The request body is larger than 64 KiB.'), 413, CLOSE),
 });
 const photoLimit = bodyLimit({
   maxSize: MAX_PHOTO_BYTES + 64 * 1024,
-  onError: (c) => c.json(errorBody('photo_too_large', '照片不能超过10MB。A photo may be at most 10 MB.'), 413),
+  onError: (c) => c.json(errorBody('photo_too_large', '照片不能超过10MB。A photo may be at most 10 MB.'), 413, CLOSE),
 });
 
 /**
@@ -96,7 +104,7 @@ const durableWrites = (deps: Deps): MiddlewareHandler => {
 
 const importLimit = bodyLimit({
   maxSize: 50 * 1024 * 1024,
-  onError: (c) => c.json(errorBody('body_too_large', '导入文件不能超过50MB;更大的文件请用 npm run import。An import file may be at most 50 MB; use npm run import for larger ones.'), 413),
+  onError: (c) => c.json(errorBody('body_too_large', '导入文件不能超过50MB;更大的文件请用 npm run import。An import file may be at most 50 MB; use npm run import for larger ones.'), 413, CLOSE),
 });
 
 function createApi(deps: Deps, opts: AppOptions) {
@@ -108,7 +116,7 @@ function createApi(deps: Deps, opts: AppOptions) {
     .use('*', csrfMiddleware)
     .use('*', sessionMiddleware(deps))
     .route('/health', healthRoutes(deps))
-    .route('/auth', authRoutes(deps, { secureCookies: opts.secureCookies ?? false }))
+    .route('/auth', authRoutes(deps, { secureCookies: opts.secureCookies ?? false, trustProxy: opts.trustProxy ?? [] }))
     .route('/', townshipRoutes(deps))
     .route('/reports', reportRoutes(deps))
     .route('/photos', photoRoutes(deps))
@@ -130,7 +138,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   api.get('/docs', guard(deps, 'GET /api/docs'), (c) =>
     c.html(openApiPage(document()), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'" }),
   );
-  const app = new Hono().use('*', securityHeaders(deps.options.tiles)).use('*', durableWrites(deps)).route('/api', api);
+  const app = new Hono()
+    .use('*', hostAllowList(allowedHostNames(opts.allowedHosts ?? [], deps.options.publicUrl)))
+    .use('*', securityHeaders(deps.options.tiles))
+    .use('*', durableWrites(deps))
+    .route('/api', api);
   app.use('/open311/*', csrfMiddleware);
   app.route('/open311/v2', open311Routes(deps));
   app.onError(onError);

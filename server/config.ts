@@ -6,6 +6,8 @@ const boolFlag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -27,6 +29,8 @@ const EnvSchema = z.object({
   HOTSPOTS_PMTILES: z.string().min(1).optional(),
   HOTSPOTS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'HOTSPOTS_PUBLIC_URL must be the http(s) address people open the map at' }).optional(),
   HOTSPOTS_JOB_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
+  HOTSPOTS_TRUST_PROXY: z.string().regex(/^[0-9a-fA-F:.,\s]*$/, 'HOTSPOTS_TRUST_PROXY lists the reverse proxies\' addresses, comma-separated').optional(),
+  HOTSPOTS_ALLOWED_HOSTS: z.string().regex(/^[0-9A-Za-z.\-:\[\],\s]*$/, 'HOTSPOTS_ALLOWED_HOSTS lists host names, comma-separated').optional(),
 });
 
 export interface Config {
@@ -42,6 +46,10 @@ export interface Config {
   publicMap: boolean;
   /** Mark the session cookie Secure (set when served over HTTPS). */
   secureCookies: boolean;
+  /** Reverse proxies whose X-Forwarded-For is believed. */
+  trustProxy: string[];
+  /** Host names people may reach the server by, besides localhost, this computer's addresses and HOTSPOTS_PUBLIC_URL. */
+  allowedHosts: string[];
   /** Local hour on Mondays after which last week's briefing is generated and archived. */
   briefingHour: number;
   /** Tiles under the township's own data: null for the offline basemap. */
@@ -81,6 +89,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDir: path.resolve(e.HOTSPOTS_WEB_DIR),
     publicMap: e.HOTSPOTS_PUBLIC_MAP,
     secureCookies: e.HOTSPOTS_SECURE_COOKIES,
+    trustProxy: list(e.HOTSPOTS_TRUST_PROXY),
+    allowedHosts: list(e.HOTSPOTS_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     briefingHour: e.HOTSPOTS_BRIEFING_HOUR,
     jobIntervalS: e.HOTSPOTS_JOB_INTERVAL_S,
     publicUrl: e.HOTSPOTS_PUBLIC_URL?.replace(/\/+$/, ''),

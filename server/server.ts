@@ -111,7 +111,7 @@ export async function startServer(
     } else if ((await countTownships(store.db)) === 0) {
       log('No township yet: add one from its boundary file with npm run township -- add <file> --code … --name-zh … (see "Setting up your own township" in the README).');
     }
-    const app = createApp(deps, { webDir: config.webDir, secureCookies: config.secureCookies });
+    const app = createApp(deps, { webDir: config.webDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy, allowedHosts: config.allowedHosts });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once('error', reject);

@@ -29,6 +29,8 @@ export interface ItemState {
   unitId: string | null;
   responsibleAreaId: string | null;
   rectifiedBy: string | null;
+  /** The person the item was sent to. */
+  assigneeId?: string | null | undefined;
 }
 
 export interface TransitionInput {
@@ -78,13 +80,15 @@ const ACTION_ZH: Record<Action, string> = {
   merge: '合并重复问题',
 };
 
-/** Whether the actor's own area covers the item (cleaners and units act only on their own items). */
+/**
+ * Whether the item is the actor's to rectify: cleaners and units answer only for items sent to them or to the
+ * area they speak for. A village head does not answer for a cleaning zone inside the village, nor a unit for a
+ * stall in front of it when the zone answers for stalls.
+ */
 export function ownsItem(actor: Actor, item: ItemState): boolean {
-  if (!actor.areaId) return false;
-  if (actor.role === 'unit') return item.unitId === actor.areaId || item.responsibleAreaId === actor.areaId;
-  if (actor.role === 'cleaner')
-    return [item.responsibleAreaId, item.zoneId, item.villageId].includes(actor.areaId);
-  return false;
+  if (actor.role !== 'cleaner' && actor.role !== 'unit') return false;
+  if (item.assigneeId && item.assigneeId === actor.id) return true;
+  return actor.areaId !== null && item.responsibleAreaId === actor.areaId;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientAddress } from './client-address.ts';
 import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { login, logout } from '../services/auth.ts';
@@ -13,19 +13,13 @@ const loginBody = z.strictObject({
   password: z.string().min(1, 'enter the password').max(200),
 });
 
-function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+export const DEVICE_COOKIE = 'hs_device';
 
-export const authRoutes = (deps: Deps, opts: { secureCookies: boolean }) =>
+export const authRoutes = (deps: Deps, opts: { secureCookies: boolean; trustProxy: readonly string[] }) =>
   new Hono<AppEnv>()
     .post('/login', guard(deps, 'POST /api/auth/login'), validate('json', loginBody), async (c) => {
       const { username, password } = c.req.valid('json');
-      const { token, user, expiresAt } = await login(deps, username, password, clientAddress(c));
+      const { token, user, expiresAt, device } = await login(deps, { username, password, address: clientAddress(c, opts.trustProxy), device: getCookie(c, DEVICE_COOKIE) });
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -33,10 +27,12 @@ export const authRoutes = (deps: Deps, opts: { secureCookies: boolean }) =>
         path: '/',
         expires: new Date(expiresAt),
       });
+      // The device cookie outlives sessions: it tells this browser from a stranger's when a name is being guessed.
+      setCookie(c, DEVICE_COOKIE, device, { httpOnly: true, sameSite: 'Lax', secure: opts.secureCookies, path: '/api/auth', maxAge: 365 * 86_400 });
       return c.json({ user }, 200);
     })
     .post('/logout', guard(deps, 'POST /api/auth/logout'), async (c) => {
-      await logout(deps, getCookie(c, SESSION_COOKIE));
+      await logout(deps, getCookie(c, SESSION_COOKIE), c.get('user'), clientAddress(c, opts.trustProxy));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);
     })

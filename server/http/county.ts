@@ -4,8 +4,6 @@ import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { viewTownship } from '../services/auth.ts';
 import { addTownship, addTownshipPerson, countyOverview, TOWNSHIP_CODE } from '../services/townships.ts';
-import { findTownshipByCode } from '../store/townships.ts';
-import { AppError } from '../services/errors.ts';
 import { guard, SESSION_COOKIE } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
@@ -47,9 +45,6 @@ export const countyRoutes = (deps: Deps) =>
     .post('/townships/:code/people', guard(deps, 'POST /api/county/townships/:code/people'), validate('param', z.object({ code: townshipCode })), validate('json', personBody), async (c) =>
       c.json(await addTownshipPerson(deps, c.get('user')!, c.req.valid('param').code, c.req.valid('json')), 201),
     )
-    .put('/viewing', guard(deps, 'PUT /api/county/viewing'), validate('json', z.strictObject({ code: townshipCode })), async (c) => {
-      const t = await findTownshipByCode(deps.store.db, c.req.valid('json').code);
-      if (!t) throw new AppError(404, 'township_not_found', '没有这个乡镇。No such township.');
-      await viewTownship(deps, getCookie(c, SESSION_COOKIE), c.get('user')!, t.id);
-      return c.json({ code: t.code, nameZh: t.name_zh, nameEn: t.name_en }, 200);
-    });
+    .put('/viewing', guard(deps, 'PUT /api/county/viewing'), validate('json', z.strictObject({ code: townshipCode })), async (c) =>
+      c.json(await viewTownship(deps, getCookie(c, SESSION_COOKIE), c.get('user')!, c.req.valid('json').code), 200),
+    );

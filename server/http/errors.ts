@@ -2,7 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { AppError } from '../services/errors.ts';
+import { AppError, isDatabaseUnavailable } from '../services/errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -14,11 +14,17 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 
 /** Every failure leaves as `{ "error": { "code", "message" } }`. */
 export const onError: ErrorHandler = (err, c) => {
-  if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+  if (err instanceof AppError) {
+    const headers: Record<string, string> = err.retryAfterS !== undefined ? { 'Retry-After': String(Math.max(1, Math.ceil(err.retryAfterS))) } : {};
+    return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode, headers);
+  }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     const code = status === 413 ? 'body_too_large' : status === 400 ? 'bad_request' : `http_${status}`;
     return c.json(errorBody(code, err.message || 'The request could not be handled.'), status);
+  }
+  if (isDatabaseUnavailable(err)) {
+    return c.json(errorBody('database_unavailable', '数据库暂时无法连接,请稍后重试,数据不会丢失。The database cannot be reached just now; try again shortly (nothing was changed).'), 503, { 'Retry-After': '5' });
   }
   console.error('unhandled error', c.req.method, c.req.path, err);
   return c.json(errorBody('internal_error', 'Something went wrong on the server. The request was not completed; try again.'), 500);

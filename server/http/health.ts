@@ -7,9 +7,10 @@ import type { AppEnv } from './env.ts';
 
 export const healthRoutes = (deps: Deps) =>
   new Hono<AppEnv>().get('/', guard(deps, 'GET /api/health'), async (c) => {
+    // Unreachable, ping throws and the error handler answers 503 database_unavailable with Retry-After.
     await ping(deps.store.db);
     return c.json(
-      { status: 'ok' as const, database: deps.store.dialect, demo: await isDemo(deps), time: deps.now().toISOString() },
+      { status: 'ok' as const, database: deps.store.dialect, databaseState: 'ok' as const, demo: await isDemo(deps), time: deps.now().toISOString() },
       200,
     );
   });

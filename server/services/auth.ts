@@ -1,17 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { clearCaches, type Deps } from './context.ts';
 import { AppError } from './errors.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, unknownUserHash, verifyPassword } from './passwords.ts';
 import {
   clearLoginFailures,
-  countLoginFailures,
+  knownDevice,
+  releaseLoginAttempt,
+  rememberDevice,
+  reserveLoginAttempt,
   deleteSession,
   findSessionWithUser,
   findUserById,
   findUserByUsername,
   insertSession,
   insertUsers,
-  recordLoginFailure,
   touchSession,
   updatePassword,
   deleteSessionsOf,
@@ -19,7 +21,7 @@ import {
   type UserRow,
 } from '../store/users.ts';
 import { isCountyRole, type Role } from '../domain/lifecycle.ts';
-import { findDefaultTownship, findTownshipById } from '../store/townships.ts';
+import { findDefaultTownship, findTownshipByCode } from '../store/townships.ts';
 import { COMMAND_LINE, recordAudit, type AuditActor } from './audit.ts';
 import { randomUUID } from 'node:crypto';
 
@@ -54,38 +56,64 @@ function toSessionUser(u: UserRow, viewing: string | null = null): SessionUser {
   return { id: u.id, townshipId: county ? viewing : u.township_id, county, username: u.username, displayName: u.display_name, role: u.role, areaId: u.area_id };
 }
 
-/** Checks a user name and password, rate-limited; returns a new session token and the user. */
-export async function login(
-  deps: Deps,
-  username: string,
-  password: string,
-  address: string,
-): Promise<{ token: string; user: SessionUser; expiresAt: string }> {
+/** How long after the latest failure another attempt is let through: 30 s after five failures, doubling, at most the window. */
+export function retryDelayMs(failuresBefore: number, limit: number): number {
+  if (failuresBefore < limit) return 0;
+  return Math.min(LOGIN_WINDOW_MS, 30_000 * 2 ** (failuresBefore - limit));
+}
+
+const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+
+export interface LoginAttempt {
+  username: string;
+  password: string;
+  /** The client's address (behind a trusted proxy, the one it forwarded). */
+  address: string;
+  /** The device cookie's token, when the browser has one. */
+  device?: string | undefined;
+}
+
+/**
+ * Checks a user name and password; returns a new session and the device token to keep. Attempts are reserved
+ * before the password is checked, so parallel guesses are counted as they come. Wrong guesses slow down further
+ * attempts for that name (30 s after five, doubling) and for that address; a device the person has signed in
+ * from before is counted on its own, so someone guessing elsewhere cannot lock the real person out.
+ */
+export async function login(deps: Deps, a: LoginAttempt): Promise<{ token: string; user: SessionUser; expiresAt: string; device: string }> {
   const db = deps.store.db;
   const now = deps.now();
+  const nowIso = now.toISOString();
   const since = new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString();
-  const userKey = `user:${username.toLowerCase()}`;
-  const addressKey = `addr:${address}`;
-  if (
-    (await countLoginFailures(db, userKey, since)) >= LOGIN_MAX_FAILURES ||
-    (await countLoginFailures(db, addressKey, since)) >= LOGIN_MAX_FAILURES_PER_ADDRESS
-  ) {
-    throw new AppError(429, 'too_many_attempts', '登录失败次数过多,请15分钟后再试。Too many failed log-ins; try again in 15 minutes.');
+  const user = await findUserByUsername(db, a.username);
+  const deviceId = a.device && a.device.length <= 200 ? tokenId(a.device) : null;
+  const known = deviceId !== null && user !== undefined && (await knownDevice(db, deviceId, user.id));
+  const nameKey = known ? `device:${deviceId}:${user!.id}` : `user:${a.username.toLowerCase()}`;
+  const keys = [nameKey, `addr:${a.address}`];
+  const reserved = await reserveLoginAttempt(db, keys, nowIso, since);
+  const limits = [LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS];
+  const wait = Math.max(
+    ...reserved.before.map((b, i) => (b.last ? Date.parse(b.last) + retryDelayMs(b.n, limits[i]!) - now.getTime() : 0)),
+  );
+  if (wait > 0) {
+    await releaseLoginAttempt(db, reserved.ids);
+    throw new AppError(429, 'too_many_attempts', `登录失败次数过多,请 ${minutes(wait)} 分钟后再试。Too many failed sign-ins; try again in ${minutes(wait)} minute(s).`, undefined, wait / 1000);
   }
-  const user = await findUserByUsername(db, username);
-  const ok = user !== undefined && user.active === 1 && (await verifyPassword(password, user.password_hash));
+  // An unknown name costs the same hash as a known one: the answer's timing does not tell which names exist.
+  const ok = (await verifyPassword(a.password, user?.active === 1 ? user.password_hash : await unknownUserHash())) && user !== undefined && user.active === 1;
   if (!ok || !user) {
-    await recordLoginFailure(db, userKey, now.toISOString());
-    await recordLoginFailure(db, addressKey, now.toISOString());
+    await recordAudit(deps, db, { townshipId: user?.township_id ?? null, actor: { id: user?.id ?? null, username: a.username.slice(0, 64) }, action: 'auth.login_failed', target: `user:${a.username.slice(0, 64)}`, detail: { address: a.address } });
     throw new AppError(401, 'bad_credentials', '用户名或密码不正确。The user name or password is wrong.');
   }
-  await clearLoginFailures(db, userKey);
+  await releaseLoginAttempt(db, reserved.ids);
+  await clearLoginFailures(db, nameKey);
+  const device = known ? a.device! : randomBytes(32).toString('base64url');
+  await rememberDevice(db, tokenId(device), user.id, nowIso);
   const token = randomBytes(32).toString('base64url');
-  const nowIso = now.toISOString();
   const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS).toISOString();
   const viewing = isCountyRole(user.role) ? ((await findDefaultTownship(db))?.id ?? null) : null;
   await insertSession(db, { id: tokenId(token), user_id: user.id, created_at: nowIso, last_seen_at: nowIso, expires_at: expiresAt, township_id: viewing });
-  return { token, user: toSessionUser(user, viewing), expiresAt };
+  await recordAudit(deps, db, { townshipId: user.township_id, actor: { id: user.id, username: user.username }, action: 'auth.login', target: `user:${user.username}`, detail: { address: a.address, knownDevice: known } });
+  return { token, user: toSessionUser(user, viewing), expiresAt, device };
 }
 
 /** The signed-in user for a session token, or null when it is unknown or expired; slides the expiry. */
@@ -100,6 +128,7 @@ export async function authenticate(deps: Deps, token: string | undefined): Promi
   const nowIso = now.toISOString();
   if (session.expires_at <= nowIso || Date.parse(session.created_at) + SESSION_MAX_MS <= now.getTime()) {
     await deleteSession(db, id);
+    if (user) await recordAudit(deps, db, { townshipId: user.township_id, actor: { id: user.id, username: user.username }, action: 'auth.session_expired', target: `user:${user.username}`, detail: { lastSeenAt: session.last_seen_at } });
     return null;
   }
   if (!user || user.active !== 1) return null;
@@ -113,15 +142,20 @@ export async function authenticate(deps: Deps, token: string | undefined): Promi
 }
 
 /** Points a county person's session at another township (the header's township switcher). */
-export async function viewTownship(deps: Deps, token: string | undefined, user: SessionUser, townshipId: string): Promise<void> {
+export async function viewTownship(deps: Deps, token: string | undefined, user: SessionUser, code: string) {
   if (!user.county) throw new AppError(403, 'forbidden', '只有县级用户可以切换乡镇。Only the county\'s people switch townships.');
-  if (!token || !(await findTownshipById(deps.store.db, townshipId))) throw new AppError(404, 'township_not_found', '没有这个乡镇。No such township.');
-  await setSessionTownship(deps.store.db, tokenId(token), townshipId);
+  const t = await findTownshipByCode(deps.store.db, code);
+  if (!token || !t) throw new AppError(404, 'township_not_found', '没有这个乡镇。No such township.');
+  await setSessionTownship(deps.store.db, tokenId(token), t.id);
+  return { code: t.code, nameZh: t.name_zh, nameEn: t.name_en };
 }
 
-/** Ends a session. */
-export async function logout(deps: Deps, token: string | undefined): Promise<void> {
+/** Ends a session, and says so in the audit log. */
+export async function logout(deps: Deps, token: string | undefined, user: SessionUser | null, address: string): Promise<void> {
   if (token) await deleteSession(deps.store.db, tokenId(token));
+  if (user) {
+    await recordAudit(deps, deps.store.db, { townshipId: user.county ? null : user.townshipId, actor: { id: user.id, username: user.username }, action: 'auth.logout', target: `user:${user.username}`, detail: { address } });
+  }
 }
 
 export interface NewUser {

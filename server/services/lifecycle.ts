@@ -5,7 +5,7 @@ import { queueEvent } from './webhooks.ts';
 import { listWebhooks } from '../store/integrations.ts';
 import { AppError } from './errors.ts';
 import type { SessionUser } from './auth.ts';
-import { requirePhotos } from './photos.ts';
+import { requireNewAfterPhotos, requirePhotos } from './photos.ts';
 import { actorOf, itemState, toView, viewContext, type ReportView } from './report-views.ts';
 import {
   findOverdueUncharged,
@@ -96,6 +96,7 @@ export async function transition(deps: Deps, user: SessionUser, id: string, req:
     throw new AppError(status, code, decision.message);
   }
   await requirePhotos(deps, t.id, photoIds);
+  if (req.action === 'rectify') await requireNewAfterPhotos(deps, t.id, row.id, user.id, photoIds);
 
   const categories = await listCategories(db, t.id);
   const category = categories.find((c) => c.code === row.category_code);

@@ -1,6 +1,13 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import crypto, { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit from 'p-limit';
 
 // Password hashes: scrypt with a random salt, stored as "scrypt$N$r$p$salt$hash" (base64).
+//
+// scrypt runs in libuv's pool of four threads, the same threads that sync the database log before a report is
+// acknowledged and read photos. A flood of sign-ins would take all four and stall every write behind it, so at
+// most two hashes run at once (p-limit, a maintained queue) and the other two threads stay free.
+export const HASHING_SLOTS = 2;
+const slots = pLimit(HASHING_SLOTS);
 
 const N = 16384;
 const R = 8;
@@ -8,9 +15,18 @@ const P = 1;
 const KEYLEN = 32;
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  return slots(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        crypto.scrypt(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
+}
+
+let dummy: Promise<string> | undefined;
+/** A hash to check a password against when the user name is unknown, so both answers take as long. */
+export function unknownUserHash(): Promise<string> {
+  return (dummy ??= hashPassword(randomBytes(16).toString('hex')));
 }
 
 /** A new hash for a password. */

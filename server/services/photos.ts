@@ -4,7 +4,8 @@ import { currentTownship } from './context.ts';
 import { AppError } from './errors.ts';
 import type { SessionUser } from './auth.ts';
 import { inspectPhoto, photoPath, PhotoRejected, storePhoto, thumbPath } from '../media/photos.ts';
-import { findPhoto, findPhotoIds, insertPhoto } from '../store/photos.ts';
+import { findPhoto, findPhotoIds, findPhotoOrigins, insertPhoto, photosInUse } from '../store/photos.ts';
+import { lastNotifiedAt } from '../store/reports.ts';
 import { tzOffsetMs } from '../domain/calendar.ts';
 
 export interface PhotoRef {
@@ -62,6 +63,26 @@ export async function openPhoto(deps: Deps, id: string, thumb: boolean): Promise
 }
 
 /** Refuses photo ids this township does not hold. */
+/**
+ * An after-photo shows the work done: taken for this item by the person rectifying it, so it must have been
+ * uploaded by them, after the item was sent to them, and be shown by no other report (not this item's own
+ * "before" photo, not another item's). Photos are stored by content, so the same picture uploaded again is the
+ * same photo and keeps its first uploader.
+ */
+export async function requireNewAfterPhotos(deps: Deps, townshipId: string, reportId: string, userId: string, ids: readonly string[]): Promise<void> {
+  const db = deps.store.db;
+  const since = await lastNotifiedAt(db, reportId);
+  const used = await photosInUse(db, ids);
+  const problems: string[] = [];
+  for (const p of await findPhotoOrigins(db, townshipId, ids)) {
+    const short = p.id.slice(0, 8);
+    if (used.has(p.id)) problems.push(`照片 ${short} 已用于其他问题或本问题的整改前照片。Photo ${short} is already shown by a report (another item, or this item's "before").`);
+    else if (p.uploaded_by !== userId) problems.push(`照片 ${short} 不是您上传的。Photo ${short} was not uploaded by you.`);
+    else if (since && p.created_at < since) problems.push(`照片 ${short} 早于本问题的整改通知。Photo ${short} was uploaded before the item was sent for rectification.`);
+  }
+  if (problems.length) throw new AppError(422, 'photo_not_new', `整改后照片须是新拍的:${problems.join(' ')} An after-photo must be a new photo of the work.`);
+}
+
 export async function requirePhotos(deps: Deps, townshipId: string, ids: readonly string[]): Promise<void> {
   const unique = [...new Set(ids)];
   const found = new Set(await findPhotoIds(deps.store.db, townshipId, unique));

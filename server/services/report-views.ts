@@ -122,6 +122,7 @@ export function itemState(row: ReportRow): ItemState {
     unitId: row.unit_id,
     responsibleAreaId: row.responsible_area_id,
     rectifiedBy: row.rectified_by,
+    assigneeId: row.assignee_id,
   };
 }
 

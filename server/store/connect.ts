@@ -13,6 +13,7 @@ import * as audit from './migrations/2026-11-29T2000-audit.ts';
 import * as integrations from './migrations/2026-11-29T2100-integrations.ts';
 import * as mapIndexes from './migrations/2026-12-01T0200-map-indexes.ts';
 import * as county from './migrations/2026-12-02T0900-county.ts';
+import * as signIn from './migrations/2026-12-02T1200-sign-in.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T2100-integrations': integrations,
   '2026-12-01T0200-map-indexes': mapIndexes,
   '2026-12-02T0900-county': county,
+  '2026-12-02T1200-sign-in': signIn,
 };
 
 const PG_TIMESTAMPTZ = 1184;
@@ -125,6 +127,8 @@ function openPostgres(url: string, schema: string | undefined): Store {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // When the database cannot be reached, say so within seconds instead of holding the request.
+    connectionTimeoutMillis: 5_000,
     // Sessions speak UTC, so instants come back as "…+00" and are reshaped into ISO-8601 as text (isoFromPg).
     options: `-c TimeZone=UTC${schema ? ` -c search_path=${schema},public` : ''}`,
     types: {
@@ -136,6 +140,10 @@ function openPostgres(url: string, schema: string | undefined): Store {
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the server drops (a restart, a network blip) makes the pool emit 'error'; without a listener
+  // that would end the process. The request that needed it is answered 503 and the pool reconnects on next use.
+  pool.on('error', (err) => console.error(`database connection lost: ${err.message}`));
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', file: undefined, pgSchema: schema, pool, durable: async () => {}, close: () => db.destroy() };
 }

@@ -47,3 +47,16 @@ export async function countPhotosByReport(db: Db, reportIds: readonly string[]):
   }
   return out;
 }
+
+/** Who uploaded each of these photos, and when. */
+export function findPhotoOrigins(db: Db, townshipId: string, ids: readonly string[]): Promise<Pick<PhotoRow, 'id' | 'uploaded_by' | 'created_at'>[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('photos').select(['id', 'uploaded_by', 'created_at']).where('township_id', '=', townshipId).where('id', 'in', ids).execute();
+}
+
+/** The photos of these that some report already shows (as before, after or sighting). */
+export async function photosInUse(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('report_photos').select('photo_id').where('photo_id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.photo_id));
+}

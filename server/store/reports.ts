@@ -64,6 +64,12 @@ export function findReportByIdempotencyKey(db: Db, townshipId: string, key: stri
     .executeTakeFirst();
 }
 
+/** When the item was last sent to the responsible party for rectification (null if never). */
+export async function lastNotifiedAt(db: Db, reportId: string): Promise<string | null> {
+  const r = await db.selectFrom('report_events').select((eb) => eb.fn.max('at').as('at')).where('report_id', '=', reportId).where('to_status', '=', 'notified').executeTakeFirst();
+  return (r?.at as string | null | undefined) ?? null;
+}
+
 export function listReportEvents(db: Db, reportId: string): Promise<ReportEventRow[]> {
   return db.selectFrom('report_events').selectAll().where('report_id', '=', reportId).orderBy('id').execute();
 }

@@ -16,6 +16,7 @@ export interface Database {
   report_events: ReportEventTable;
   sessions: SessionTable;
   login_failures: LoginFailureTable;
+  known_devices: KnownDeviceTable;
   photos: PhotoTable;
   report_photos: ReportPhotoTable;
   deductions: DeductionTable;
@@ -183,6 +184,14 @@ export interface SessionTable {
   expires_at: string;
   /** The township a county person is looking at. */
   township_id: string | null;
+}
+
+export interface KnownDeviceTable {
+  /** SHA-256 of the device cookie's token. */
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_used_at: string;
 }
 
 export interface LoginFailureTable {

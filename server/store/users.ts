@@ -89,6 +89,44 @@ export async function recordLoginFailure(db: Db, key: string, at: string): Promi
   await db.insertInto('login_failures').values({ key, at }).execute();
 }
 
+/**
+ * Reserves a sign-in attempt under each key before the password is checked, and returns, per key, the
+ * failures recorded before this one in the window and when the latest of them was. Parallel attempts each see
+ * those ahead of them, so forty at once cannot all pass as if they were the first.
+ */
+export async function reserveLoginAttempt(db: Db, keys: string[], at: string, since: string): Promise<{ ids: number[]; before: Array<{ n: number; last: string | null }> }> {
+  const ids: number[] = [];
+  const before: Array<{ n: number; last: string | null }> = [];
+  for (const key of keys) {
+    const row = await db.insertInto('login_failures').values({ key, at }).returning('id').executeTakeFirstOrThrow();
+    ids.push(Number(row.id));
+    const r = await db
+      .selectFrom('login_failures')
+      .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('at').as('last')])
+      .where('key', '=', key)
+      .where('at', '>=', since)
+      .where('id', '<', Number(row.id))
+      .executeTakeFirstOrThrow();
+    before.push({ n: Number(r.n), last: (r.last as string | null) ?? null });
+  }
+  return { ids, before };
+}
+
+/** Takes back reservations (a right password, or an attempt refused before its password was checked). */
+export async function releaseLoginAttempt(db: Db, ids: number[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('login_failures').where('id', 'in', ids).execute();
+}
+
+/** Whether a device cookie's token (hashed) is one this user has signed in from. */
+export async function knownDevice(db: Db, id: string, userId: string): Promise<boolean> {
+  return (await db.selectFrom('known_devices').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
+export async function rememberDevice(db: Db, id: string, userId: string, at: string): Promise<void> {
+  const updated = await db.updateTable('known_devices').set({ last_used_at: at }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('known_devices').values({ id, user_id: userId, created_at: at, last_used_at: at }).execute();
+}
+
 export async function countLoginFailures(db: Db, key: string, since: string): Promise<number> {
   const r = await db
     .selectFrom('login_failures')

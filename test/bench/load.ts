@@ -20,22 +20,34 @@ async function signIn(username: string): Promise<string> {
 }
 
 const office = await signIn('office');
-const form = new FormData();
-form.append('file', new Blob([fs.readFileSync(path.resolve('test/fixtures/after.jpg'))], { type: 'image/jpeg' }), 'after.jpg');
-const photo = (await (await fetch(`${url}/api/photos`, { method: 'POST', body: form, headers: { cookie: office } })).json()) as { id: string };
+// An after-photo must be new: each rectification uploads a photo of its own, taken after the item was sent.
+// The same JPEG with a comment segment of random bytes after its start marker: another picture by its bytes.
+const AFTER = fs.readFileSync(path.resolve('test/fixtures/after.jpg'));
+const BOUNDARY = 'hotspots-load-boundary';
+function photoBody(): Buffer {
+  const note = Buffer.from(Math.random().toString(36).slice(2).padEnd(16, 'x'));
+  const comment = Buffer.concat([Buffer.from([0xff, 0xfe, 0, note.length + 2]), note]);
+  const jpeg = Buffer.concat([AFTER.subarray(0, 2), comment, AFTER.subarray(2)]);
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="after.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    jpeg,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
+const multipart = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, cookie: office };
 const township = (await (await fetch(`${url}/api/township`, { headers: { cookie: office } })).json()) as { bbox: number[] };
 // A street-level view (about 400 × 400 m) near the middle of the township, moved a little by each client.
 const [w, s, e, n] = township.bbox as [number, number, number, number];
 const cx = (w + e) / 2;
 const cy = (s + n) / 2;
 
-type Ctx = { id?: string; view?: string; spot?: [number, number] };
+type Ctx = { id?: string; photo?: string; view?: string; spot?: [number, number] };
 const json = { 'content-type': 'application/json', cookie: office };
 // The map asks for the last 30 days unless told otherwise, as the web app does.
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const period = `from=${day(Date.now() - 29 * 86_400_000)}&to=${day(Date.now())}`;
 const NO_ID = '00000000-0000-4000-8000-000000000000';
-type Step = (ctx: Ctx) => { method: string; path: string; body?: string };
+type Step = (ctx: Ctx) => { method: string; path: string; body?: string | Buffer; headers?: Record<string, string> };
 const campaign: Step[] = [
   (ctx) => {
     const dx = (Math.random() - 0.5) * 0.02;
@@ -47,7 +59,8 @@ const campaign: Step[] = [
   (ctx) => ({ method: 'GET', path: `/api/reports/points?bbox=${ctx.view}&${period}` }),
   (ctx) => ({ method: 'POST', path: '/api/reports', body: JSON.stringify({ category: 'exposed_garbage', lon: ctx.spot![0], lat: ctx.spot![1], description: 'load' }) }),
   (ctx) => ({ method: 'GET', path: `/api/reports/${ctx.id ?? NO_ID}` }),
-  (ctx) => ({ method: 'POST', path: `/api/reports/${ctx.id ?? NO_ID}/transitions`, body: JSON.stringify({ action: 'rectify', note: '已清理', photoIds: [photo.id] }) }),
+  () => ({ method: 'POST', path: '/api/photos', body: photoBody(), headers: multipart }),
+  (ctx) => ({ method: 'POST', path: `/api/reports/${ctx.id ?? NO_ID}/transitions`, body: JSON.stringify({ action: 'rectify', note: '已清理', photoIds: ctx.photo ? [ctx.photo] : [] }) }),
 ];
 // LOAD_POST (a report as JSON, or an array of them): every client only sends reports, each time one of those
 // picked at random (the reporting figures).
@@ -56,9 +69,10 @@ const postBodies = postOnly ? ([] as unknown[]).concat(JSON.parse(postOnly)).map
 const steps: Step[] = postOnly
   ? [() => ({ method: 'POST', path: '/api/reports', body: postBodies[Math.floor(Math.random() * postBodies.length)]! })]
   : campaign;
-const names = postOnly ? ['POST report'] : ['GET pins', 'GET points', 'POST report', 'GET report', 'POST rectify'];
-const expectStatus = postOnly ? [201] : [200, 200, 201, 200, 200];
+const names = postOnly ? ['POST report'] : ['GET pins', 'GET points', 'POST report', 'GET report', 'POST photo', 'POST rectify'];
+const expectStatus = postOnly ? [201] : [200, 200, 201, 200, 201, 200];
 const reportStep = postOnly ? 0 : 2;
+const photoStep = postOnly ? -1 : 4;
 
 let result: { rps: number; p50: number; p99: number; total: number; non2xx: number; errors: number; timeouts: number };
 if (Number(rate) > 0) {
@@ -78,7 +92,7 @@ if (Number(rate) > 0) {
       const step = steps[i]!(ctx);
       const t0 = performance.now();
       try {
-        const res = await fetch(url + step.path, { method: step.method, headers: step.body ? json : { cookie: office }, ...(step.body ? { body: step.body } : {}), signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(url + step.path, { method: step.method, headers: step.headers ?? (step.body ? json : { cookie: office }), ...(step.body ? { body: typeof step.body === "string" ? step.body : new Uint8Array(step.body) } : {}), signal: AbortSignal.timeout(30_000) });
         const text = await res.text();
         if (t0 >= measureFrom) {
           latencies.push(performance.now() - t0);
@@ -86,6 +100,7 @@ if (Number(rate) > 0) {
         }
         if (res.status !== expectStatus[i]) non2xx++; // counted from the first request on
         if (i === reportStep) ctx.id = res.status === 201 ? (JSON.parse(text) as { id: string }).id : undefined;
+        if (i === photoStep) ctx.photo = res.status === 201 ? (JSON.parse(text) as { id: string }).id : undefined;
       } catch {
         errors++;
       }
@@ -114,12 +129,14 @@ if (Number(rate) > 0) {
       method: 'GET',
       setupRequest: (req: any, ctx: Ctx) => {
         const s = step(ctx);
-        return { ...req, method: s.method, path: s.path, ...(s.body ? { body: s.body, headers: json } : {}) };
+        return { ...req, method: s.method, path: s.path, ...(s.body ? { body: s.body, headers: s.headers ?? json } : {}) };
       },
-      ...(i === reportStep
+      ...(i === reportStep || i === photoStep
         ? {
             onResponse: (status: number, body: string, ctx: Ctx) => {
-              ctx.id = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+              const id = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+              if (i === reportStep) ctx.id = id;
+              else ctx.photo = id;
             },
           }
         : {}),

@@ -108,6 +108,8 @@ describe('who may call what', () => {
     expect(await me()).toBe('inspector');
     app.clock.advance(8 * 86_400_000);
     expect(await me()).toBeNull();
+    const expired = await app.deps.store.db.selectFrom('audit_log').select('target').where('action', '=', 'auth.session_expired').execute();
+    expect(expired.map((e) => e.target)).toContain('user:inspector');
   });
 
   it('stores only password hashes', async () => {

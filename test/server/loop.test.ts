@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { DIALECTS } from '../helpers/stores.ts';
+import { freshJpeg } from '../helpers/photos.ts';
 import { cookieOf, demoApp, expectError, type Client, type TestApp } from '../helpers/app.ts';
 import { alongRoad, demoTown } from '../helpers/town.ts';
 import { localPlane } from '../../server/domain/geo.ts';
@@ -39,6 +40,13 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
   afterAll(async () => {
     await app?.drop();
   });
+
+  /** A new photo taken by this person (an after-photo must be new). */
+  async function uploadFresh(c: Client): Promise<string> {
+    const r = await c.upload('/api/photos', await freshJpeg(), 'after.jpg', 'image/jpeg');
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body.id;
+  }
 
   async function upload(c: Client, name: string): Promise<string> {
     const r = await c.upload('/api/photos', fixture(name), name, 'application/octet-stream');
@@ -119,10 +127,36 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
     expectError(await office.call('POST', path, { action: 'reopen' }), 409, 'illegal_transition');
   });
 
+  it('lets only the responsible party rectify, and only with a new photo of the work', async () => {
+    const before = await uploadFresh(inspector);
+    const item = await report('exposed_garbage', spotC(), [before]);
+    const path = `/api/reports/${item.id}/transitions`;
+    expect(item.zone?.code).toBe('zone-3');
+    // The head of the village around the zone, and the market unit, answer for other things.
+    const villageHead = await app.as(item.village.code.replace(/^village-/, ''));
+    expectError(await villageHead.call('POST', path, { action: 'rectify', photoIds: [await uploadFresh(villageHead)] }), 403, 'forbidden_transition');
+    const unit = await app.as('unit-market');
+    expectError(await unit.call('POST', path, { action: 'rectify', photoIds: [await uploadFresh(unit)] }), 403, 'forbidden_transition');
+    // The item's own before-photo, someone else's photo, a photo taken before the item was sent: not new.
+    expectError(await cleaner3.call('POST', path, { action: 'rectify', photoIds: [before] }), 422, 'photo_not_new');
+    expectError(await cleaner3.call('POST', path, { action: 'rectify', photoIds: [await uploadFresh(office)] }), 422, 'photo_not_new');
+    const old = await uploadFresh(cleaner3);
+    app.clock.advance(60_000);
+    const later = await report('exposed_garbage', spotC(3));
+    app.clock.advance(60_000);
+    const refused = await cleaner3.call('POST', `/api/reports/${later.id}/transitions`, { action: 'rectify', photoIds: [old] });
+    expectError(refused, 422, 'photo_not_new');
+    expect(refused.body.error.message).toContain('before the item was sent');
+    // A photo used for one item cannot close another.
+    const fresh = await uploadFresh(cleaner3);
+    expect((await cleaner3.call('POST', path, { action: 'rectify', photoIds: [fresh] })).status).toBe(200);
+    expectError(await cleaner3.call('POST', `/api/reports/${later.id}/transitions`, { action: 'rectify', photoIds: [fresh] }), 422, 'photo_not_new');
+  });
+
   it('does not let the office verify an item it rectified itself', async () => {
     const item = await report('piled_debris', spotB());
     const path = `/api/reports/${item.id}/transitions`;
-    const after = await upload(office, 'after.jpg');
+    const after = await uploadFresh(office);
     expect((await office.call('POST', path, { action: 'rectify', photoIds: [after] })).status).toBe(200);
     expectError(await office.call('POST', path, { action: 'verify' }), 403, 'forbidden_transition');
     const reopened = await inspector.call('POST', path, { action: 'reopen', note: '复查仍有垃圾' });
@@ -162,7 +196,7 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
     expect(zone3.score).toBe(Math.max(0, 100 - recorded.reduce((s, d) => s + d.points, 0)));
 
     // rectifying late does not charge the same deadline twice
-    const after = await upload(cleaner3, 'after.jpg');
+    const after = await uploadFresh(cleaner3);
     await cleaner3.call('POST', `/api/reports/${item.id}/transitions`, { action: 'rectify', photoIds: [after] });
     const acc2 = await office.call('GET', `/api/accountability?month=${month}`);
     expect(acc2.body.areas.find((a: any) => a.area.nameZh === '第三保洁区').deductionYuan).toBe(zone3.deductionYuan);
@@ -191,7 +225,7 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
     expectError(await office.call('POST', `/api/reports/${first.id}/transitions`, { action: 'merge', duplicateOf: first.id }), 422, 'bad_duplicate');
 
     // close the first, then a new report at the same spot brings it back
-    const after = await upload(cleaner3, 'after.jpg');
+    const after = await uploadFresh(cleaner3);
     await cleaner3.call('POST', `/api/reports/${first.id}/transitions`, { action: 'rectify', photoIds: [after] });
     await office.call('POST', `/api/reports/${first.id}/transitions`, { action: 'verify' });
     const back = await report('illegal_ad', spotD(2));

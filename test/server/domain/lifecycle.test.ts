@@ -49,7 +49,8 @@ describe('the rectification state machine, state × action × role', () => {
     for (const action of ACTIONS) {
       for (const role of ROLES) {
         it(`${role} ${action} from ${status}`, () => {
-          const d = decide(action, actorOf(role), item(status), full);
+          // A unit answers for items of its own office area.
+          const d = decide(action, actorOf(role), item(status, role === 'unit' ? { responsibleAreaId: 'unit-market' } : {}), full);
           if (!WHO[action].includes(role)) {
             expect(d).toMatchObject({ ok: false, reason: 'forbidden' });
           } else if (!LEGAL_FROM[action].includes(status)) {
@@ -72,6 +73,18 @@ describe('the rules beyond the table', () => {
     expect(decide('rectify', villageHead, item('notified', { zoneId: null, responsibleAreaId: 'anzhang' }), full).ok).toBe(true);
     const noArea: Actor = { id: 'c', role: 'cleaner', areaId: null };
     expect(decide('rectify', noArea, item('notified'), full).ok).toBe(false);
+  });
+
+  it('lets only the responsible party rectify: not the head of the village around a zone, not the unit in front of a zone\'s stall', () => {
+    // A zone-3 item lying in 安章社区, in front of the market.
+    const zoneItem = item('notified', { responsibleAreaId: 'zone-3', villageId: 'anzhang', unitId: 'unit-market', assigneeId: 'cleaner3' });
+    expect(decide('rectify', { id: 'v', role: 'cleaner', areaId: 'anzhang' }, zoneItem, full)).toMatchObject({ ok: false, reason: 'forbidden' });
+    expect(decide('rectify', { id: 'u', role: 'unit', areaId: 'unit-market' }, zoneItem, full)).toMatchObject({ ok: false, reason: 'forbidden' });
+    expect(decide('rectify', { id: 'cleaner3', role: 'cleaner', areaId: 'zone-3' }, zoneItem, full).ok).toBe(true);
+    // Sent to someone by name: that person, wherever their own area is.
+    expect(decide('rectify', { id: 'helper', role: 'cleaner', areaId: 'zone-1' }, { ...zoneItem, assigneeId: 'helper' }, full).ok).toBe(true);
+    // The unit answers for its own office area's items.
+    expect(decide('rectify', { id: 'u', role: 'unit', areaId: 'unit-market' }, { ...zoneItem, responsibleAreaId: 'unit-market', assigneeId: null }, full).ok).toBe(true);
   });
 
   it('needs a photo to rectify', () => {
