@@ -79,3 +79,15 @@ export function kthNeighbourDistance(pts: PlanePoints, k: number, searchBand: nu
   }
   return out;
 }
+
+/** Neighbour pairs a Gi* over a full grid may hold: about 80 MB of indices and a few seconds on a small machine. */
+export const MAX_NEIGHBOUR_PAIRS = 20_000_000;
+
+/**
+ * About how many (cell, neighbour) pairs a fixed band makes over n cells of a square grid: each cell sees the
+ * cells within the band's circle, itself included, and never more than all n.
+ */
+export function estimatedPairs(n: number, cellSize: number, band: number): number {
+  const perCell = Math.min(n, Math.PI * (band / cellSize) ** 2 + 1);
+  return Math.round(n * perCell);
+}

@@ -67,7 +67,7 @@ try {
       } else console.log('Dry run: nothing changed. Add --commit to import.');
     } else if (what === 'boundaries') {
       const { bytes, siblings } = readWithSiblings(file);
-      const read = readBoundaryFile(bytes, path.basename(file), values.crs, siblings);
+      const read = await readBoundaryFile('command line', bytes, path.basename(file), values.crs, siblings);
       console.log(`coordinate system: ${read.crs}`);
       for (const n of read.notes) console.log(`note: ${n}`);
       const r = await importBoundaries(deps, COMMAND_LINE, read.features, { dryRun: true });

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { clientAddress } from './client-address.ts';
 import { z } from 'zod';
 import { queryNumber } from './schemas.ts';
 import type { Deps } from '../services/context.ts';
@@ -27,11 +28,16 @@ async function analysisOf(deps: Deps, q: z.infer<typeof base>): Promise<Analysis
   return { categories: q.category, statuses: q.status as ReportStatus[] | undefined, ...(await periodOf(deps, q)) };
 }
 
+/** Whose share of the worker pool a request uses: the signed-in person, or the address of an anonymous map reader. */
+export function requester(c: Context<AppEnv>): string {
+  return c.get('user')?.id ?? `anonymous:${clientAddress(c, [])}`;
+}
+
 export const analysisRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/hotspots', guard(deps, 'GET /api/hotspots'), validate('query', hotspotQuery), async (c) => {
       const q = c.req.valid('query');
-      return c.json(await hotspots(deps, { ...(await analysisOf(deps, q)), cellSize: q.cellSize, distanceBand: q.distanceBand }), 200);
+      return c.json(await hotspots(deps, { ...(await analysisOf(deps, q)), cellSize: q.cellSize, distanceBand: q.distanceBand }, requester(c)), 200);
     })
     .get('/analysis/chronic', guard(deps, 'GET /api/analysis/chronic'), validate('query', chronicQuery), async (c) => {
       const q = c.req.valid('query');
@@ -46,5 +52,5 @@ export const analysisRoutes = (deps: Deps) =>
     })
     .get('/analysis/density', guard(deps, 'GET /api/analysis/density'), validate('query', densityQuery), async (c) => {
       const q = c.req.valid('query');
-      return c.json(await densityPeaks(deps, { ...(await analysisOf(deps, q)), top: q.top }), 200);
+      return c.json(await densityPeaks(deps, { ...(await analysisOf(deps, q)), top: q.top }, requester(c)), 200);
     });

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { briefingArchive, getBriefing, regenerateBriefing } from '../services/briefings.ts';
 import { briefingHtml } from '../briefing/html.ts';
-import { briefingPdf } from '../briefing/pdf.ts';
+import { runJob } from '../workers/pool.ts';
 import { briefingCsv } from '../briefing/tables.ts';
-import { briefingXlsx } from '../briefing/xlsx.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
@@ -32,8 +31,11 @@ export const briefingRoutes = (deps: Deps) =>
       const [week, ext] = file.split('.') as [string, keyof typeof TYPES | 'json'];
       const data = await getBriefing(deps, week);
       if (ext === 'json') return c.json(data, 200);
+      // The PDF and the workbook take seconds to lay out: they are made in the worker pool.
       const body =
-        ext === 'html' ? briefingHtml(data) : ext === 'pdf' ? await briefingPdf(data) : ext === 'csv' ? briefingCsv(data) : await briefingXlsx(data);
+        ext === 'html' ? briefingHtml(data)
+        : ext === 'csv' ? briefingCsv(data)
+        : await runJob<Uint8Array>(c.get('user')!.id, { kind: ext === 'pdf' ? 'briefing-pdf' : 'briefing-xlsx', data });
       const name = `briefing-${week}.${ext}`;
       return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
         status: 200,

@@ -63,7 +63,7 @@ export const exchangeRoutes = (deps: Deps) =>
       if (!['geojson', 'zip', 'kml', 'kmz', 'topojson'].includes(format)) {
         return c.json({ error: { code: 'unsupported_format', message: `区域边界请用 GeoJSON、压缩的 Shapefile(.zip)或 KML。Boundaries are imported from GeoJSON, a zipped Shapefile (.zip) or KML (got "${format}").` } }, 415);
       }
-      const read = readBoundaryFile(new Uint8Array(await file.arrayBuffer()), format === 'geojson' ? 'file.geojson' : `file.${format}`, q.crs);
+      const read = await readBoundaryFile(c.get('user')!.id, new Uint8Array(await file.arrayBuffer()), format === 'geojson' ? 'file.geojson' : `file.${format}`, q.crs);
       return c.json({ ...(await importBoundaries(deps, c.get('user')!, read.features, { dryRun: q.dryRun !== '0' })), crs: read.crs, notes: read.notes }, 200);
     })
     .post('/import/basemap', guard(deps, 'POST /api/import/basemap'), validate('query', importQuery), validate('form', uploadForm), async (c) => {

@@ -7,8 +7,10 @@ import { countReportsByCell, listIncidents, type AnalysisFilter } from '../store
 import { listBasemapFeatures } from '../store/basemap.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { buildGrid, cellRing, defaultDistanceBand, type StudyGrid } from '../analysis/grid.ts';
-import { hotSpots } from '../analysis/getis-ord.ts';
-import { defaultBandwidth, kernelDensity } from '../analysis/kde.ts';
+import type { HotSpotResult } from '../analysis/getis-ord.ts';
+import { estimatedPairs, MAX_NEIGHBOUR_PAIRS } from '../analysis/neighbours.ts';
+import { runJob } from '../workers/pool.ts';
+import { defaultBandwidth } from '../analysis/kde.ts';
 import { areaTrends, chronicSpots, nearestPlace, timePatterns, type NamedPlace } from '../analysis/patterns.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { localDate, nextLocalDate, weekStartUtc, isoWeek } from '../domain/calendar.ts';
@@ -63,15 +65,25 @@ async function cellCounts(deps: Deps, t: TownshipRow, grid: StudyGrid, q: Analys
  * Statistical hot and cold spots: Getis-Ord Gi* over every cell of the township's grid (zero counts
  * included), binary weights within the distance band, FDR-corrected confidence bins.
  */
-export async function hotspots(deps: Deps, q: AnalysisQuery & { cellSize?: number | undefined; distanceBand?: number | undefined }) {
+export async function hotspots(deps: Deps, q: AnalysisQuery & { cellSize?: number | undefined; distanceBand?: number | undefined }, who = 'system') {
   const t = await currentTownship(deps);
   const { grid, band: defaultBand } = gridFor(deps, t, q.cellSize);
   const band = q.distanceBand ?? defaultBand;
   if (band < grid.cellSize) {
     throw new AppError(422, 'band_too_small', `The distance band (${band} m) must be at least one cell (${grid.cellSize} m) so cells have neighbours.`);
   }
+  // Memory and time grow with the neighbour pairs: refuse at once what would take the server for minutes.
+  const pairs = estimatedPairs(grid.x.length, grid.cellSize, band);
+  if (pairs > MAX_NEIGHBOUR_PAIRS) {
+    throw new AppError(
+      422,
+      'analysis_too_large',
+      `${grid.x.length.toLocaleString('en-US')} 个网格、${band} m 的距离带约有 ${(pairs / 1e6).toFixed(0)} 百万对邻居,超过上限 ${MAX_NEIGHBOUR_PAIRS / 1e6} 百万:请用更大的网格或更小的距离带。` +
+        `${grid.x.length} cells with a ${band} m band make about ${(pairs / 1e6).toFixed(0)} million neighbour pairs, over the limit of ${MAX_NEIGHBOUR_PAIRS / 1e6} million: use larger cells or a smaller band.`,
+    );
+  }
   const counts = await cellCounts(deps, t, grid, q);
-  const r = hotSpots({ x: grid.x, y: grid.y }, counts, band);
+  const r = await runJob<HotSpotResult>(who, { kind: 'hotspots', x: grid.x, y: grid.y, counts, band });
   const round = (v: number, d: number) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
   return {
     type: 'FeatureCollection' as const,
@@ -203,7 +215,7 @@ export async function areasCompared(deps: Deps, q: AnalysisQuery & { weeks: numb
 }
 
 /** The densest spots by kernel density (quartic kernel, ArcGIS default radius), local maxima first. */
-export async function densityPeaks(deps: Deps, q: AnalysisQuery & { top: number }) {
+export async function densityPeaks(deps: Deps, q: AnalysisQuery & { top: number }, who = 'system') {
   const t = await currentTownship(deps);
   const { grid } = gridFor(deps, t, undefined);
   const incidents = await listIncidents(deps.store.db, { ...q, townshipId: t.id });
@@ -214,7 +226,7 @@ export async function densityPeaks(deps: Deps, q: AnalysisQuery & { top: number 
   });
   const pts = { x: px, y: py };
   const radius = Math.max(grid.cellSize / 2, defaultBandwidth(pts));
-  const d = kernelDensity(pts, { x: grid.x, y: grid.y }, radius);
+  const d = await runJob<Float64Array>(who, { kind: 'density', points: pts, grid: { x: grid.x, y: grid.y }, radius });
   const places = await namedPlaces(deps, t);
   const peaks: { i: number; density: number }[] = [];
   for (let i = 0; i < d.length; i++) {

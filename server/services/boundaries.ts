@@ -9,7 +9,7 @@ import { rerouteAround } from './rerouting.ts';
 import { geometryProblems } from '../domain/boundaries.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { gcj02ToWgs84 } from '../domain/coords.ts';
-import { GeoFileError, readGeoFile } from '../exchange/geo-files.ts';
+import { readGeoFileJob } from '../workers/pool.ts';
 import { tidyGeometry } from './townships.ts';
 import { insertAreas, listAreas, updateArea } from '../store/areas.ts';
 import type { AreaKind } from '../store/schema.ts';
@@ -33,15 +33,10 @@ export interface BoundaryFile {
   notes: string[];
 }
 
-/** The features of a boundary file (GeoJSON, TopoJSON, a zipped Shapefile, KML), reprojected to WGS84. */
-export function readBoundaryFile(bytes: Uint8Array, filename: string, crs?: string, siblings?: Map<string, Uint8Array>): BoundaryFile {
-  try {
-    const f = readGeoFile(bytes, filename, { crs, ...(siblings ? { siblings } : {}) });
-    return { crs: f.crs, notes: f.notes, features: f.features.map((x) => ({ line: x.index, properties: x.properties, geometry: x.geometry })) };
-  } catch (err) {
-    if (err instanceof GeoFileError) throw new AppError(422, 'unreadable_file', `${filename}:${err.message}`);
-    throw err;
-  }
+/** The features of a boundary file (GeoJSON, TopoJSON, a zipped Shapefile, KML), reprojected to WGS84 in a worker. */
+export async function readBoundaryFile(who: string, bytes: Uint8Array, filename: string, crs?: string, siblings?: Map<string, Uint8Array>): Promise<BoundaryFile> {
+  const f = await readGeoFileJob(who, { name: filename, bytes, siblings }, crs);
+  return { crs: f.crs, notes: f.notes, features: f.features.map((x) => ({ line: x.index, properties: x.properties, geometry: x.geometry })) };
 }
 
 const str = (v: unknown) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim());

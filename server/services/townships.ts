@@ -8,7 +8,8 @@ import { recordAudit, type AuditActor } from './audit.ts';
 import { addUser } from './auth.ts';
 import { townshipBasics } from './areas.ts';
 import { readCategories, type TownCategory } from '../demo/town.ts';
-import { featureName, GeoFileError, readGeoFile, type GeoFeature } from '../exchange/geo-files.ts';
+import { featureName, type GeoFeature } from '../exchange/geo-files.ts';
+import { readGeoFileJob } from '../workers/pool.ts';
 import { geometryProblems, townshipPlaceProblems } from '../domain/boundaries.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { weekStartUtc } from '../domain/calendar.ts';
@@ -89,16 +90,6 @@ const validTimeZone = (tz: string) => {
 
 const km2 = (g: unknown) => Math.round((turf.area(turf.feature(g as Polygon)) / 1e6) * 100) / 100;
 
-/** Reads a boundary file; one that cannot be read at all is a 422 naming the file and why. */
-export function readTownshipFile(file: UploadedFile, crs?: string) {
-  try {
-    return readGeoFile(file.bytes, file.name, { crs, ...(file.siblings ? { siblings: file.siblings } : {}) });
-  } catch (err) {
-    if (err instanceof GeoFileError) throw new AppError(422, 'unreadable_file', `${file.name}:${err.message}`);
-    throw err;
-  }
-}
-
 function pickFeature(features: GeoFeature[], pick: string | undefined, fileName: string, problems: string[]): GeoFeature | null {
   if (!pick) {
     if (features.length === 1) return features[0]!;
@@ -137,7 +128,7 @@ function pickFeature(features: GeoFeature[], pick: string | undefined, fileName:
  * dryRun=false stores the township with the shipped categories in one transaction. A refused file changes nothing.
  */
 export async function addTownship(deps: Deps, actor: AuditActor, file: UploadedFile, draft: TownshipDraft, opts: { dryRun: boolean }): Promise<TownshipAddReport> {
-  const read = readTownshipFile(file, draft.crs);
+  const read = await readGeoFileJob(actor.id ?? 'command line', file, draft.crs);
   const problems: string[] = [];
   const features = read.features.map((f) => ({
     index: f.index,

@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from '../helpers/server-process.ts';
 
 // The real server on a real SQLite file, killed with SIGKILL while several clients are sending reports:
 // every report that got a 2xx survives, none is stored twice, and the file is intact. Five rounds.
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = 5;
 const CLIENTS = 8;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-crash-'));
@@ -21,30 +21,11 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts `tsx server/main.ts` as `npm run serve` does and waits for its address. */
-async function startServerProcess(): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOTSPOTS_DATA_DIR: dir, HOTSPOTS_DEMO: '1', HOTSPOTS_WEB_DIR: path.join(dir, 'no-web'), DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /Hotspot map on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return { url, proc };
+/** The server in a process of its own, on this test's folder; remembered so it is killed at the end. */
+async function startServer(): Promise<{ url: string; proc: ChildProcess }> {
+  const started = await startServerProcess({ HOTSPOTS_DATA_DIR: dir, HOTSPOTS_DEMO: '1', HOTSPOTS_WEB_DIR: path.join(dir, 'no-web') });
+  child = started.proc;
+  return started;
 }
 
 async function signIn(url: string): Promise<string> {
@@ -93,7 +74,7 @@ describe('crash safety of the SQLite store', () => {
     const unanswered: Sent[] = [];
     let cookie = '';
     for (let round = 1; round <= ROUNDS; round++) {
-      const { url, proc } = await startServerProcess();
+      const { url, proc } = await startServer();
       cookie = await signIn(url);
       // What the last crash left unanswered is sent again, as the field app's outbox does.
       for (const s of unanswered.splice(0)) {
@@ -140,7 +121,7 @@ describe('crash safety of the SQLite store', () => {
       expect(acknowledged.size, `round ${round} wrote reports before the kill`).toBeGreaterThan(round * 5);
     }
     // A last start sends what the fifth crash left, and the count adds up.
-    const { url, proc } = await startServerProcess();
+    const { url, proc } = await startServer();
     cookie = await signIn(url);
     for (const s of unanswered.splice(0)) acknowledged.set(s.key, (await post(url, cookie, s))!);
     proc.kill('SIGTERM');

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from '../helpers/server-process.ts';
+
+// One request must not stop the town: the heaviest analyses run in the worker pool with a budget, a time
+// limit and a share per person, while the server keeps answering everyone else. The server runs in a process of
+// its own, so a computation on its event loop would hold up these requests and not the test.
+
+describe('heavy requests and everyone else', { timeout: 180_000 }, () => {
+  let server: { url: string; proc: ChildProcess };
+  let cookie = '';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-heavy-'));
+  beforeAll(async () => {
+    server = await startServerProcess({ HOTSPOTS_DATA_DIR: dir, HOTSPOTS_WEB_DIR: path.join(dir, 'no-web') });
+    const r = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'office', password: 'demo' }) });
+    cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+  });
+  afterAll(async () => {
+    server?.proc.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const get = (p: string) => fetch(`${server.url}${p}`, { headers: { cookie } });
+
+  it('refuses at once an analysis over the budget, naming the limit', async () => {
+    const r = await get('/api/hotspots?cellSize=50&distanceBand=1000');
+    expect(r.status).toBe(422);
+    const body = (await r.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('analysis_too_large');
+    expect(body.error.message).toMatch(/limit of 20 million/);
+  });
+
+  const HEAVY = '/api/hotspots?cellSize=50&distanceBand=450';
+
+  it('keeps answering everyone else while a heavy analysis runs', async () => {
+    let finished = false;
+    const t0 = performance.now();
+    let took = 0;
+    // Set when the answer's headers arrive, that is when the server has finished computing.
+    const heavy = get(HEAVY).then(async (r) => {
+      finished = true;
+      took = performance.now() - t0;
+      return { status: r.status, body: (await r.json()) as { features: unknown[] } };
+    });
+    // Health and the map's pins, one after another until the analysis is done.
+    const waits: number[] = [];
+    while (!finished) {
+      const t = performance.now();
+      expect((await get(waits.length % 2 ? '/api/reports?limit=50' : '/api/health')).status).toBe(200);
+      waits.push(performance.now() - t);
+    }
+    expect(took).toBeGreaterThan(500);
+    expect(waits.length).toBeGreaterThan(10);
+    // Nobody waited for the computation: the longest answer took a small part of its time.
+    expect(Math.max(...waits)).toBeLessThan(took / 4);
+    const done = await heavy;
+    expect(done.status).toBe(200);
+    expect(done.body.features.length).toBeGreaterThan(50_000);
+  });
+
+  it('gives one person two heavy analyses at a time, and turns the third away with Retry-After', async () => {
+    const answers = await Promise.all([get(HEAVY), get(HEAVY), get(HEAVY)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 429]);
+    const refused = answers.find((r) => r.status === 429)!;
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('too_many_jobs');
+  });
+});
