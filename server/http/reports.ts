@@ -42,7 +42,7 @@ export async function filterOf(deps: Deps, q: z.infer<typeof reportQuery>, defau
 export const reportRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/', guard(deps, 'GET /api/reports'), validate('query', reportQuery), async (c) => {
-      return c.json(await listReports(deps, await filterOf(deps, c.req.valid('query'), REPORT_LIST_DEFAULT)), 200);
+      return c.json(await listReports(deps, await filterOf(deps, c.req.valid('query'), REPORT_LIST_DEFAULT), { anonymous: !c.get('user') }), 200);
     })
     .get('/points', guard(deps, 'GET /api/reports/points'), validate('query', pointsQuery), async (c) => {
       const { body, count } = await pointsBinary(deps, await filterOf(deps, c.req.valid('query'), 0));

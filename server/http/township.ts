@@ -15,7 +15,7 @@ export const townshipRoutes = (deps: Deps) =>
     .get('/township', guard(deps, 'GET /api/township'), async (c) => c.json(await getTownship(deps), 200))
     .get('/areas', guard(deps, 'GET /api/areas'), validate('query', areaQuery), async (c) => {
       const { kind } = c.req.valid('query');
-      return c.json(await listAreas(deps, kind as AreaKind[] | undefined), 200);
+      return c.json(await listAreas(deps, kind as AreaKind[] | undefined, { anonymous: !c.get('user') }), 200);
     })
     .put('/township/market-days', guard(deps, 'PUT /api/township/market-days'), validate('json', marketDaysBody), async (c) =>
       c.json(await setMarketDays(deps, c.get('user')!, c.req.valid('json')), 200),

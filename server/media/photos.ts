@@ -110,12 +110,26 @@ async function writeAtomically(file: string, data: Buffer): Promise<void> {
   }
 }
 
-/** Writes the original and a thumbnail (upright per EXIF orientation); the same bytes land in the same files. */
+/**
+ * The photo as it is kept and served: turned upright, and with no metadata but its capture time. A phone's
+ * photo carries where it was taken to the metre, the phone's make and serial, sometimes its owner's name; the
+ * report already says where, and the rest is nobody's business.
+ */
+export async function cleanedPhoto(info: PhotoInfo, bytes: Buffer): Promise<Buffer> {
+  const img = sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS }).rotate();
+  const when = info.takenLocal ? info.takenLocal.replace('T', ' ').replace(/-/g, ':') : null;
+  const kept = when ? img.withExif({ IFD2: { DateTimeOriginal: when, ...(info.takenOffset ? { OffsetTimeOriginal: info.takenOffset } : {}) } }) : img;
+  if (info.mime === 'image/png') return kept.png().toBuffer();
+  if (info.mime === 'image/webp') return kept.webp({ quality: 90 }).toBuffer();
+  return kept.jpeg({ quality: 90 }).toBuffer();
+}
+
+/** Writes the photo (cleaned) and a thumbnail, both upright; the same upload lands in the same files. */
 export async function storePhoto(dir: string, info: PhotoInfo, bytes: Buffer): Promise<void> {
   const original = photoPath(dir, info.id, info.mime);
   const thumb = thumbPath(dir, info.id);
   const exists = async (f: string) => fs.access(f).then(() => true, () => false);
-  if (!(await exists(original))) await writeAtomically(original, bytes);
+  if (!(await exists(original))) await writeAtomically(original, await cleanedPhoto(info, bytes));
   if (!(await exists(thumb))) {
     const small = await sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS })
       .rotate()

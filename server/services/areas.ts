@@ -54,7 +54,7 @@ export async function setMarketDays(deps: Deps, actor: AuditActor, rule: MarketD
 }
 
 /** The township's areas as a GeoJSON FeatureCollection, optionally of some kinds only. */
-export async function listAreas(deps: Deps, kinds?: readonly AreaKind[]) {
+export async function listAreas(deps: Deps, kinds?: readonly AreaKind[], opts: { anonymous?: boolean } = {}) {
   const t = await currentTownship(deps);
   const rows = await listAreaRows(deps.store.db, t.id, kinds);
   return {
@@ -70,7 +70,8 @@ export async function listAreas(deps: Deps, kinds?: readonly AreaKind[]) {
         nameZh: a.name_zh,
         nameEn: a.name_en,
         responsibleName: a.responsible_name,
-        responsiblePhone: a.responsible_phone,
+        // Responsible persons' phones are for the township's own people, not for anyone reading the public map.
+        responsiblePhone: opts.anonymous ? null : a.responsible_phone,
       } satisfies AreaProperties,
     })),
   };

@@ -302,7 +302,7 @@ export async function addSightingTo(
 export type ReportListFilter = Omit<ReportFilter, 'townshipId'>;
 
 /** Reports matching the filters as GeoJSON, newest first, with how many were returned and whether more matched. */
-export async function listReports(deps: Deps, filter: ReportListFilter) {
+export async function listReports(deps: Deps, filter: ReportListFilter, opts: { anonymous?: boolean } = {}) {
   const t = await currentTownship(deps);
   const limit = Math.min(filter.limit, REPORT_LIST_MAX);
   const rows = await queryPins(deps.store.db, deps.store.dialect, { ...filter, limit, townshipId: t.id });
@@ -325,7 +325,8 @@ export async function listReports(deps: Deps, filter: ReportListFilter) {
         overdue: isOverdue(r.status, r.deadline_at, now),
         zoneId: r.zone_id,
         villageId: r.village_id,
-        description: r.description,
+        // A description may name people or houses: the public map (nobody signed in) does not show it.
+        description: opts.anonymous ? null : r.description,
         observedAt: r.observed_at,
         deadlineAt: r.deadline_at,
       },

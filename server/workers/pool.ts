@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { AppError } from '../services/errors.ts';
 import type { Job } from './tasks.ts';
 import type { GeoFile } from '../exchange/geo-files.ts';
@@ -10,8 +11,10 @@ import type { GeoFile } from '../exchange/geo-files.ts';
 
 /** How long one job may run before it is stopped. */
 export const JOB_TIME_LIMIT_MS = 30_000;
-/** Jobs one person may have running or queued at once. */
+/** Jobs one person may have running at once; more wait their turn (a week replay asks for twelve weeks). */
 export const JOBS_PER_PERSON = 2;
+/** Jobs one person may have waiting; past this they are refused (429). */
+export const JOBS_WAITING_PER_PERSON = 12;
 /** A boundary file larger than this is not a township's (a province's roads are imported as a basemap). */
 export const MAX_GEO_FILE_BYTES = 50 * 1024 * 1024;
 /** Jobs waiting for a thread before new ones are turned away. */
@@ -35,20 +38,23 @@ function thePool(): Piscina {
   return pool;
 }
 
-const running = new Map<string, number>();
+// Each person's own queue (p-limit): two of theirs run at once, a few more wait, and one person's burst
+// never takes every thread from the others.
+const queues = new Map<string, LimitFunction>();
 
 /**
  * Runs a job in the pool on behalf of someone (a user id, or an address for the public map). Refuses with 429
- * when they already have their share running, 503 with Retry-After when the queue is full or the job overran.
+ * when they already have their share running and waiting, 503 with Retry-After when the pool's queue is full or
+ * the job overran.
  */
 export async function runJob<T>(who: string, job: Job, transferList: ArrayBuffer[] = []): Promise<T> {
-  const mine = running.get(who) ?? 0;
-  if (mine >= JOBS_PER_PERSON) {
-    throw new AppError(429, 'too_many_jobs', `您已有 ${mine} 项计算在进行,请稍候。You already have ${mine} analyses running; wait for them to finish.`, undefined, 5);
+  let queue = queues.get(who);
+  if (!queue) queues.set(who, (queue = pLimit(JOBS_PER_PERSON)));
+  if (queue.pendingCount >= JOBS_WAITING_PER_PERSON) {
+    throw new AppError(429, 'too_many_jobs', `您已有 ${queue.activeCount + queue.pendingCount} 项计算在进行,请稍候。You already have ${queue.activeCount + queue.pendingCount} analyses under way; wait for them to finish.`, undefined, 5);
   }
-  running.set(who, mine + 1);
   try {
-    return (await thePool().run(job, { signal: AbortSignal.timeout(JOB_TIME_LIMIT_MS), transferList })) as T;
+    return await queue(async () => (await thePool().run(job, { signal: AbortSignal.timeout(JOB_TIME_LIMIT_MS), transferList })) as T);
   } catch (err) {
     const e = err as Error & { name?: string };
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /aborted/i.test(e.message)) {
@@ -59,9 +65,7 @@ export async function runJob<T>(who: string, job: Job, transferList: ArrayBuffer
     }
     throw err;
   } finally {
-    const left = (running.get(who) ?? 1) - 1;
-    if (left > 0) running.set(who, left);
-    else running.delete(who);
+    if (queue.activeCount === 0 && queue.pendingCount === 0) queues.delete(who);
   }
 }
 
