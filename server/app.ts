@@ -107,8 +107,15 @@ const importLimit = bodyLimit({
   onError: (c) => c.json(errorBody('body_too_large', '导入文件不能超过50MB;更大的文件请用 npm run import。An import file may be at most 50 MB; use npm run import for larger ones.'), 413, CLOSE),
 });
 
+/** API answers carry people's data: no browser or proxy keeps them, unless a route says otherwise (photos, tiles). */
+const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+};
+
 function createApi(deps: Deps, opts: AppOptions) {
   return new Hono<AppEnv>()
+    .use('*', noStore)
     .use('/photos', photoLimit)
     .use('/import/*', importLimit)
     .use('/county/townships', importLimit)

@@ -13,6 +13,7 @@ import type { BriefingJob } from './briefing-job.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { deliverWebhooks } from './services/webhooks.ts';
+import { pruneSignIns } from './services/auth.ts';
 
 
 export interface RunningServer {
@@ -33,6 +34,7 @@ function depsOptions(config: Config) {
     publicUrl: config.publicUrl,
     tiles: config.tiles,
     pmtilesFile: config.pmtilesFile,
+    privateWebhooks: config.privateWebhooks,
   };
 }
 
@@ -93,6 +95,7 @@ async function runJobs(deps: Deps, config: Config, jobs: JobProcesses, log: (msg
     });
   }
   await deliverWebhooks(deps).catch((err) => log(`webhook delivery failed: ${(err as Error).message}`));
+  await pruneSignIns(deps).catch((err) => log(`pruning sessions failed: ${(err as Error).message}`));
 }
 
 /** Opens and migrates the store, loads the demo town if asked and empty, and listens. */

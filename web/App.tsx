@@ -95,6 +95,8 @@ export function App() {
     setPath(to);
   }, []);
   const signOut = useCallback(() => {
+    // The service worker forgets the cached township data and items of this session.
+    navigator.serviceWorker?.controller?.postMessage({ type: 'signed-out' });
     void unwrap(api.auth.logout.$post()).finally(() => {
       setUser(null);
       setData(null);

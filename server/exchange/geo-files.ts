@@ -37,7 +37,11 @@ export class GeoFileError extends Error {}
 /** Inflated bytes a zip may hold: a boundary file is a few MB, a zip bomb is not let grow the server. */
 export const MAX_UNZIPPED_BYTES = 200 * 1024 * 1024;
 
-function unzipEntries(bytes: Uint8Array): Map<string, Uint8Array> {
+/**
+ * Every entry of a zip (a zipped Shapefile, a KMZ, an XLSX workbook), inflated with a ceiling on what it may
+ * grow to: a small file that claims or inflates to hundreds of MB is refused while inflating, not after.
+ */
+export function unzipEntries(bytes: Uint8Array): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   let total = 0;
   for (const entry of iter(bytes, (raw) => zlib.inflateRawSync(raw, { maxOutputLength: MAX_UNZIPPED_BYTES }))) {

@@ -4,6 +4,8 @@ import { AppError } from './errors.ts';
 import { hashPassword, unknownUserHash, verifyPassword } from './passwords.ts';
 import {
   clearLoginFailures,
+  deleteExpiredSessions,
+  deleteLoginFailuresBefore,
   knownDevice,
   releaseLoginAttempt,
   rememberDevice,
@@ -148,6 +150,13 @@ export async function viewTownship(deps: Deps, token: string | undefined, user: 
   if (!token || !t) throw new AppError(404, 'township_not_found', '没有这个乡镇。No such township.');
   await setSessionTownship(deps.store.db, tokenId(token), t.id);
   return { code: t.code, nameZh: t.name_zh, nameEn: t.name_en };
+}
+
+/** Forgets sessions past their expiry and failed sign-ins past their window (the minute's jobs). */
+export async function pruneSignIns(deps: Deps): Promise<void> {
+  const now = deps.now();
+  await deleteExpiredSessions(deps.store.db, now.toISOString());
+  await deleteLoginFailuresBefore(deps.store.db, new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString());
 }
 
 /** Ends a session, and says so in the audit log. */

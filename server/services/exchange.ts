@@ -9,6 +9,7 @@ import { viewContext } from './report-views.ts';
 import { existingReportIds, insertReportEvents, insertReports, queryReports, takenReportIds, type ReportFilter } from '../store/reports.ts';
 import type { ReportEventTable, ReportTable } from '../store/schema.ts';
 import { toCsv } from '../briefing/csv.ts';
+import { GeoFileError, MAX_UNZIPPED_BYTES, unzipEntries } from '../exchange/geo-files.ts';
 import { parseCsv } from '../exchange/csv.ts';
 import { checkReportRow, headerOf, REPORT_COLUMNS, rowsFromGeoJson, rowsFromTable, type CheckedRow, type ImportRow } from '../exchange/reports-table.ts';
 import { isoWithOffset } from '../domain/calendar.ts';
@@ -92,6 +93,13 @@ export async function readReportFile(bytes: Buffer, format: ImportFormat): Promi
   try {
     if (format === 'geojson') return rowsFromGeoJson(JSON.parse(bytes.toString('utf8')));
     if (format === 'csv') return rowsFromTable(parseCsv(bytes.toString('utf8'))).rows;
+    // A workbook is a zip: checked for what it inflates to before the spreadsheet reader opens it.
+    try {
+      unzipEntries(bytes);
+    } catch (err) {
+      if (err instanceof GeoFileError || err instanceof RangeError) throw new AppError(413, 'file_too_large', `工作簿解压后过大。The workbook unpacks to more than ${MAX_UNZIPPED_BYTES / 1048576} MB.`);
+      throw err;
+    }
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
@@ -103,6 +111,7 @@ export async function readReportFile(bytes: Buffer, format: ImportFormat): Promi
     });
     return rowsFromTable(table).rows;
   } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError(422, 'unreadable_file', `文件无法读取:${(err as Error).message}。The file cannot be read as ${format.toUpperCase()}.`);
   }
 }

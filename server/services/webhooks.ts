@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Deps } from './context.ts';
+import { isPrivateHost } from '../domain/addresses.ts';
 import { currentTownship } from './context.ts';
 import { AppError } from './errors.ts';
 import { recordAudit } from './audit.ts';
@@ -57,6 +58,9 @@ export async function listHooks(deps: Deps) {
 }
 
 export async function createHook(deps: Deps, actor: SessionUser, input: { name: string; format: WebhookFormat; url: string; events: WebhookEvent[] }) {
+  if (!deps.options.privateWebhooks && isPrivateHost(new URL(input.url).hostname)) {
+    throw new AppError(422, 'private_webhook', '消息推送地址指向本机或内网,已拒绝(如确需内网推送,请设置 HOTSPOTS_WEBHOOK_PRIVATE=1)。The webhook address points at this computer or the local network; set HOTSPOTS_WEBHOOK_PRIVATE=1 to allow it.');
+  }
   const t = await currentTownship(deps);
   const row = { id: randomUUID(), township_id: t.id, name: input.name, format: input.format, url: input.url, events: JSON.stringify([...new Set(input.events)]), active: 1, created_at: deps.now().toISOString() };
   await deps.store.db.transaction().execute(async (trx) => {

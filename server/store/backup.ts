@@ -56,6 +56,8 @@ export async function backupSqlite(dbFile: string, photosDir: string, target: st
     copy.prepare(`INSERT INTO ${INFO} (key, value) VALUES ('format', 'hotspot-map backup 1'), ('created_at', ?)`).run(now.toISOString());
     const reports = (copy.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
     copy.close();
+    // The backup holds everyone's data and password hashes: readable by its owner only.
+    fs.chmodSync(tmp, 0o600);
     fs.renameSync(tmp, target);
     return { file: target, bytes: fs.statSync(target).size, reports, photoFiles };
   } catch (err) {

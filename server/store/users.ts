@@ -85,6 +85,11 @@ export async function deleteExpiredSessions(db: Db, now: string): Promise<void> 
   await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
 }
 
+/** Forgets failed sign-ins older than the window they count in. */
+export async function deleteLoginFailuresBefore(db: Db, before: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('at', '<', before).execute();
+}
+
 export async function recordLoginFailure(db: Db, key: string, at: string): Promise<void> {
   await db.insertInto('login_failures').values({ key, at }).execute();
 }

@@ -66,7 +66,7 @@ function client(app: ReturnType<typeof createApp>, cookie: string | null): Clien
 }
 
 /** The real app over a fresh store of the given dialect, with the demo town loaded at a clock the test controls. */
-export async function demoApp(dialect: DialectName, opts: { scale?: number; publicMap?: boolean; empty?: boolean } = {}): Promise<TestApp> {
+export async function demoApp(dialect: DialectName, opts: { scale?: number; publicMap?: boolean; empty?: boolean; privateWebhooks?: boolean } = {}): Promise<TestApp> {
   const db = await freshStore(dialect);
   const photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-photos-'));
   const clock = {
@@ -75,7 +75,7 @@ export async function demoApp(dialect: DialectName, opts: { scale?: number; publ
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const deps = createDeps(db.store, { now: () => clock.now, photosDir, publicMap: opts.publicMap ?? false });
+  const deps = createDeps(db.store, { now: () => clock.now, photosDir, publicMap: opts.publicMap ?? false, privateWebhooks: opts.privateWebhooks ?? false });
   // empty: a real deployment's first start, with no township at all.
   if (!opts.empty) await loadDemoIfEmpty(deps, { end: NOW, scale: opts.scale ?? 1 });
   const app = createApp(deps);

@@ -60,6 +60,8 @@ describe('backup and restore', () => {
     })();
     const { stdout } = await cli('backup', backupFile, live);
     writing = false;
+    // It holds everyone's data and password hashes: its owner alone may read it.
+    expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
     const during = await writer;
     expect(stdout).toMatch(/Backed up \d+ reports and 2 photo files/);
     const after = await report(s, cookie, 'after the backup');

@@ -10,6 +10,11 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 // The page tells us what it loaded, so the first online visit is enough to work offline afterwards.
 self.addEventListener('message', (event) => {
+  // Signing out: the township's data and the open items cached for offline use go with the session.
+  if (event.data?.type === 'signed-out') {
+    event.waitUntil(caches.delete(DATA));
+    return;
+  }
   if (event.data?.type !== 'precache') return;
   event.waitUntil(
     caches.open(SHELL).then((cache) =>

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoApp, expectError, type TestApp } from '../helpers/app.ts';
+import { isPrivateHost } from '../../server/domain/addresses.ts';
+import { createHook } from '../../server/services/webhooks.ts';
+import { pruneSignIns } from '../../server/services/auth.ts';
+import { withTownship } from '../../server/services/context.ts';
+import { AppError } from '../../server/services/errors.ts';
+
+// The smaller holes: a spreadsheet that is a zip bomb, webhooks that reach inside, answers a browser keeps,
+// sessions and failures kept for ever.
+
+describe('smaller hardening', () => {
+  let app: TestApp;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-hard-'));
+  beforeAll(async () => {
+    app = await demoApp('sqlite', { scale: 0.02 });
+  });
+  afterAll(async () => {
+    await app?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a workbook that inflates to hundreds of megabytes, without inflating it all', async () => {
+    const sheet = path.join(dir, 'sheet1.xml');
+    fs.writeFileSync(sheet, Buffer.alloc(250 * 1024 * 1024, 0x20));
+    execFileSync('zip', ['-q', '-j', path.join(dir, 'bomb.xlsx'), sheet]);
+    fs.rmSync(sheet);
+    const bytes = fs.readFileSync(path.join(dir, 'bomb.xlsx'));
+    expect(bytes.length).toBeLessThan(2 * 1024 * 1024);
+    const office = await app.as('office');
+    const rss = process.memoryUsage().rss;
+    const r = await office.upload('/api/import/reports?dryRun=1', bytes, 'bomb.xlsx', 'application/octet-stream');
+    expectError(r, 413, 'file_too_large');
+    expect(process.memoryUsage().rss - rss).toBeLessThan(400 * 1024 * 1024);
+  });
+
+  it('refuses webhooks to this computer and the local network unless the deployment allows them', async () => {
+    for (const h of ['127.0.0.1', 'localhost', '10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '[::1]', '[fd00::1]', '100.64.0.1']) expect(isPrivateHost(h), h).toBe(true);
+    for (const h of ['oapi.dingtalk.com', 'qyapi.weixin.qq.com', '8.8.8.8', '172.32.0.1']) expect(isPrivateHost(h), h).toBe(false);
+    const admin = { id: 'x', townshipId: null, county: false, username: 'admin', displayName: 'admin', role: 'admin' as const, areaId: null };
+    const township = (await app.deps.store.db.selectFrom('townships').select('id').executeTakeFirstOrThrow()).id;
+    const refused = await withTownship(township, () =>
+      createHook(app.deps, admin, { name: '内网', format: 'json', url: 'http://169.254.169.254/latest/meta-data', events: ['report.overdue'] }).catch((e) => e),
+    );
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('private_webhook');
+  });
+
+  it("tells browsers and proxies not to keep API answers with people's data", async () => {
+    const office = await app.as('office');
+    for (const p of ['/api/reports?limit=5', '/api/ledger', '/api/auth/me', '/api/users']) {
+      const r = await (p === '/api/users' ? app.as('admin') : Promise.resolve(office)).then((c) => c.call('GET', p));
+      expect(r.headers.get('cache-control'), p).toBe('no-store');
+    }
+  });
+
+  it('forgets expired sessions and old failed sign-ins', async () => {
+    await app.call('POST', '/api/auth/login', { username: 'office', password: 'wrong' });
+    const count = async (t: 'sessions' | 'login_failures') => Number((await app.deps.store.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await count('sessions')).toBeGreaterThan(0);
+    expect(await count('login_failures')).toBeGreaterThan(0);
+    app.clock.advance(40 * 86_400_000);
+    await pruneSignIns(app.deps);
+    expect(await count('sessions')).toBe(0);
+    expect(await count('login_failures')).toBe(0);
+  });
+});
