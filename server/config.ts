@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   HOTSPOTS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'HOTSPOTS_PUBLIC_URL must be the http(s) address people open the map at' }).optional(),
   HOTSPOTS_JOB_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
   HOTSPOTS_WEBHOOK_PRIVATE: boolFlag.default(false),
+  HOTSPOTS_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   HOTSPOTS_TRUST_PROXY: z.string().regex(/^[0-9a-fA-F:.,\s]*$/, 'HOTSPOTS_TRUST_PROXY lists the reverse proxies\' addresses, comma-separated').optional(),
   HOTSPOTS_ALLOWED_HOSTS: z.string().regex(/^[0-9A-Za-z.\-:\[\],\s]*$/, 'HOTSPOTS_ALLOWED_HOSTS lists host names, comma-separated').optional(),
 });
@@ -47,6 +48,8 @@ export interface Config {
   publicMap: boolean;
   /** Mark the session cookie Secure (set when served over HTTPS). */
   secureCookies: boolean;
+  /** A desk role's session ends after this long without a request. */
+  deskIdleMs: number;
   /** Webhooks may call this computer and the local network. */
   privateWebhooks: boolean;
   /** Reverse proxies whose X-Forwarded-For is believed. */
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicMap: e.HOTSPOTS_PUBLIC_MAP,
     secureCookies: e.HOTSPOTS_SECURE_COOKIES,
     privateWebhooks: e.HOTSPOTS_WEBHOOK_PRIVATE,
+    deskIdleMs: e.HOTSPOTS_IDLE_MINUTES * 60_000,
     trustProxy: list(e.HOTSPOTS_TRUST_PROXY),
     allowedHosts: list(e.HOTSPOTS_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     briefingHour: e.HOTSPOTS_BRIEFING_HOUR,

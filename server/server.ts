@@ -35,6 +35,7 @@ function depsOptions(config: Config) {
     tiles: config.tiles,
     pmtilesFile: config.pmtilesFile,
     privateWebhooks: config.privateWebhooks,
+    deskIdleMs: config.deskIdleMs,
   };
 }
 

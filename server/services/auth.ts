@@ -46,6 +46,13 @@ export interface SessionUser {
 export const SESSION_IDLE_MS = 7 * 86_400_000;
 export const SESSION_MAX_MS = 30 * 86_400_000;
 const TOUCH_EVERY_MS = 5 * 60_000;
+/**
+ * Desk roles are signed out after this long without a request (HOTSPOTS_IDLE_MINUTES): a screen left open in an
+ * office is not a session for whoever sits down next. Field roles keep the week: their phones' outboxes must
+ * still sync reports made hours ago without signal.
+ */
+export const DESK_IDLE_MS = 30 * 60_000;
+export const DESK_ROLES: readonly Role[] = ['admin', 'leader', 'office', 'county_admin', 'county_leader'];
 /** Failed log-ins allowed per user name, and per address, in the window. */
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_MAX_FAILURES_PER_ADDRESS = 30;
@@ -128,9 +135,10 @@ export async function authenticate(deps: Deps, token: string | undefined): Promi
   const { session, user } = found;
   const now = deps.now();
   const nowIso = now.toISOString();
-  if (session.expires_at <= nowIso || Date.parse(session.created_at) + SESSION_MAX_MS <= now.getTime()) {
+  const idle = user !== undefined && DESK_ROLES.includes(user.role) && now.getTime() - Date.parse(session.last_seen_at) > (deps.options.deskIdleMs ?? DESK_IDLE_MS);
+  if (idle || session.expires_at <= nowIso || Date.parse(session.created_at) + SESSION_MAX_MS <= now.getTime()) {
     await deleteSession(db, id);
-    if (user) await recordAudit(deps, db, { townshipId: user.township_id, actor: { id: user.id, username: user.username }, action: 'auth.session_expired', target: `user:${user.username}`, detail: { lastSeenAt: session.last_seen_at } });
+    if (user) await recordAudit(deps, db, { townshipId: user.township_id, actor: { id: user.id, username: user.username }, action: idle ? 'auth.session_idle' : 'auth.session_expired', target: `user:${user.username}`, detail: { lastSeenAt: session.last_seen_at } });
     return null;
   }
   if (!user || user.active !== 1) return null;

@@ -29,6 +29,8 @@ export interface DepsOptions {
   tiles?: TileSource | null | undefined;
   /** The PMTiles file served at /api/basemap/tiles.pmtiles. */
   pmtilesFile?: string | undefined;
+  /** How long a desk role's session lasts without a request (HOTSPOTS_IDLE_MINUTES). */
+  deskIdleMs?: number | undefined;
   /** Webhooks may call this computer or the local network (HOTSPOTS_WEBHOOK_PRIVATE=1): off, so a webhook cannot reach inside. */
   privateWebhooks?: boolean | undefined;
 }
@@ -72,7 +74,7 @@ export function createDeps(
     store,
     now: opts.now ?? (() => new Date()),
     cache: { townships: new Map(), routers: new Map(), people: new Map() },
-    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl, tiles: opts.tiles ?? null, pmtilesFile: opts.pmtilesFile, privateWebhooks: opts.privateWebhooks ?? false },
+    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl, tiles: opts.tiles ?? null, pmtilesFile: opts.pmtilesFile, privateWebhooks: opts.privateWebhooks ?? false, deskIdleMs: opts.deskIdleMs },
   };
 }
 

@@ -29,6 +29,8 @@ export interface TestApp extends Client {
   clock: { now: Date; advance(ms: number): void };
   /** A client signed in as a demo user (password "demo"), or as anyone with their password. */
   as(username: string, password?: string): Promise<Client>;
+  /** Signs in again (a desk session ends after 30 idle minutes: the office coming back the next morning). */
+  signInAgain(username: string, password?: string): Promise<Client>;
   drop(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export async function demoApp(dialect: DialectName, opts: { scale?: number; publ
   const app = createApp(deps);
   const anonymous = client(app, null);
   const sessions = new Map<string, Client>();
-  return {
+  const testApp: TestApp = {
     ...anonymous,
     deps,
     app,
@@ -98,11 +100,16 @@ export async function demoApp(dialect: DialectName, opts: { scale?: number; publ
       sessions.set(username, c);
       return c;
     },
+    async signInAgain(username, password) {
+      sessions.delete(username);
+      return testApp.as(username, password);
+    },
     async drop() {
       await db.drop();
       fs.rmSync(photosDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }
 
 /** Checks an answer is an error of the product's shape, with a message a person can act on. */

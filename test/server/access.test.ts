@@ -112,6 +112,21 @@ describe('who may call what', () => {
     expect(expired.map((e) => e.target)).toContain('user:inspector');
   });
 
+  it('signs desk roles out after 30 idle minutes, and keeps field roles signed in for their outboxes', async () => {
+    const desk = await freshSession('office');
+    const field = await freshSession('cleaner');
+    const me = async (c: Client) => (await c.call('GET', '/api/auth/me')).body.user?.username ?? null;
+    app.clock.advance(20 * 60_000);
+    expect(await me(desk)).toBe('office'); // 20 minutes: still there, and the session is touched
+    app.clock.advance(29 * 60_000);
+    expect(await me(desk)).toBe('office'); // active within the half hour
+    app.clock.advance(31 * 60_000);
+    expect(await me(desk)).toBeNull();
+    expect(await me(field)).toBe('cleaner1');
+    const idle = await app.deps.store.db.selectFrom('audit_log').select('target').where('action', '=', 'auth.session_idle').execute();
+    expect(idle.map((e) => e.target)).toContain('user:office');
+  });
+
   it('stores only password hashes', async () => {
     const users = await app.deps.store.db.selectFrom('users').select(['username', 'password_hash']).execute();
     expect(users.length).toBeGreaterThan(10);

@@ -123,6 +123,7 @@ describe.each(DIALECTS)('the weekly briefing over %s', (dialect) => {
   it('reads the same when a past week is generated again', async () => {
     const before = (await office.call('GET', `/api/briefings/${WEEK}.json`)).body;
     app.clock.advance(3 * 86_400_000);
+    office = await app.signInAgain('office'); // three days later: a new desk session
     const again = await office.call('POST', `/api/briefings/${WEEK}/regenerate`);
     expect(again.status).toBe(200);
     const after = (await office.call('GET', `/api/briefings/${WEEK}.json`)).body;

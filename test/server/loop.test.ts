@@ -170,6 +170,9 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
     expect(item.overdue).toBe(false);
 
     app.clock.advance(15 * 3600_000); // 2026-11-30 17:00 UTC = 01:00 the next day in Shanghai
+    // The office signs in again after the night (desk sessions end after 30 idle minutes); field staff stay signed in.
+    office = await app.signInAgain('office');
+    leader = await app.signInAgain('leader');
     const ledger = await office.call('GET', '/api/ledger?overdue=1&category=exposed_garbage&limit=1000');
     const row = ledger.body.rows.find((r: any) => r.id === item.id);
     expect(row).toMatchObject({ overdue: true, status: 'notified' });
