@@ -52,12 +52,10 @@ try {
     }
     if ((role === 'cleaner' || role === 'unit') && !areaId) throw new Error(`A ${role} needs --area: the zone, village or unit they answer for.`);
     const password = await readPassword(values.password);
-    if (password.length < 8) throw new Error('Choose a password of at least 8 characters.');
     const u = await addUser(deps, { townshipId: township?.id ?? null, username, displayName: values.name ?? username, role, password, areaId, phone: values.phone ?? null });
     console.log(township ? `Added ${u.username} (${u.role}) to ${township.name_zh}.` : `Added ${u.username} (${u.role}) to the county: they see every township.`);
   } else if (command === 'passwd' && username) {
     const password = await readPassword(values.password);
-    if (password.length < 8) throw new Error('Choose a password of at least 8 characters.');
     await setPassword(deps, username, password);
     console.log(`Password changed for ${username}.`);
   } else if (command === 'list') {

@@ -12,7 +12,7 @@ import { addUser, type SessionUser } from './auth.ts';
 import { clearCaches, currentTownship, type Deps } from './context.ts';
 import { rerouteAround } from './rerouting.ts';
 import { AppError } from './errors.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword, requireStrongPassword } from './passwords.ts';
 
 // What the admin and the office change: people, categories, and the areas that answer for the spots.
 
@@ -110,6 +110,7 @@ export async function updatePerson(
     throw new AppError(422, 'self_lockout', '不能停用自己或取消自己的管理员角色。You cannot deactivate yourself or give up your own admin role.');
   }
   await requireArea(deps, t.id, patch.areaId);
+  if (patch.password !== undefined) requireStrongPassword(patch.password, { username: before.username, displayName: before.display_name });
   const set = {
     ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
     ...(patch.role !== undefined ? { role: patch.role } : {}),

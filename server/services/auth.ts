@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { clearCaches, type Deps } from './context.ts';
 import { AppError } from './errors.ts';
-import { hashPassword, unknownUserHash, verifyPassword } from './passwords.ts';
+import { hashPassword, requireStrongPassword, unknownUserHash, verifyPassword } from './passwords.ts';
 import {
   clearLoginFailures,
   deleteExpiredSessions,
@@ -197,6 +197,7 @@ export async function addUser(deps: Deps, u: NewUser, actor: AuditActor = COMMAN
         : `乡镇角色(${u.role})必须属于一个乡镇。A township role (${u.role}) needs its township.`,
     );
   }
+  requireStrongPassword(u.password, u);
   if (await findUserByUsername(deps.store.db, u.username)) {
     throw new AppError(409, 'username_taken', `用户名“${u.username}”已存在。The user name ${u.username} is taken.`);
   }
@@ -230,6 +231,7 @@ export async function addUser(deps: Deps, u: NewUser, actor: AuditActor = COMMAN
 export async function setPassword(deps: Deps, username: string, password: string): Promise<void> {
   const user = await findUserByUsername(deps.store.db, username);
   if (!user) throw new AppError(404, 'user_not_found', `没有用户“${username}”。No user ${username}.`);
+  requireStrongPassword(password, { username: user.username, displayName: user.display_name });
   await updatePassword(deps.store.db, user.id, await hashPassword(password));
   await deleteSessionsOf(deps.store.db, user.id);
   await recordAudit(deps, deps.store.db, { townshipId: user.township_id, actor: COMMAND_LINE, action: 'user.password', target: `user:${user.username}` });

@@ -1,5 +1,9 @@
 import crypto, { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import pLimit from 'p-limit';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import { passwordRuleProblems, type PasswordProblem } from '../domain/password-rules.ts';
+import { AppError } from './errors.ts';
 
 // Password hashes: scrypt with a random salt, stored as "scrypt$N$r$p$salt$hash" (base64).
 //
@@ -49,4 +53,23 @@ export async function verifyPassword(password: string, stored: string | null): P
     maxmem: 64 * 1024 * 1024,
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+// zxcvbn-ts (a maintained strength estimator) with its common-password and name dictionaries: "Password123!"
+// passes the length and kind rules and is still among the first guesses.
+let estimator: ZxcvbnFactory | undefined;
+const strength = (pw: string, userInputs: string[]) => {
+  estimator ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+  return estimator.check(pw, userInputs).score;
+};
+
+/** Refuses a password set through the product (not the demo's) that breaks the rules or is easy to guess. */
+export function requireStrongPassword(pw: string, user: { username: string; displayName?: string | undefined }): void {
+  const problems: PasswordProblem[] = passwordRuleProblems(pw, user.username);
+  if (!problems.length && strength(pw, [user.username, user.displayName ?? '']) < 3) {
+    problems.push({ code: 'too_guessable', zh: '太容易被猜到(常见密码或其变形)', en: 'too easy to guess (a common password or a variant of one)' });
+  }
+  if (problems.length) {
+    throw new AppError(422, 'weak_password', `密码不符合要求:${problems.map((p) => p.zh).join(';')}。The password must be ${problems.map((p) => p.en).join('; ')}.`, { problems: problems.map((p) => p.code) });
+  }
 }

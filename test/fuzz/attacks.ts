@@ -77,7 +77,7 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'GET /api/users': {},
   'POST /api/users': {
     body: 'json',
-    template: { username: 'new-person', displayName: '新人', role: 'inspector', password: 'a-long-password', phone: '13800000000' },
+    template: { username: 'new-person', displayName: '新人', role: 'inspector', password: 'Field-Work-2026', phone: '13800000000' },
     required: ['username', 'displayName', 'role', 'password'],
   },
   'PATCH /api/users/:id': { params: { id: 'uuid' }, body: 'json', template: { displayName: '改名', phone: '13800000001' } },
@@ -98,7 +98,7 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'POST /api/county/townships/:code/people': {
     params: { code: 'code' },
     body: 'json',
-    template: { username: 'new-admin', displayName: '新管理员', role: 'admin', password: 'a-long-password' },
+    template: { username: 'new-admin', displayName: '新管理员', role: 'admin', password: 'Field-Work-2026' },
     required: ['username', 'displayName', 'role', 'password'],
   },
   'PUT /api/county/viewing': { body: 'json', template: { code: 'demo-town' }, required: ['code'] },

@@ -65,9 +65,9 @@ describe.each(DIALECTS)('administration and its audit log (%s)', (dialect) => {
     const me = (await admin.call('GET', '/api/auth/me')).body.user;
     expectError(await admin.call('PATCH', `/api/users/${me.id}`, { active: false }), 422, 'self_lockout');
     expectError(await admin.call('PATCH', `/api/users/${me.id}`, { role: 'office' }), 422, 'self_lockout');
-    expectError(await admin.call('POST', '/api/users', { username: 'office', displayName: 'x', role: 'office', password: 'long-enough' }), 409);
+    expectError(await admin.call('POST', '/api/users', { username: 'office', displayName: 'x', role: 'office', password: 'Long-enough-2026' }), 409);
     expectError(
-      await admin.call('POST', '/api/users', { username: 'unit9', displayName: 'x', role: 'unit', password: 'long-enough', areaId: '00000000-0000-4000-8000-000000000000' }),
+      await admin.call('POST', '/api/users', { username: 'unit9', displayName: 'x', role: 'unit', password: 'Long-enough-2026', areaId: '00000000-0000-4000-8000-000000000000' }),
       422,
       'unknown_area',
     );

@@ -47,7 +47,11 @@ describe('npm run user', () => {
       stderr: expect.stringContaining('--area'),
     });
     await expect(user(['add', 'wang', '--role', 'office', '--password', 'short'])).rejects.toMatchObject({
-      stderr: expect.stringContaining('8 characters'),
+      stderr: expect.stringContaining('at least 10 characters'),
+    });
+    // Long and varied enough, but among the first guesses.
+    await expect(user(['add', 'wang', '--role', 'office', '--password', 'Password123!'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('too easy to guess'),
     });
     const list = await user(['list']);
     expect(list.stdout).toMatch(/zhang\toffice\t张主任/);
@@ -106,8 +110,8 @@ describe('a real township from nothing, by the command line alone', () => {
     expect((await npm('township', ['add', bj, '--code', 'xicheng', '--name-zh', '西城区', '--pick', 'name=西城区', '--commit'])).stdout).toContain('Created township 西城区 (xicheng)');
     expect((await npm('township', ['list'])).stdout).toMatch(/dongcheng\t东城区\tDongcheng[\s\S]*xicheng\t西城区/);
 
-    expect((await npm('user', ['add', 'dc-admin', '--role', 'admin', '--township', 'dongcheng', '--password', 'dc-admin-pass-1'])).stdout).toContain('Added dc-admin (admin) to 东城区');
-    expect((await npm('user', ['add', 'boss', '--role', 'county_leader', '--password', 'county-pass-1'])).stdout).toContain('to the county');
+    expect((await npm('user', ['add', 'dc-admin', '--role', 'admin', '--township', 'dongcheng', '--password', 'Dongcheng-pass-1'])).stdout).toContain('Added dc-admin (admin) to 东城区');
+    expect((await npm('user', ['add', 'boss', '--role', 'county_leader', '--password', 'Leading-group-1'])).stdout).toContain('to the county');
     expect((await failing('user', ['add', 'x', '--role', 'admin', '--password', 'long-enough-1'])).stderr).toContain('--township');
 
     // The villages as the county bureau sends them: a Shapefile in a Gauss-Krüger zone, GB18030 text, no .cpg.
@@ -145,7 +149,7 @@ describe('a real township from nothing, by the command line alone', () => {
 
     const s = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: home, HOTSPOTS_DEMO: '0' }), () => {});
     try {
-      const login = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dc-admin', password: 'dc-admin-pass-1' }) });
+      const login = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dc-admin', password: 'Dongcheng-pass-1' }) });
       expect(login.status).toBe(200);
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const basemap = (await (await fetch(`${s.url}/api/basemap`, { headers: { cookie } })).json()) as { features: Array<{ properties: { nameZh: string | null } }> };

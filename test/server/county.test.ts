@@ -13,7 +13,7 @@ import { beijingDistricts, district, osmPbf, shapefile, tmpDir, zipShapefile } f
 const dir = tmpDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const PASSWORD = 'county-pass-2026';
+const PASSWORD = 'Township-setup-2026';
 
 /** Two villages (west and east halves of the township) and one cleaning zone at its middle. */
 function villagesOf(name: string, prefix: string) {

@@ -58,6 +58,19 @@ describe('smaller hardening', () => {
     }
   });
 
+  it('takes only passwords of 10 characters, three kinds, not the name and not among the first guesses', async () => {
+    const admin = await app.as('admin');
+    const add = (password: string) => admin.call('POST', '/api/users', { username: 'li-si', displayName: '李四', role: 'inspector', password });
+    for (const [pw, code] of [['Short-1', 'too_short'], ['alllowercaseletters', 'too_few_kinds'], ['Li-si-2026-x', 'contains_name'], ['Password123!', 'too_guessable']] as const) {
+      const r = await add(pw);
+      expectError(r, 422, 'weak_password');
+      expect(r.body.error.details.problems, pw).toContain(code);
+    }
+    expect((await add('Street-sweeper-42')).status).toBe(201);
+    // The demo's own accounts keep their documented password: they are made by the demo loader, not through the product.
+    expect((await app.call('POST', '/api/auth/login', { username: 'office', password: 'demo' })).status).toBe(200);
+  });
+
   it('forgets expired sessions and old failed sign-ins', async () => {
     await app.call('POST', '/api/auth/login', { username: 'office', password: 'wrong' });
     const count = async (t: 'sessions' | 'login_failures') => Number((await app.deps.store.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);

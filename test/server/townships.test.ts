@@ -32,9 +32,9 @@ describe.each(DIALECTS)('two townships in one database (%s)', (dialect) => {
       timezone: 'Asia/Shanghai',
       created_at: new Date(app.clock.now.getTime() + 1000).toISOString(),
     });
-    await addUser(app.deps, { townshipId: otherId, username: 'other-office', displayName: '邻镇办公室', role: 'office', password: 'demo' });
+    await addUser(app.deps, { townshipId: otherId, username: 'other-office', displayName: '邻镇办公室', role: 'office', password: 'Neighbour-2026' });
     office = await app.as('office');
-    other = await app.as('other-office');
+    other = await app.as('other-office', 'Neighbour-2026');
 
     const photo = await (await app.as('inspector')).upload('/api/photos', fs.readFileSync(path.join(FIXTURES, 'before.jpg')));
     expect(photo.status).toBe(201);

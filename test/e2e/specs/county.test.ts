@@ -13,7 +13,7 @@ import { beijingDistricts, district, osmPbf, shapefile, tmpDir, zipShapefile } f
 // inspector's report in each lands in the right village, and the county leader sees both.
 
 const town = useTownServer({ env: () => ({ HOTSPOTS_DEMO: '0' }) });
-const PASSWORD = 'county-e2e-2026';
+const PASSWORD = 'Township-e2e-2026';
 const dir = tmpDir('hotspots-county-e2e-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, unwrap, ApiFailure, type CountyTownship } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { passwordRuleProblems } from '../../../server/domain/password-rules.ts';
 
 // Setting one township up from the county: its zones and villages, its basemap (an OSM extract), its first admin.
 // Each upload is checked first and stored only when the admin says so.
@@ -81,7 +82,7 @@ export function SetupUpload({ township, kind, onDone }: { township?: CountyTowns
 }
 
 function FirstAdmin({ township }: { township: CountyTownship }) {
-  const { t, said } = useI18n();
+  const { t, said, lang } = useI18n();
   const [draft, setDraft] = useState({ username: '', displayName: '', password: '' });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -114,8 +115,13 @@ function FirstAdmin({ township }: { township: CountyTownship }) {
           {t('password')}
           <input type="password" value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} autoComplete="new-password" data-testid="setup-admin-password" />
         </label>
+        {draft.password && passwordRuleProblems(draft.password, draft.username).length > 0 && (
+          <p className="hint-text" data-testid="setup-admin-password-rules">
+            {passwordRuleProblems(draft.password, draft.username).map((p) => (lang === 'en' ? p.en : p.zh)).join(lang === 'en' ? '; ' : ';')}
+          </p>
+        )}
       </div>
-      <button type="button" className="primary" disabled={busy || !draft.username || !draft.displayName || draft.password.length < 8} onClick={() => void send()} data-testid="setup-admin-create">
+      <button type="button" className="primary" disabled={busy || !draft.username || !draft.displayName || passwordRuleProblems(draft.password, draft.username).length > 0} onClick={() => void send()} data-testid="setup-admin-create">
         {t('countyCreateAdmin')}
       </button>
       {message && (
