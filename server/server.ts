@@ -14,6 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { deliverWebhooks } from './services/webhooks.ts';
 import { pruneSignIns } from './services/auth.ts';
+import { warmWorkers } from './workers/pool.ts';
 
 
 export interface RunningServer {
@@ -115,6 +116,7 @@ export async function startServer(
     } else if ((await countTownships(store.db)) === 0) {
       log('No township yet: add one from its boundary file with npm run township -- add <file> --code … --name-zh … (see "Setting up your own township" in the README).');
     }
+    warmWorkers();
     const app = createApp(deps, { webDir: config.webDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy, allowedHosts: config.allowedHosts });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -30,7 +30,8 @@ function threads(): number {
 function thePool(): Piscina {
   pool ??= new Piscina({
     filename: new URL('./entry.mjs', import.meta.url).href,
-    minThreads: 0,
+    // One thread stays ready: the first job of a new thread waits for its TypeScript to load.
+    minThreads: 1,
     maxThreads: threads(),
     idleTimeout: 30_000,
     maxQueue: MAX_QUEUED_JOBS,
@@ -67,6 +68,11 @@ export async function runJob<T>(who: string, job: Job, transferList: ArrayBuffer
   } finally {
     if (queue.activeCount === 0 && queue.pendingCount === 0) queues.delete(who);
   }
+}
+
+/** Starts a thread and loads the tasks now, so the first person to ask for a hot-spot map does not wait for it. */
+export function warmWorkers(): void {
+  thePool().run({ kind: 'ping' } satisfies Job).catch(() => {});
 }
 
 /** Stops the pool's threads (the server's shutdown). */

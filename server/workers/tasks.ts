@@ -9,6 +9,7 @@ import type { BriefingData } from '../briefing/types.ts';
 // Nothing here touches the database; results come back as typed arrays or plain objects.
 
 export type Job =
+  | { kind: 'ping' }
   | { kind: 'hotspots'; x: Float64Array; y: Float64Array; counts: Float64Array; band: number }
   | { kind: 'density'; points: { x: Float64Array; y: Float64Array }; grid: { x: Float64Array; y: Float64Array }; radius: number }
   | { kind: 'briefing-pdf'; data: BriefingData }
@@ -18,6 +19,8 @@ export type Job =
 /** Runs one job; its result is copied back to the main thread (typed arrays of a grid: a few hundred KB). */
 export async function run(job: Job): Promise<unknown> {
   switch (job.kind) {
+    case 'ping':
+      return 'pong';
     case 'hotspots': {
       const r = hotSpots({ x: job.x, y: job.y }, job.counts, job.band);
       return { z: r.z, p: r.p, bin: r.bin };

@@ -70,7 +70,7 @@ export function Legend({ categories, zones, analysis, colorBy, hotspotInfo }: Pr
         </>
       )}
       {analysis === 'hotspots' && (
-        <div data-testid="legend-hotspots">
+        <div data-testid="legend-hotspots" data-state={hotspotInfo ? 'loaded' : 'loading'}>
           <h3>{t('layerHotspots')}</h3>
           <ul className="legend-list">
             {([3, 2, 1, -1, -2, -3] as const).map((b) => (

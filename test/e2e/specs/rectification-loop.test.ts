@@ -89,6 +89,8 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
 
       clockOffset = 2 * DAY; // two days later: the same-day deadline has long passed
       await map.page.reload();
+      // Two days idle: the office's desk session has ended, and the office signs in again.
+      await map.signIn('office');
       await map.page.locator('[data-testid=ledger-table]').waitFor();
       await map.page.check('[data-testid=ledger-overdue]');
       const row = map.page.locator(`[data-testid=ledger-row][data-report-id="${id}"]`);

@@ -24,7 +24,9 @@ describe('where to focus', { timeout: 120_000 }, () => {
       const hot99 = BIN_COLORS[3]!.map((v, i) => Math.round(a * v + (1 - a) * land[i]!)) as RGB;
       const before = await map.pixelsLike([hot99], 30);
       await map.showAnalysis('hotspots');
-      await map.page.locator('[data-testid=legend-hotspots]').waitFor();
+      // The cells come from the worker pool: wait until they have arrived and are drawn.
+      await map.page.locator('[data-testid=legend-hotspots][data-state=loaded]').waitFor({ timeout: 60_000 });
+      await map.settle();
       const after = await map.pixelsLike([hot99], 30);
       expect(after).toBeGreaterThan(before + 5000);
       expect(await map.page.locator('[data-testid=legend-hotspots]').textContent()).toContain('99%');
