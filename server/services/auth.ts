@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { clearCaches, type Deps } from './context.ts';
 import { AppError } from './errors.ts';
-import { hashPassword, requireStrongPassword, unknownUserHash, verifyPassword } from './passwords.ts';
+import { hashPassword, needsRehash, requireStrongPassword, unknownUserHash, verifyPassword } from './passwords.ts';
 import {
   clearLoginFailures,
   deleteExpiredSessions,
@@ -9,6 +9,7 @@ import {
   knownDevice,
   releaseLoginAttempt,
   rememberDevice,
+  replacePasswordHash,
   reserveLoginAttempt,
   deleteSession,
   findSessionWithUser,
@@ -115,6 +116,8 @@ export async function login(deps: Deps, a: LoginAttempt): Promise<{ token: strin
   }
   await releaseLoginAttempt(db, reserved.ids);
   await clearLoginFailures(db, nameKey);
+  // A hash made with an older, lower cost is made again now that the password is at hand.
+  if (needsRehash(user.password_hash)) await replacePasswordHash(db, user.id, await hashPassword(a.password));
   const device = known ? a.device! : randomBytes(32).toString('base64url');
   await rememberDevice(db, tokenId(device), user.id, nowIso);
   const token = randomBytes(32).toString('base64url');

@@ -130,7 +130,7 @@ describe('who may call what', () => {
   it('stores only password hashes', async () => {
     const users = await app.deps.store.db.selectFrom('users').select(['username', 'password_hash']).execute();
     expect(users.length).toBeGreaterThan(10);
-    for (const u of users) expect(u.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    for (const u of users) expect(u.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(fs.existsSync(path.join(app.photosDir))).toBe(true);
   });
 });

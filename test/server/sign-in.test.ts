@@ -68,6 +68,19 @@ describe('sign-in limits that hold under parallel guessing', () => {
     expect(log.some((e) => e.action === 'auth.login' && e.target === 'user:leader')).toBe(true);
   });
 
+  it('hashes at OWASP\'s cost (scrypt N=2^17) and upgrades an older, cheaper hash when its owner signs in', async () => {
+    const office = await app.deps.store.db.selectFrom('users').select('password_hash').where('username', '=', 'unit-market').executeTakeFirstOrThrow();
+    expect(office.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    // A hash as the first version of the product made it: N = 2^14.
+    const salt = crypto.randomBytes(16);
+    const old = crypto.scryptSync('Old-password-2025', salt, 32, { N: 16384, r: 8, p: 1 });
+    await app.deps.store.db.updateTable('users').set({ password_hash: `scrypt$16384$8$1$${salt.toString('base64')}$${old.toString('base64')}` }).where('username', '=', 'unit-market').execute();
+    expect((await attempt('unit-market', 'Old-password-2025')).status).toBe(200);
+    const after = await app.deps.store.db.selectFrom('users').select('password_hash').where('username', '=', 'unit-market').executeTakeFirstOrThrow();
+    expect(after.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect((await attempt('unit-market', 'Old-password-2025')).status).toBe(200);
+  });
+
   it('never hashes more than two passwords at once, keeping threads free for durable writes', async () => {
     let running = 0;
     let most = 0;
