@@ -3,12 +3,14 @@
  *   npm run user -- add <username> --role admin|leader|office|inspector|cleaner|unit [--township CODE] [--name 姓名] [--area AREA_CODE] [--password …]
  *   npm run user -- add <username> --role county_admin|county_leader [--name 姓名] [--password …]   (the county's people: no township)
  *   npm run user -- passwd <username> [--password …]
+ *   npm run user -- reset-2fa <username>      (an administrator who lost their authenticator)
  *   npm run user -- list
  * Without --password the password is read from HOTSPOTS_PASSWORD or from standard input.
  */
 import { parseArgs } from 'node:util';
 import readline from 'node:readline/promises';
 import { addUser, setPassword } from '../services/auth.ts';
+import { resetSecondFactor } from '../services/second-factor.ts';
 import { listCountyUsers, listUsers } from '../store/users.ts';
 import { listAreas } from '../store/areas.ts';
 import { isCountyRole, ROLES, type Role } from '../domain/lifecycle.ts';
@@ -58,6 +60,9 @@ try {
     const password = await readPassword(values.password);
     await setPassword(deps, username, password);
     console.log(`Password changed for ${username}.`);
+  } else if (command === 'reset-2fa' && username) {
+    await resetSecondFactor(deps, username);
+    console.log(`Second factor turned off for ${username}: they sign in with their password and can set it up again.`);
   } else if (command === 'list') {
     const line = (u: { username: string; role: string; display_name: string; active: number }) => `${u.username}\t${u.role}\t${u.display_name}${u.active ? '' : '\t(disabled)'}`;
     if (values.township) for (const u of await listUsers(store.db, (await cliTownship(deps, values.township)).id)) console.log(line(u));
@@ -67,7 +72,7 @@ try {
       if (township) for (const u of await listUsers(store.db, township.id)) console.log(line(u));
     }
   } else {
-    console.error('usage: npm run user -- add <username> --role <role> [--township CODE] [--name …] [--area CODE] [--password …] | passwd <username> | list [--township CODE]');
+    console.error('usage: npm run user -- add <username> --role <role> [--township CODE] [--name …] [--area CODE] [--password …] | passwd <username> | reset-2fa <username> | list [--township CODE]');
     process.exitCode = 2;
   }
 } catch (err) {

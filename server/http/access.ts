@@ -36,6 +36,8 @@ export const ACCESS = {
   'POST /api/auth/logout': { roles: [], anyone: true },
   // answers { user: null } when signed out, so the web app can ask without an error
   'GET /api/auth/me': { roles: [], anyone: true },
+  'POST /api/auth/second-factor': { roles: ['admin', 'county_admin', 'county_leader'] },
+  'POST /api/auth/second-factor/confirm': { roles: ['admin', 'county_admin', 'county_leader'] },
   'GET /api/township': { roles: ALL, publicRead: true },
   'GET /api/areas': { roles: ALL, publicRead: true },
   'PUT /api/township/market-days': { roles: ['admin', 'office'] },

@@ -4,6 +4,7 @@ import { clientAddress } from './client-address.ts';
 import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
 import { login, logout } from '../services/auth.ts';
+import { confirmSecondFactor, startSecondFactor } from '../services/second-factor.ts';
 import { guard, SESSION_COOKIE } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
@@ -11,6 +12,7 @@ import { validate } from './validate.ts';
 const loginBody = z.strictObject({
   username: z.string().trim().min(1, 'enter a user name').max(64),
   password: z.string().min(1, 'enter the password').max(200),
+  code: z.string().trim().min(1).max(20).optional(),
 });
 
 export const DEVICE_COOKIE = 'hs_device';
@@ -18,8 +20,8 @@ export const DEVICE_COOKIE = 'hs_device';
 export const authRoutes = (deps: Deps, opts: { secureCookies: boolean; trustProxy: readonly string[] }) =>
   new Hono<AppEnv>()
     .post('/login', guard(deps, 'POST /api/auth/login'), validate('json', loginBody), async (c) => {
-      const { username, password } = c.req.valid('json');
-      const { token, user, expiresAt, device } = await login(deps, { username, password, address: clientAddress(c, opts.trustProxy), device: getCookie(c, DEVICE_COOKIE) });
+      const { username, password, code } = c.req.valid('json');
+      const { token, user, expiresAt, device } = await login(deps, { username, password, code, address: clientAddress(c, opts.trustProxy), device: getCookie(c, DEVICE_COOKIE) });
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -36,4 +38,14 @@ export const authRoutes = (deps: Deps, opts: { secureCookies: boolean; trustProx
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);
     })
-    .get('/me', guard(deps, 'GET /api/auth/me'), (c) => c.json({ user: c.get('user') }, 200));
+    .get('/me', guard(deps, 'GET /api/auth/me'), (c) => c.json({ user: c.get('user') }, 200))
+    .post('/second-factor', guard(deps, 'POST /api/auth/second-factor'), async (c) => c.json(await startSecondFactor(deps, c.get('user')!), 200))
+    .post(
+      '/second-factor/confirm',
+      guard(deps, 'POST /api/auth/second-factor/confirm'),
+      validate('json', z.strictObject({ secret: z.string().regex(/^[A-Z2-7]{16,64}$/, 'the secret is base32'), code: z.string().trim().regex(/^\d{6}$/, 'the code is 6 digits') })),
+      async (c) => {
+        const { secret, code } = c.req.valid('json');
+        return c.json(await confirmSecondFactor(deps, c.get('user')!, secret, code), 200);
+      },
+    );

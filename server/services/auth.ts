@@ -26,6 +26,7 @@ import {
 import { isCountyRole, type Role } from '../domain/lifecycle.ts';
 import { findDefaultTownship, findTownshipByCode } from '../store/townships.ts';
 import { COMMAND_LINE, recordAudit, type AuditActor } from './audit.ts';
+import { secondFactorMatches } from './second-factor.ts';
 import { randomUUID } from 'node:crypto';
 
 export interface SessionUser {
@@ -81,6 +82,8 @@ export interface LoginAttempt {
   address: string;
   /** The device cookie's token, when the browser has one. */
   device?: string | undefined;
+  /** The second factor's code (or a recovery code), for people who turned it on. */
+  code?: string | undefined;
 }
 
 /**
@@ -113,6 +116,17 @@ export async function login(deps: Deps, a: LoginAttempt): Promise<{ token: strin
   if (!ok || !user) {
     await recordAudit(deps, db, { townshipId: user?.township_id ?? null, actor: { id: user?.id ?? null, username: a.username.slice(0, 64) }, action: 'auth.login_failed', target: `user:${a.username.slice(0, 64)}`, detail: { address: a.address } });
     throw new AppError(401, 'bad_credentials', '用户名或密码不正确。The user name or password is wrong.');
+  }
+  if (user.totp_enabled === 1) {
+    if (!a.code) {
+      // The password was right: not a failure, but not yet a session either.
+      await releaseLoginAttempt(db, reserved.ids);
+      throw new AppError(401, 'second_factor_required', '请输入身份验证器中的6位动态码(或一个恢复码)。Enter the 6-digit code from your authenticator app (or a recovery code).');
+    }
+    if (!(await secondFactorMatches(deps, user, a.code))) {
+      await recordAudit(deps, db, { townshipId: user.township_id, actor: { id: user.id, username: user.username }, action: 'auth.login_failed', target: `user:${user.username}`, detail: { address: a.address, secondFactor: true } });
+      throw new AppError(401, 'bad_second_factor', '动态码不正确。The code is wrong.');
+    }
   }
   await releaseLoginAttempt(db, reserved.ids);
   await clearLoginFailures(db, nameKey);
@@ -227,7 +241,7 @@ export async function addUser(deps: Deps, u: NewUser, actor: AuditActor = COMMAN
     });
   });
   clearCaches(deps);
-  return toSessionUser(row);
+  return toSessionUser({ ...row, totp_secret: null, totp_enabled: 0 });
 }
 
 /** Sets a new password and ends the user's sessions everywhere. */

@@ -14,6 +14,7 @@ import * as integrations from './migrations/2026-11-29T2100-integrations.ts';
 import * as mapIndexes from './migrations/2026-12-01T0200-map-indexes.ts';
 import * as county from './migrations/2026-12-02T0900-county.ts';
 import * as signIn from './migrations/2026-12-02T1200-sign-in.ts';
+import * as secondFactor from './migrations/2026-12-02T1500-second-factor.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0200-map-indexes': mapIndexes,
   '2026-12-02T0900-county': county,
   '2026-12-02T1200-sign-in': signIn,
+  '2026-12-02T1500-second-factor': secondFactor,
 };
 
 const PG_TIMESTAMPTZ = 1184;

@@ -17,6 +17,7 @@ export interface Database {
   sessions: SessionTable;
   login_failures: LoginFailureTable;
   known_devices: KnownDeviceTable;
+  recovery_codes: RecoveryCodeTable;
   photos: PhotoTable;
   report_photos: ReportPhotoTable;
   deductions: DeductionTable;
@@ -174,6 +175,17 @@ export interface UserTable {
   area_id: string | null;
   phone: string | null;
   active: number;
+  /** TOTP secret (base32), set while enrolling and once enrolled. */
+  totp_secret: Generated<string | null>;
+  /** 1 once the second factor is on: signing in then needs a code. */
+  totp_enabled: Generated<number>;
+}
+
+export interface RecoveryCodeTable {
+  user_id: string;
+  /** SHA-256 of a one-time recovery code. */
+  code_hash: string;
+  used_at: string | null;
 }
 
 export interface SessionTable {

@@ -170,3 +170,20 @@ export async function updateUser(
 export async function deleteSessionsOf(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
+
+/** Starts enrolling a second factor: the secret is kept, not yet required. */
+export async function setTotpSecret(db: Db, userId: string, secret: string | null, enabled: boolean): Promise<void> {
+  await db.updateTable('users').set({ totp_secret: secret, totp_enabled: enabled ? 1 : 0 }).where('id', '=', userId).execute();
+}
+
+/** Replaces a person's recovery codes (hashes). */
+export async function replaceRecoveryCodes(db: Db, userId: string, hashes: string[]): Promise<void> {
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  if (hashes.length) await db.insertInto('recovery_codes').values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null }))).execute();
+}
+
+/** Uses up a recovery code; false when it is unknown or used already. */
+export async function useRecoveryCode(db: Db, userId: string, hash: string, at: string): Promise<boolean> {
+  const r = await db.updateTable('recovery_codes').set({ used_at: at }).where('user_id', '=', userId).where('code_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

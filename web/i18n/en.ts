@@ -325,4 +325,10 @@ export const en: Record<MessageKey, string> = {
   importBasemap: "Basemap (OpenStreetMap / GeoJSON)",
   "role.county_admin": "County admin",
   "role.county_leader": "County leader",
+  secondFactorCode: 'Code from your authenticator app (or a recovery code)',
+  secondFactorTitle: "Second factor",
+  secondFactorStart: "Turn on a second factor",
+  secondFactorHint: "Add the key below to an authenticator app on your phone, then enter the 6 digits it shows.",
+  secondFactorConfirm: "Turn it on",
+  secondFactorOn: "The second factor is on. Keep these recovery codes somewhere safe; each works once and they are not shown again:",
 };

@@ -324,6 +324,12 @@ export const zhCN = {
   importBasemap: "底图(OpenStreetMap / GeoJSON)",
   "role.county_admin": "县管理员",
   "role.county_leader": "县领导",
+  secondFactorCode: '动态验证码(或恢复码)',
+  secondFactorTitle: "两步验证",
+  secondFactorStart: "开启两步验证",
+  secondFactorHint: "在手机的身份验证器(如 Google Authenticator、Microsoft Authenticator、腾讯身份验证器)中添加下面的密钥,然后输入它显示的6位数字。",
+  secondFactorConfirm: "确认开启",
+  secondFactorOn: "两步验证已开启。请妥善保存下面的恢复码,每个只能使用一次,之后不再显示:",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

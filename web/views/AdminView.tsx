@@ -11,6 +11,7 @@ import type { AreasResponse } from '../api.ts';
 import type { ReferenceData } from './ReviewView.tsx';
 import { displayFor, shownData } from '../map/display.ts';
 import { SetupUpload } from './county/TownshipSetup.tsx';
+import { SecondFactor } from '../components/SecondFactor.tsx';
 
 // The office's and admin's tools: area boundaries drawn on the map, imports with a dry run, API keys for Open311
 // clients, webhooks to group chats, and the audit log.
@@ -61,6 +62,7 @@ export function AdminView({ data }: { data: ReferenceData }) {
       {tab === 'areas' && <AreasTab data={data} />}
       {tab === 'import' && <ImportTab />}
       {tab === 'people' && <PeopleTab data={data} />}
+      {tab === 'people' && user.role === 'admin' && <SecondFactor />}
       {tab === 'keys' && <KeysTab />}
       {tab === 'webhooks' && <WebhooksTab />}
       {tab === 'audit' && <AuditTab />}

@@ -6,6 +6,7 @@ import { CountyMap } from '../map/CountyMap.tsx';
 import { COUNTY_NONE, COUNTY_STEPS } from '../map/county-shade.ts';
 import { AddTownship } from './county/AddTownship.tsx';
 import { TownshipSetup } from './county/TownshipSetup.tsx';
+import { SecondFactor } from '../components/SecondFactor.tsx';
 
 // The county's start page: every township side by side (who is behind, whose overdue items pile up), a county
 // map shaded by overdue items, and for the county admin, adding townships and setting them up.
@@ -111,6 +112,7 @@ export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTowns
       {admin && setup && townships?.some((tw) => tw.code === setup) && (
         <TownshipSetup township={townships.find((tw) => tw.code === setup)!} onChanged={load} onClose={() => setSetup(null)} />
       )}
+      <SecondFactor />
       {admin && (
         <AddTownship
           onAdded={(code) => {

@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { api, unwrap, type Me } from '../api.ts';
+import { api, unwrap, ApiFailure, type Me } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 
-/** Sign-in: a user name and a password. */
+/** Sign-in: a user name and a password, and the authenticator's code for those who turned it on. */
 export function LoginView({ onSignedIn, demo }: { onSignedIn(u: Me): void; demo: boolean }) {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needsCode, setNeedsCode] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
@@ -14,10 +16,14 @@ export function LoginView({ onSignedIn, demo }: { onSignedIn(u: Me): void; demo:
     setBusy(true);
     setError(null);
     try {
-      const r = await unwrap(api.auth.login.$post({ json: { username: username.trim(), password } }));
+      const r = await unwrap(api.auth.login.$post({ json: { username: username.trim(), password, ...(needsCode && code.trim() ? { code: code.trim() } : {}) } }));
       onSignedIn(r.user);
     } catch (err) {
-      setError((err as Error).message);
+      const f = err as ApiFailure;
+      if (f.code === 'second_factor_required') {
+        setNeedsCode(true);
+        setError(null);
+      } else setError(said(f.message));
     } finally {
       setBusy(false);
     }
@@ -40,6 +46,12 @@ export function LoginView({ onSignedIn, demo }: { onSignedIn(u: Me): void; demo:
           required
         />
       </label>
+      {needsCode && (
+        <label>
+          {t('secondFactorCode')}
+          <input inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} data-testid="login-code" required autoFocus />
+        </label>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
