@@ -53,8 +53,10 @@ describe('heavy requests and everyone else', { timeout: 180_000 }, () => {
     }
     expect(took).toBeGreaterThan(500);
     expect(waits.length).toBeGreaterThan(10);
-    // Nobody waited for the computation: the longest answer took a small part of its time.
-    expect(Math.max(...waits)).toBeLessThan(took / 4);
+    // Nobody waited for the computation: the longest answer took well under its time. (Writing the 17 MB answer
+    // as JSON still holds the event loop for a few tenths of a second; computed on the event loop, the wait was
+    // the whole computation.)
+    expect(Math.max(...waits)).toBeLessThan(took / 2);
     const done = await heavy;
     expect(done.status).toBe(200);
     expect(done.body.features.length).toBeGreaterThan(50_000);
