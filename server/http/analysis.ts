@@ -41,10 +41,10 @@ export const analysisRoutes = (deps: Deps) =>
     })
     .get('/analysis/chronic', guard(deps, 'GET /api/analysis/chronic'), validate('query', chronicQuery), async (c) => {
       const q = c.req.valid('query');
-      return c.json(await chronic(deps, { ...(await analysisOf(deps, q)), weeks: q.weeks, eps: q.radius, minPts: q.minPoints }), 200);
+      return c.json(await chronic(deps, { ...(await analysisOf(deps, q)), weeks: q.weeks, eps: q.radius, minPts: q.minPoints }, requester(c)), 200);
     })
     .get('/analysis/time-patterns', guard(deps, 'GET /api/analysis/time-patterns'), validate('query', base), async (c) =>
-      c.json(await patterns(deps, await analysisOf(deps, c.req.valid('query'))), 200),
+      c.json(await patterns(deps, await analysisOf(deps, c.req.valid('query')), requester(c)), 200),
     )
     .get('/analysis/areas', guard(deps, 'GET /api/analysis/areas'), validate('query', areasQuery), async (c) => {
       const q = c.req.valid('query');

@@ -11,7 +11,7 @@ import type { HotSpotResult } from '../analysis/getis-ord.ts';
 import { estimatedPairs, MAX_NEIGHBOUR_PAIRS } from '../analysis/neighbours.ts';
 import { runJob } from '../workers/pool.ts';
 import { defaultBandwidth } from '../analysis/kde.ts';
-import { areaTrends, chronicSpots, nearestPlace, timePatterns, type NamedPlace } from '../analysis/patterns.ts';
+import { areaTrends, nearestPlace, type ChronicSpot, type NamedPlace, type TimePatterns } from '../analysis/patterns.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { localDate, nextLocalDate, weekStartUtc, isoWeek } from '../domain/calendar.ts';
 
@@ -125,7 +125,7 @@ function lastWeeks(now: Date, timeZone: string, weeks: number, completeOnly = fa
 }
 
 /** Chronic spots over the last weeks: dense clusters that keep coming back, named by the nearest place. */
-export async function chronic(deps: Deps, q: AnalysisQuery & { weeks: number; eps: number; minPts: number }) {
+export async function chronic(deps: Deps, q: AnalysisQuery & { weeks: number; eps: number; minPts: number }, who = 'system') {
   const t = await currentTownship(deps);
   // "Now", or the end of a past period when one is given (a briefing looks back from its week's end).
   const end = q.to ? new Date(Date.parse(q.to) - 1) : deps.now();
@@ -137,7 +137,7 @@ export async function chronic(deps: Deps, q: AnalysisQuery & { weeks: number; ep
     to: new Date(end.getTime() + 1).toISOString(),
   });
   const ctx = await viewContext(deps, t);
-  const spots = chronicSpots(incidents, { eps: q.eps, minPts: q.minPts, weekStarts, places: await namedPlaces(deps, t) });
+  const spots = await runJob<ChronicSpot[]>(who, { kind: 'chronic', incidents, eps: q.eps, minPts: q.minPts, weekStarts, places: await namedPlaces(deps, t) });
   return {
     weeks: q.weeks,
     eps_m: q.eps,
@@ -163,7 +163,7 @@ function mostCommon<T>(xs: readonly (T | null | undefined)[]): T | null {
 }
 
 /** Day-of-week × hour matrices, and market days compared with ordinary days, over a period. */
-export async function patterns(deps: Deps, q: AnalysisQuery) {
+export async function patterns(deps: Deps, q: AnalysisQuery, who = 'system') {
   const t = await currentTownship(deps);
   const to = q.to ?? deps.now().toISOString();
   const from = q.from ?? new Date(Date.parse(to) - 91 * 86_400_000).toISOString();
@@ -171,7 +171,7 @@ export async function patterns(deps: Deps, q: AnalysisQuery) {
   const days: string[] = [];
   for (let d = localDate(from, t.timezone), last = localDate(Date.parse(to) - 1, t.timezone); d <= last; d = nextLocalDate(d)) days.push(d);
   const rule = marketRuleOf(t);
-  return { from, to, marketDays: rule, ...timePatterns(incidents, { timeZone: t.timezone, marketRule: rule, days }) };
+  return { from, to, marketDays: rule, ...(await runJob<TimePatterns>(who, { kind: 'time-patterns', incidents, timeZone: t.timezone, marketRule: rule, days })) };
 }
 
 /**

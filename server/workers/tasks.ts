@@ -1,5 +1,7 @@
 import { hotSpots } from '../analysis/getis-ord.ts';
 import { kernelDensity } from '../analysis/kde.ts';
+import { chronicSpots, timePatterns, type Incident, type NamedPlace } from '../analysis/patterns.ts';
+import type { MarketDayRule } from '../domain/calendar.ts';
 import { briefingPdf } from '../briefing/pdf.ts';
 import { briefingXlsx } from '../briefing/xlsx.ts';
 import { readGeoFile, GeoFileError } from '../exchange/geo-files.ts';
@@ -12,6 +14,8 @@ export type Job =
   | { kind: 'ping' }
   | { kind: 'hotspots'; x: Float64Array; y: Float64Array; counts: Float64Array; band: number }
   | { kind: 'density'; points: { x: Float64Array; y: Float64Array }; grid: { x: Float64Array; y: Float64Array }; radius: number }
+  | { kind: 'chronic'; incidents: Incident[]; eps: number; minPts: number; weekStarts: number[]; places: NamedPlace[] }
+  | { kind: 'time-patterns'; incidents: Incident[]; timeZone: string; marketRule: MarketDayRule; days: string[] }
   | { kind: 'briefing-pdf'; data: BriefingData }
   | { kind: 'briefing-xlsx'; data: BriefingData }
   | { kind: 'geo-file'; bytes: Uint8Array; filename: string; crs?: string | undefined; siblings?: Array<[string, Uint8Array]> };
@@ -27,6 +31,10 @@ export async function run(job: Job): Promise<unknown> {
     }
     case 'density':
       return kernelDensity(job.points, job.grid, job.radius);
+    case 'chronic':
+      return chronicSpots(job.incidents, { eps: job.eps, minPts: job.minPts, weekStarts: job.weekStarts, places: job.places });
+    case 'time-patterns':
+      return timePatterns(job.incidents, { timeZone: job.timeZone, marketRule: job.marketRule, days: job.days });
     case 'briefing-pdf':
       return new Uint8Array(await briefingPdf(job.data));
     case 'briefing-xlsx':
