@@ -171,7 +171,7 @@ export function App() {
           {user && (
             <>
               <span className="who" data-testid="who">
-                {user.displayName}
+                <bdi>{user.displayName}</bdi>
               </span>
               <button type="button" className="lang" onClick={signOut} data-testid="sign-out">
                 {t('signOut')}

@@ -53,7 +53,12 @@ export function ReportDetail({ id, categories, onClose, onChanged }: Props) {
               {detail.overdue ? t('overdue') : t(`status.${detail.status}` as MessageKey)}
             </span>
           </p>
-          {detail.description && <p className="description">{detail.description}</p>}
+          {detail.description && (
+            <p className="description" data-testid="detail-description">
+              {/* Isolated: a right-to-left override in someone's text cannot turn the page around it. */}
+              <bdi>{detail.description}</bdi>
+            </p>
+          )}
           {detail.recurrenceOf && <p className="badge">{t('recurrence')}</p>}
           <dl>
             <dt>{t('zone')}</dt>
@@ -137,7 +142,12 @@ export function ReportDetail({ id, categories, onClose, onChanged }: Props) {
               <li key={i}>
                 <time>{formatTime(e.at)}</time> {t(`event.${e.type}` as MessageKey)}
                 {e.actor ? ` · ${e.actor.displayName}` : ''}
-                {e.note ? ` · ${e.note}` : ''}
+                {e.note ? (
+                  <>
+                    {' · '}
+                    <bdi>{e.note}</bdi>
+                  </>
+                ) : null}
               </li>
             ))}
           </ol>

@@ -127,7 +127,9 @@ function LedgerTable({ data }: { data: ReferenceData }) {
                     {c ? name(c) : r.category}
                   </td>
                   <td>{[r.zone ? name(r.zone) : null, r.village ? name(r.village) : null].filter(Boolean).join(' · ')}</td>
-                  <td>{r.assignee?.displayName ?? (r.responsibleArea ? name(r.responsibleArea) : '—')}</td>
+                  <td>
+                    <bdi>{r.assignee?.displayName ?? (r.responsibleArea ? name(r.responsibleArea) : '—')}</bdi>
+                  </td>
                   <td>{formatTime(r.deadlineAt)}</td>
                   <td>{r.overdue ? <b className="error">{t('overdueDays', { n: r.daysOverdue })}</b> : t(`status.${r.status}` as MessageKey)}</td>
                   <td>{r.daysOpen}</td>
@@ -210,7 +212,9 @@ function AccountabilityTable({ timezone }: { timezone: string }) {
                 ))
               : (result?.people ?? []).map((r) => (
                   <tr key={r.person.id}>
-                    <td>{r.person.displayName}</td>
+                    <td>
+                    <bdi>{r.person.displayName}</bdi>
+                  </td>
                     <td>{r.area ?? '—'}</td>
                     <td>{r.items}</td>
                     <td>{r.overdue}</td>

@@ -100,7 +100,7 @@ export function TasksView({ data: stored }: { data: ReferenceData }) {
                 >
                   <span className="swatch dot" style={{ background: c?.color ?? '#888' }} />
                   <span className="task-main">
-                    <strong>{c ? name(c) : i.category}</strong> {i.description ?? ''}
+                    <strong>{c ? name(c) : i.category}</strong> <bdi>{i.description ?? ''}</bdi>
                     <small>
                       {[i.zone ? name(i.zone) : null, i.village ? name(i.village) : null].filter(Boolean).join(' · ')}
                     </small>
