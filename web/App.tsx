@@ -4,6 +4,7 @@ import { useI18n } from './i18n/index.tsx';
 import type { MessageKey } from './i18n/zh-CN.ts';
 import { SessionContext, type Session } from './session.tsx';
 import { LoginView } from './views/LoginView.tsx';
+import { ChangePasswordView } from './views/ChangePasswordView.tsx';
 import type { ReferenceData } from './views/ReviewView.tsx';
 
 // Each view is its own chunk: a phone opening the field view never downloads the analysis map's deck.gl.
@@ -60,15 +61,15 @@ export function App() {
   // The county's people switch between townships; the list comes with each township's figures.
   const [townships, setTownships] = useState<CountyTownship[]>([]);
   useEffect(() => {
-    if (!user?.county) return;
+    if (!user?.county || user.mustChangePassword) return;
     unwrap(api.county.townships.$get())
       .then((r) => setTownships(r.townships))
       .catch(() => setTownships([]));
   }, [user, attempt]);
 
   useEffect(() => {
-    // A county person before any township exists has only the county page.
-    if (!user || (user.county && !user.townshipId)) return;
+    // A county person before any township exists has only the county page; a password to change comes first.
+    if (!user || user.mustChangePassword || (user.county && !user.townshipId)) return;
     let live = true;
     setError(null);
     setData(null);
@@ -199,15 +200,16 @@ export function App() {
           </div>
         )}
         {user === null && <LoginView onSignedIn={setUser} demo={demo} />}
-        {user && !error && !data && needsTownship && <p className="fatal">{t('loading')}</p>}
-        {session && !needsTownship && (
+        {user?.mustChangePassword && <ChangePasswordView user={user} onChanged={setUser} />}
+        {user && !user.mustChangePassword && !error && !data && needsTownship && <p className="fatal">{t("loading")}</p>}
+        {session && !user?.mustChangePassword && !needsTownship && (
           <SessionContext.Provider value={session}>
             <Suspense fallback={<p className="fatal">{t('loading')}</p>}>
               <CountyView onViewTownship={(code, to) => viewTownship(code, to)} onTownshipsChanged={() => void refreshMe()} />
             </Suspense>
           </SessionContext.Provider>
         )}
-        {session && data && needsTownship && (
+        {session && data && !user?.mustChangePassword && needsTownship && (
           <SessionContext.Provider value={session}>
             <Suspense fallback={<p className="fatal">{t('loading')}</p>}>
             {allowedView === 'map' && <ReviewView data={data} />}

@@ -18,6 +18,8 @@ export interface Access {
   anyone?: boolean;
   /** Readable without a session when the deployment opens its map to the network (HOTSPOTS_PUBLIC_MAP=1). */
   publicRead?: boolean;
+  /** Served while the person must still choose a new password. */
+  whilePasswordChange?: boolean;
 }
 
 // The county's people read every township as its leading group would, and change nothing in it; the county admin
@@ -36,6 +38,8 @@ export const ACCESS = {
   'POST /api/auth/logout': { roles: [], anyone: true },
   // answers { user: null } when signed out, so the web app can ask without an error
   'GET /api/auth/me': { roles: [], anyone: true },
+  // The one thing a person asked for a new password may do, besides seeing who they are and signing out.
+  'POST /api/auth/password': { roles: ALL, whilePasswordChange: true },
   'POST /api/auth/second-factor': { roles: ['admin', 'county_admin', 'county_leader'] },
   'POST /api/auth/second-factor/confirm': { roles: ['admin', 'county_admin', 'county_leader'] },
   'GET /api/township': { roles: ALL, publicRead: true },
@@ -141,6 +145,9 @@ const guardFor = (deps: Deps, key: RouteKey): MiddlewareHandler<AppEnv> => async
   if (!user) return c.json(errorBody('unauthenticated', '请先登录。Sign in first.'), 401);
   if (!rule.roles.includes(user.role)) {
     return c.json(errorBody('forbidden', `您的角色无权进行此操作。Your role (${user.role}) may not do this.`), 403);
+  }
+  if (user.mustChangePassword && !rule.whilePasswordChange) {
+    return c.json(errorBody('password_change_required', '管理员要求您先修改密码。An administrator asked you to choose a new password first.'), 403);
   }
   return next();
 };

@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { clientAddress } from './client-address.ts';
 import { z } from 'zod';
 import type { Deps } from '../services/context.ts';
-import { login, logout } from '../services/auth.ts';
+import { changePassword, login, logout } from '../services/auth.ts';
 import { confirmSecondFactor, startSecondFactor } from '../services/second-factor.ts';
 import { guard, SESSION_COOKIE } from './access.ts';
 import type { AppEnv } from './env.ts';
@@ -39,6 +39,15 @@ export const authRoutes = (deps: Deps, opts: { secureCookies: boolean; trustProx
       return c.json({ ok: true as const }, 200);
     })
     .get('/me', guard(deps, 'GET /api/auth/me'), (c) => c.json({ user: c.get('user') }, 200))
+    .post(
+      '/password',
+      guard(deps, 'POST /api/auth/password'),
+      validate('json', z.strictObject({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) })),
+      async (c) => {
+        const { current, next } = c.req.valid('json');
+        return c.json({ user: await changePassword(deps, getCookie(c, SESSION_COOKIE), c.get('user')!, current, next) }, 200);
+      },
+    )
     .post('/second-factor', guard(deps, 'POST /api/auth/second-factor'), async (c) => c.json(await startSecondFactor(deps, c.get('user')!), 200))
     .post(
       '/second-factor/confirm',

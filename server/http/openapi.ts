@@ -52,6 +52,7 @@ const SUMMARIES: Record<RouteKey, string> = {
   'POST /api/import/reports': 'Import reports from CSV, XLSX or GeoJSON (dryRun=1 checks only)',
   'POST /api/import/boundaries': 'Import zones, villages and units from GeoJSON, TopoJSON, a zipped Shapefile or KML (dryRun=1 checks only)',
   'POST /api/import/basemap': 'Replace the township\'s basemap (roads, water, landmarks) from an OpenStreetMap extract or GeoJSON (dryRun=1 checks only)',
+  'POST /api/auth/password': 'Choose a new password (current and next); required when an administrator asked for one',
   'POST /api/auth/second-factor': 'Start turning on a second factor (TOTP): a new secret for the authenticator app',
   'POST /api/auth/second-factor/confirm': 'Turn the second factor on with a code from the app; answers the recovery codes once',
   'GET /api/county/townships': 'Every township of the county with its headline figures and boundary',

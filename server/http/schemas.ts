@@ -151,6 +151,8 @@ export const userPatchBody = z.strictObject({
   phone: phone.nullable().optional(),
   active: z.boolean().optional(),
   password: z.string().min(1, 'give a password').max(200).optional(),
+  /** Ask the person to choose a new password at the next sign-in (and at once, in open sessions). */
+  mustChangePassword: z.boolean().optional(),
 }).refine(somethingToChange, NOTHING);
 
 export const categoryPatchBody = z.strictObject({

@@ -101,7 +101,7 @@ export async function updatePerson(
   deps: Deps,
   actor: SessionUser,
   id: string,
-  patch: { displayName?: string | undefined; role?: Role | undefined; areaId?: string | null | undefined; phone?: string | null | undefined; active?: boolean | undefined; password?: string | undefined },
+  patch: { displayName?: string | undefined; role?: Role | undefined; areaId?: string | null | undefined; phone?: string | null | undefined; active?: boolean | undefined; password?: string | undefined; mustChangePassword?: boolean | undefined },
 ) {
   const t = await currentTownship(deps);
   const before = await findUserById(deps.store.db, id);
@@ -118,6 +118,7 @@ export async function updatePerson(
     ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
     ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
     ...(patch.password !== undefined ? { password_hash: await hashPassword(patch.password) } : {}),
+    ...(patch.mustChangePassword !== undefined ? { must_change_password: patch.mustChangePassword ? 1 : 0 } : {}),
   };
   await deps.store.db.transaction().execute(async (trx) => {
     await updateUser(trx, id, set);

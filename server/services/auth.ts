@@ -10,6 +10,7 @@ import {
   releaseLoginAttempt,
   rememberDevice,
   replacePasswordHash,
+  changeOwnPassword,
   reserveLoginAttempt,
   deleteSession,
   findSessionWithUser,
@@ -38,6 +39,8 @@ export interface SessionUser {
   townshipId: string | null;
   /** One of the county's people, who read every township and belong to none. */
   county: boolean;
+  /** An administrator asked for a new password: nothing else is served until it is chosen. */
+  mustChangePassword: boolean;
   username: string;
   displayName: string;
   role: Role;
@@ -64,7 +67,7 @@ const tokenId = (token: string) => createHash('sha256').update(token).digest('he
 
 function toSessionUser(u: UserRow, viewing: string | null = null): SessionUser {
   const county = isCountyRole(u.role);
-  return { id: u.id, townshipId: county ? viewing : u.township_id, county, username: u.username, displayName: u.display_name, role: u.role, areaId: u.area_id };
+  return { id: u.id, townshipId: county ? viewing : u.township_id, county, mustChangePassword: u.must_change_password === 1, username: u.username, displayName: u.display_name, role: u.role, areaId: u.area_id };
 }
 
 /** How long after the latest failure another attempt is let through: 30 s after five failures, doubling, at most the window. */
@@ -177,6 +180,17 @@ export async function viewTownship(deps: Deps, token: string | undefined, user: 
   return { code: t.code, nameZh: t.name_zh, nameEn: t.name_en };
 }
 
+/** The signed-in person chooses a new password (required when an administrator asked for one). */
+export async function changePassword(deps: Deps, token: string | undefined, user: SessionUser, current: string, next: string): Promise<SessionUser> {
+  const row = await findUserById(deps.store.db, user.id);
+  if (!row || !token || !(await verifyPassword(current, row.password_hash))) throw new AppError(401, 'bad_credentials', '当前密码不正确。The current password is wrong.');
+  if (current === next) throw new AppError(422, 'same_password', '新密码不能与当前密码相同。Choose a password different from the current one.');
+  requireStrongPassword(next, { username: row.username, displayName: row.display_name });
+  await changeOwnPassword(deps.store.db, row.id, await hashPassword(next), tokenId(token));
+  await recordAudit(deps, deps.store.db, { townshipId: row.township_id, actor: { id: row.id, username: row.username }, action: 'user.password', target: `user:${row.username}`, detail: { by: 'self' } });
+  return { ...user, mustChangePassword: false };
+}
+
 /** Forgets sessions past their expiry and failed sign-ins past their window (the minute's jobs). */
 export async function pruneSignIns(deps: Deps): Promise<void> {
   const now = deps.now();
@@ -241,7 +255,7 @@ export async function addUser(deps: Deps, u: NewUser, actor: AuditActor = COMMAN
     });
   });
   clearCaches(deps);
-  return toSessionUser({ ...row, totp_secret: null, totp_enabled: 0 });
+  return toSessionUser({ ...row, totp_secret: null, totp_enabled: 0, must_change_password: 0 });
 }
 
 /** Sets a new password and ends the user's sessions everywhere. */

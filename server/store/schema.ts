@@ -179,6 +179,8 @@ export interface UserTable {
   totp_secret: Generated<string | null>;
   /** 1 once the second factor is on: signing in then needs a code. */
   totp_enabled: Generated<number>;
+  /** 1 when an administrator asked for a new password at the next sign-in: nothing else is served until then. */
+  must_change_password: Generated<number>;
 }
 
 export interface RecoveryCodeTable {

@@ -146,6 +146,14 @@ export async function clearLoginFailures(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
 }
 
+/** A new password chosen by its owner: the other sessions end, the one in use stays. */
+export async function changeOwnPassword(db: Db, userId: string, hash: string, keepSession: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', userId).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepSession).execute();
+  });
+}
+
 /** A stronger hash of the same password: sessions stay as they are. */
 export async function replacePasswordHash(db: Db, userId: string, hash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
@@ -153,7 +161,7 @@ export async function replacePasswordHash(db: Db, userId: string, hash: string):
 
 export async function updatePassword(db: Db, userId: string, hash: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+    await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', userId).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
   });
 }
@@ -161,7 +169,7 @@ export async function updatePassword(db: Db, userId: string, hash: string): Prom
 export async function updateUser(
   db: Db,
   id: string,
-  patch: Partial<Pick<UserRow, 'display_name' | 'role' | 'area_id' | 'phone' | 'active' | 'password_hash'>>,
+  patch: Partial<Pick<UserRow, 'display_name' | 'role' | 'area_id' | 'phone' | 'active' | 'password_hash' | 'must_change_password'>>,
 ): Promise<void> {
   await db.updateTable('users').set(patch).where('id', '=', id).execute();
 }

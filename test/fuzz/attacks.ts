@@ -95,6 +95,7 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'POST /api/import/basemap': { body: 'multipart' },
   'GET /api/county/townships': {},
   'POST /api/auth/second-factor': {},
+  'POST /api/auth/password': { body: 'json', template: { current: 'not-the-current-one', next: 'New-password-2026' }, required: ['current', 'next'] },
   'POST /api/auth/second-factor/confirm': { body: 'json', template: { secret: 'JBSWY3DPEHPK3PXPJBSWY3DP', code: '123456' }, required: ['secret', 'code'] },
   'POST /api/county/townships': { body: 'multipart' },
   'POST /api/county/townships/:code/people': {

@@ -41,7 +41,7 @@ describe('smaller hardening', () => {
   it('refuses webhooks to this computer and the local network unless the deployment allows them', async () => {
     for (const h of ['127.0.0.1', 'localhost', '10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '[::1]', '[fd00::1]', '100.64.0.1']) expect(isPrivateHost(h), h).toBe(true);
     for (const h of ['oapi.dingtalk.com', 'qyapi.weixin.qq.com', '8.8.8.8', '172.32.0.1']) expect(isPrivateHost(h), h).toBe(false);
-    const admin = { id: 'x', townshipId: null, county: false, username: 'admin', displayName: 'admin', role: 'admin' as const, areaId: null };
+    const admin = { id: 'x', townshipId: null, county: false, mustChangePassword: false, username: 'admin', displayName: 'admin', role: 'admin' as const, areaId: null };
     const township = (await app.deps.store.db.selectFrom('townships').select('id').executeTakeFirstOrThrow()).id;
     const refused = await withTownship(township, () =>
       createHook(app.deps, admin, { name: '内网', format: 'json', url: 'http://169.254.169.254/latest/meta-data', events: ['report.overdue'] }).catch((e) => e),
@@ -69,6 +69,25 @@ describe('smaller hardening', () => {
     expect((await add('Street-sweeper-42')).status).toBe(201);
     // The demo's own accounts keep their documented password: they are made by the demo loader, not through the product.
     expect((await app.call('POST', '/api/auth/login', { username: 'office', password: 'demo' })).status).toBe(200);
+  });
+
+  it('makes a person choose a new password before anything else when an administrator asks', async () => {
+    const admin = await app.as('admin');
+    const inspectorId = (await admin.call('GET', '/api/users')).body.users.find((u: { username: string }) => u.username === 'inspector').id;
+    const inspector = await app.as('inspector');
+    const other = await app.signInAgain('inspector'); // a second session, on another phone
+    expect((await admin.call('PATCH', `/api/users/${inspectorId}`, { mustChangePassword: true })).status).toBe(200);
+    expectError(await inspector.call('GET', '/api/reports?limit=5'), 403, 'password_change_required');
+    expect((await inspector.call('GET', '/api/auth/me')).body.user.mustChangePassword).toBe(true);
+    expectError(await inspector.call('POST', '/api/auth/password', { current: 'wrong', next: 'Lantern-river-2026' }), 401, 'bad_credentials');
+    expectError(await inspector.call('POST', '/api/auth/password', { current: 'demo', next: 'Password123!' }), 422, 'weak_password');
+    const done = await inspector.call('POST', '/api/auth/password', { current: 'demo', next: 'Lantern-river-2026' });
+    expect(done.status).toBe(200);
+    expect(done.body.user.mustChangePassword).toBe(false);
+    expect((await inspector.call('GET', '/api/reports?limit=5')).status).toBe(200);
+    // The other session ended with the old password; the new one signs in.
+    expect((await other.call('GET', '/api/auth/me')).body.user).toBeNull();
+    expect((await app.call('POST', '/api/auth/login', { username: 'inspector', password: 'Lantern-river-2026' })).status).toBe(200);
   });
 
   it('forgets expired sessions and old failed sign-ins', async () => {

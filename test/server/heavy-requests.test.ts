@@ -52,11 +52,12 @@ describe('heavy requests and everyone else', { timeout: 180_000 }, () => {
       waits.push(performance.now() - t);
     }
     expect(took).toBeGreaterThan(500);
-    expect(waits.length).toBeGreaterThan(10);
-    // Nobody waited for the computation: the longest answer took well under its time. (Writing the 17 MB answer
-    // as JSON still holds the event loop for a few tenths of a second; computed on the event loop, the wait was
-    // the whole computation.)
-    expect(Math.max(...waits)).toBeLessThan(took / 2);
+    // Answered all along: many answers came back while it ran (here about 230 in 1.5 s), most of them quickly.
+    // Computed on the event loop, the 15 or so answered before it started were all, and the next waited for all of it.
+    // (Medians, not the longest answer: on a loaded 2-core machine any one answer may wait for the processor.)
+    expect(waits.length).toBeGreaterThanOrEqual(50);
+    const median = [...waits].sort((a, b) => a - b)[Math.floor(waits.length / 2)]!;
+    expect(median).toBeLessThan(took / 10);
     const done = await heavy;
     expect(done.status).toBe(200);
     expect(done.body.features.length).toBeGreaterThan(50_000);

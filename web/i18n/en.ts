@@ -331,4 +331,10 @@ export const en: Record<MessageKey, string> = {
   secondFactorHint: "Add the key below to an authenticator app on your phone, then enter the 6 digits it shows.",
   secondFactorConfirm: "Turn it on",
   secondFactorOn: "The second factor is on. Keep these recovery codes somewhere safe; each works once and they are not shown again:",
+  changePasswordTitle: "Choose a new password",
+  changePasswordHint: "An administrator asked you to set a new password before you go on.",
+  changePasswordCurrent: "Current password",
+  changePasswordNext: "New password",
+  changePasswordSubmit: "Change password",
+  peopleMustChange: 'Require a new password',
 };

@@ -330,6 +330,12 @@ export const zhCN = {
   secondFactorHint: "在手机的身份验证器(如 Google Authenticator、Microsoft Authenticator、腾讯身份验证器)中添加下面的密钥,然后输入它显示的6位数字。",
   secondFactorConfirm: "确认开启",
   secondFactorOn: "两步验证已开启。请妥善保存下面的恢复码,每个只能使用一次,之后不再显示:",
+  changePasswordTitle: "请修改密码",
+  changePasswordHint: "管理员要求您设置一个新密码后再继续使用。",
+  changePasswordCurrent: "当前密码",
+  changePasswordNext: "新密码",
+  changePasswordSubmit: "修改密码",
+  peopleMustChange: '要求改密',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -462,6 +462,9 @@ function PeopleTab({ data }: { data: ReferenceData }) {
                   >
                     {t('peopleReset')}
                   </button>{' '}
+                  <button type="button" onClick={() => void act(() => call('PATCH', `/api/users/${p.id}`, { mustChangePassword: true }), t('saved'))} data-testid={`people-must-change-${p.username}`}>
+                    {t('peopleMustChange')}
+                  </button>{' '}
                   <button type="button" onClick={() => void act(() => call('PATCH', `/api/users/${p.id}`, { active: !p.active }), t('saved'))}>
                     {t(p.active ? 'peopleDeactivate' : 'peopleActivate')}
                   </button>
