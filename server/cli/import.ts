@@ -54,7 +54,7 @@ try {
       const ext = path.extname(file).slice(1).toLowerCase();
       const format = (ext === 'json' ? 'geojson' : ext) as ImportFormat;
       if (!['csv', 'xlsx', 'geojson'].includes(format)) throw new Error('Reports are imported from .csv, .xlsx or .geojson files.');
-      const rows = await readReportFile(fs.readFileSync(file), format);
+      const rows = await readReportFile('command line', fs.readFileSync(file), format);
       const show = progress(dryRun ? 'checking ' : 'importing');
       const r = await importReports(deps, COMMAND_LINE, rows, { dryRun: true });
       show(rows.length, rows.length);

@@ -35,7 +35,7 @@ export const exchangeRoutes = (deps: Deps) =>
     .get('/export/:file', guard(deps, 'GET /api/export/:file'), validate('param', exportFile), validate('query', reportQuery.omit({ limit: true })), async (c) => {
       const format = c.req.valid('param').file.split('.')[1] as 'geojson' | 'csv' | 'xlsx';
       const { limit: _l, ...filter } = await filterOf(deps, c.req.valid('query'), 0);
-      const out = await exportReports(deps, filter, format);
+      const out = await exportReports(deps, filter, format, c.get('user')!.id);
       return new Response(new Uint8Array(out.body), {
         status: 200,
         headers: {
@@ -53,7 +53,7 @@ export const exchangeRoutes = (deps: Deps) =>
       if (!['csv', 'xlsx', 'geojson'].includes(format)) {
         return c.json({ error: { code: 'unsupported_format', message: `Reports are imported from .csv, .xlsx or .geojson files (got "${format}").` } }, 415);
       }
-      const rows = await readReportFile(Buffer.from(await file.arrayBuffer()), format as ImportFormat);
+      const rows = await readReportFile(c.get('user')!.id, new Uint8Array(await file.arrayBuffer()), format as ImportFormat);
       return c.json(await importReports(deps, c.get('user')!, rows, { dryRun: q.dryRun !== '0' }), 200);
     })
     .post('/import/boundaries', guard(deps, 'POST /api/import/boundaries'), validate('query', importQuery), validate('form', uploadForm), async (c) => {

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Insertable } from 'kysely';
 import type { Deps } from './context.ts';
 import { currentTownship, townshipRouter } from './context.ts';
@@ -8,10 +7,9 @@ import { assignmentFor } from './reports.ts';
 import { viewContext } from './report-views.ts';
 import { existingReportIds, insertReportEvents, insertReports, queryReports, takenReportIds, type ReportFilter } from '../store/reports.ts';
 import type { ReportEventTable, ReportTable } from '../store/schema.ts';
-import { toCsv } from '../briefing/csv.ts';
-import { GeoFileError, MAX_UNZIPPED_BYTES, unzipEntries } from '../exchange/geo-files.ts';
-import { parseCsv } from '../exchange/csv.ts';
-import { checkReportRow, headerOf, REPORT_COLUMNS, rowsFromGeoJson, rowsFromTable, type CheckedRow, type ImportRow } from '../exchange/reports-table.ts';
+import { writeReportTable, type ImportFormat } from '../exchange/report-files.ts';
+import { runJob } from '../workers/pool.ts';
+import { checkReportRow, headerOf, REPORT_COLUMNS, type CheckedRow, type ImportRow } from '../exchange/reports-table.ts';
 import { isoWithOffset } from '../domain/calendar.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
 import { STATUS_NAMES_ZH } from '../domain/lifecycle.ts';
@@ -51,7 +49,7 @@ async function exportRows(deps: Deps, filter: Omit<ReportFilter, 'townshipId' | 
 }
 
 /** The filtered reports as a file. */
-export async function exportReports(deps: Deps, filter: Omit<ReportFilter, 'townshipId' | 'limit'>, format: ExportFormat) {
+export async function exportReports(deps: Deps, filter: Omit<ReportFilter, 'townshipId' | 'limit'>, format: ExportFormat, who = 'system') {
   const { t, records, truncated } = await exportRows(deps, filter);
   const stamp = isoWithOffset(deps.now().toISOString(), t.timezone).slice(0, 10);
   const filename = `reports-${t.code}-${stamp}.${format}`;
@@ -64,56 +62,19 @@ export async function exportReports(deps: Deps, filter: Omit<ReportFilter, 'town
   }
   const headers = REPORT_COLUMNS.map(([k]) => headerOf(k));
   const cells = records.map((r) => REPORT_COLUMNS.map(([k]) => r[k]));
-  if (format === 'csv') return { body: Buffer.from(toCsv(headers, cells)), type: 'text/csv; charset=utf-8', filename, truncated, count: records.length };
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '创文卫生热点地图';
-  const ws = wb.addWorksheet('问题台账', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.addRow(headers).font = { bold: true };
-  for (const row of cells) ws.addRow(row.map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)));
-  ws.columns.forEach((c, i) => {
-    c.width = [38, 16, 12, 10, 12, 12, 12, 27, 40, 14, 14, 14, 27, 27, 8, 30][i] ?? 14;
-  });
-  return { body: Buffer.from(await wb.xlsx.writeBuffer()), type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename, truncated, count: records.length };
+  // Writing a large ledger takes seconds: a workbook, or a CSV of over 10 000 rows, is written in the worker pool.
+  const body = format === 'csv' && cells.length <= 10_000 ? await writeReportTable('csv', headers, cells) : await runJob<Uint8Array>(who, { kind: 'report-table', format, headers, cells });
+  const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  return { body: Buffer.from(body), type, filename, truncated, count: records.length };
 }
 
-export type ImportFormat = 'csv' | 'xlsx' | 'geojson';
+export type { ImportFormat };
 
-/** The plain value of an XLSX cell (rich text, links and formulas read as what they show). */
-function cellValue(v: ExcelJS.CellValue): unknown {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v !== 'object' || v instanceof Date) return v;
-  if ('richText' in v) return v.richText.map((r) => r.text).join('');
-  if ('text' in v) return typeof v.text === 'string' ? v.text : cellValue(v.text as ExcelJS.CellValue);
-  if ('result' in v) return cellValue(v.result as ExcelJS.CellValue);
-  return undefined;
-}
-
-/** Reads a file into import rows; a file that cannot be read at all is a 422 naming why. */
-export async function readReportFile(bytes: Buffer, format: ImportFormat): Promise<ImportRow[]> {
-  try {
-    if (format === 'geojson') return rowsFromGeoJson(JSON.parse(bytes.toString('utf8')));
-    if (format === 'csv') return rowsFromTable(parseCsv(bytes.toString('utf8'))).rows;
-    // A workbook is a zip: checked for what it inflates to before the spreadsheet reader opens it.
-    try {
-      unzipEntries(bytes);
-    } catch (err) {
-      if (err instanceof GeoFileError || err instanceof RangeError) throw new AppError(413, 'file_too_large', `工作簿解压后过大。The workbook unpacks to more than ${MAX_UNZIPPED_BYTES / 1048576} MB.`);
-      throw err;
-    }
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-    const ws = wb.worksheets[0];
-    if (!ws) throw new Error('the workbook has no sheet');
-    const table: unknown[][] = [];
-    ws.eachRow({ includeEmpty: false }, (row) => {
-      const values = row.values as ExcelJS.CellValue[];
-      table.push(values.slice(1).map(cellValue));
-    });
-    return rowsFromTable(table).rows;
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(422, 'unreadable_file', `文件无法读取:${(err as Error).message}。The file cannot be read as ${format.toUpperCase()}.`);
-  }
+/** Reads a file into import rows in the worker pool; a file that cannot be read at all is a 413 or 422 naming why. */
+export async function readReportFile(who: string, bytes: Uint8Array, format: ImportFormat): Promise<ImportRow[]> {
+  const r = await runJob<{ ok: true; rows: ImportRow[] } | { ok: false; status: 413 | 422; code: string; message: string }>(who, { kind: 'report-file', bytes, format });
+  if (!r.ok) throw new AppError(r.status, r.code, r.message);
+  return r.rows;
 }
 
 export interface ImportReport {
