@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import dns from 'node:dns/promises';
 import type { Kysely, Transaction } from 'kysely';
 import type { Deps } from './context.ts';
 import { isPrivateHost } from '../domain/addresses.ts';
@@ -121,6 +122,12 @@ export async function deliverWebhooks(deps: Deps, opts: { timeoutMs?: number; li
     if (!(await claimDelivery(deps.store.db, Number(d.id), attempts, retryAt))) continue;
     let error: string | null = null;
     try {
+      // A name can point inside too (or be pointed there later): its address is checked just before sending.
+      if (!deps.options.privateWebhooks) {
+        const host = new URL(d.url).hostname.replace(/^\[|\]$/g, '');
+        const resolved = await dns.lookup(host).catch(() => null);
+        if (isPrivateHost(host) || (resolved && isPrivateHost(resolved.address))) throw new Error(`${host} resolves to a private address (${resolved?.address ?? host}); refused`);
+      }
       const res = await fetch(d.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'hotspot-map-webhook/1' },
