@@ -1,4 +1,5 @@
 import { loadConfig } from './config.ts';
+import { closeWorkers } from './workers/pool.ts';
 import { startServer } from './server.ts';
 
 // The entry: read the configuration, open the store, migrate, serve, and shut down cleanly.
@@ -15,6 +16,7 @@ try {
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     await running.close();
+    await closeWorkers();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

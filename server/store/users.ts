@@ -90,10 +90,6 @@ export async function deleteLoginFailuresBefore(db: Db, before: string): Promise
   await db.deleteFrom('login_failures').where('at', '<', before).execute();
 }
 
-export async function recordLoginFailure(db: Db, key: string, at: string): Promise<void> {
-  await db.insertInto('login_failures').values({ key, at }).execute();
-}
-
 /**
  * Reserves a sign-in attempt under each key before the password is checked, and returns, per key, the
  * failures recorded before this one in the window and when the latest of them was. Parallel attempts each see
@@ -130,16 +126,6 @@ export async function knownDevice(db: Db, id: string, userId: string): Promise<b
 export async function rememberDevice(db: Db, id: string, userId: string, at: string): Promise<void> {
   const updated = await db.updateTable('known_devices').set({ last_used_at: at }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) await db.insertInto('known_devices').values({ id, user_id: userId, created_at: at, last_used_at: at }).execute();
-}
-
-export async function countLoginFailures(db: Db, key: string, since: string): Promise<number> {
-  const r = await db
-    .selectFrom('login_failures')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('key', '=', key)
-    .where('at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
 }
 
 export async function clearLoginFailures(db: Db, key: string): Promise<void> {

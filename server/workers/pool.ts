@@ -48,14 +48,14 @@ const queues = new Map<string, LimitFunction>();
  * when they already have their share running and waiting, 503 with Retry-After when the pool's queue is full or
  * the job overran.
  */
-export async function runJob<T>(who: string, job: Job, transferList: ArrayBuffer[] = []): Promise<T> {
+export async function runJob<T>(who: string, job: Job): Promise<T> {
   let queue = queues.get(who);
   if (!queue) queues.set(who, (queue = pLimit(JOBS_PER_PERSON)));
   if (queue.pendingCount >= JOBS_WAITING_PER_PERSON) {
     throw new AppError(429, 'too_many_jobs', `您已有 ${queue.activeCount + queue.pendingCount} 项计算在进行,请稍候。You already have ${queue.activeCount + queue.pendingCount} analyses under way; wait for them to finish.`, undefined, 5);
   }
   try {
-    return await queue(async () => (await thePool().run(job, { signal: AbortSignal.timeout(JOB_TIME_LIMIT_MS), transferList })) as T);
+    return await queue(async () => (await thePool().run(job, { signal: AbortSignal.timeout(JOB_TIME_LIMIT_MS) })) as T);
   } catch (err) {
     const e = err as Error & { name?: string };
     if (e.name === 'AbortError' || e.name === 'TimeoutError' || /aborted/i.test(e.message)) {

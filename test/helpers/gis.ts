@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 // Files made by tools nobody on the team wrote: GDAL's ogr2ogr (Shapefiles in the coordinate systems Chinese GIS
-// offices use, KML), osmium (OSM PBF), iconv (GB18030), and real boundaries shipped in an npm package.
+// offices use, KML), osmium (OSM PBF), and real boundaries shipped in an npm package.
 
 function tool(name: string, pkg: string): string {
   try {
@@ -58,11 +58,6 @@ export function osmPbf(dir: string, name: string, xml: string): string {
   const out = path.join(dir, `${name}.osm.pbf`);
   execFileSync(tool('osmium', 'osmium-tool'), ['cat', src, '-o', out, '-O'], { stdio: 'pipe' });
   return out;
-}
-
-/** iconv re-encodes a text file (e.g. UTF-8 → GB18030, as a DBF written by a Chinese GIS tool). */
-export function iconv(bytes: Buffer, from: string, to: string): Buffer {
-  return execFileSync(tool('iconv', 'libc-bin'), ['-f', from, '-t', to], { input: bytes });
 }
 
 const require = createRequire(import.meta.url);
