@@ -31,6 +31,9 @@ const EnvSchema = z.object({
   HOTSPOTS_JOB_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
   HOTSPOTS_WEBHOOK_PRIVATE: boolFlag.default(false),
   HOTSPOTS_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  HOTSPOTS_TLS_CERT: z.string().min(1).optional(),
+  HOTSPOTS_TLS_KEY: z.string().min(1).optional(),
+  HOTSPOTS_GPS_ACCEPT_M: z.coerce.number().int().min(3).max(500).default(30),
   HOTSPOTS_TRUST_PROXY: z.string().regex(/^[0-9a-fA-F:.,\s]*$/, 'HOTSPOTS_TRUST_PROXY lists the reverse proxies\' addresses, comma-separated').optional(),
   HOTSPOTS_ALLOWED_HOSTS: z.string().regex(/^[0-9A-Za-z.\-:\[\],\s]*$/, 'HOTSPOTS_ALLOWED_HOSTS lists host names, comma-separated').optional(),
 });
@@ -48,8 +51,12 @@ export interface Config {
   publicMap: boolean;
   /** Mark the session cookie Secure (set when served over HTTPS). */
   secureCookies: boolean;
+  /** Serve HTTPS with this certificate and key (PEM file paths), e.g. from npm run cert for phones on the LAN. */
+  tls: { certFile: string; keyFile: string } | undefined;
   /** A desk role's session ends after this long without a request. */
   deskIdleMs: number;
+  /** The field view places a pin at the first fix at least this accurate, in metres. */
+  gpsAcceptM: number;
   /** Webhooks may call this computer and the local network. */
   privateWebhooks: boolean;
   /** Reverse proxies whose X-Forwarded-For is believed. */
@@ -83,6 +90,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (err) {
     throw new Error(`Invalid configuration:\n  ${(err as Error).message}`);
   }
+  if (!!e.HOTSPOTS_TLS_CERT !== !!e.HOTSPOTS_TLS_KEY) throw new Error('Invalid configuration:\n  HOTSPOTS_TLS_CERT and HOTSPOTS_TLS_KEY go together: the certificate and its private key (npm run cert makes both).');
+  const tls = e.HOTSPOTS_TLS_CERT && e.HOTSPOTS_TLS_KEY ? { certFile: path.resolve(e.HOTSPOTS_TLS_CERT), keyFile: path.resolve(e.HOTSPOTS_TLS_KEY) } : undefined;
   if (e.HOTSPOTS_BASEMAP === 'pmtiles' && !e.HOTSPOTS_PMTILES) throw new Error('Invalid configuration:\n  HOTSPOTS_BASEMAP=pmtiles needs HOTSPOTS_PMTILES, the path of a .pmtiles file.');
   return {
     tiles,
@@ -94,9 +103,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: e.HOTSPOTS_DEMO,
     webDir: path.resolve(e.HOTSPOTS_WEB_DIR),
     publicMap: e.HOTSPOTS_PUBLIC_MAP,
-    secureCookies: e.HOTSPOTS_SECURE_COOKIES,
+    // over HTTPS the session cookie is always Secure
+    secureCookies: e.HOTSPOTS_SECURE_COOKIES || !!tls,
+    tls,
     privateWebhooks: e.HOTSPOTS_WEBHOOK_PRIVATE,
     deskIdleMs: e.HOTSPOTS_IDLE_MINUTES * 60_000,
+    gpsAcceptM: e.HOTSPOTS_GPS_ACCEPT_M,
     trustProxy: list(e.HOTSPOTS_TRUST_PROXY),
     allowedHosts: list(e.HOTSPOTS_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     briefingHour: e.HOTSPOTS_BRIEFING_HOUR,

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import fs from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
@@ -37,6 +39,7 @@ function depsOptions(config: Config) {
     pmtilesFile: config.pmtilesFile,
     privateWebhooks: config.privateWebhooks,
     deskIdleMs: config.deskIdleMs,
+    gpsAcceptM: config.gpsAcceptM,
   };
 }
 
@@ -100,6 +103,14 @@ async function runJobs(deps: Deps, config: Config, jobs: JobProcesses, log: (msg
   await pruneSignIns(deps).catch((err) => log(`pruning sessions failed: ${(err as Error).message}`));
 }
 
+function readPem(file: string, variable: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); npm run cert makes the certificate and key.`);
+  }
+}
+
 /** Opens and migrates the store, loads the demo town if asked and empty, and listens. */
 export async function startServer(
   config: Config,
@@ -119,7 +130,11 @@ export async function startServer(
     warmWorkers();
     const app = createApp(deps, { webDir: config.webDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy, allowedHosts: config.allowedHosts });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      // HTTPS when a certificate is configured (phones on the LAN need a secure context for GPS and offline use)
+      const tls = config.tls
+        ? { createServer: createHttpsServer, serverOptions: { cert: readPem(config.tls.certFile, 'HOTSPOTS_TLS_CERT'), key: readPem(config.tls.keyFile, 'HOTSPOTS_TLS_KEY') } }
+        : {};
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, ...tls }, () => resolve(s));
       s.once('error', reject);
     });
     // Missed deadlines are charged as they pass, not only when someone opens the ledger.
@@ -130,7 +145,7 @@ export async function startServer(
     sweeper.unref();
     const { port } = server.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    const url = `${config.tls ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     return {
       url,
       store,

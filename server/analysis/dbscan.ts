@@ -3,8 +3,9 @@ import type { PlanePoints } from './neighbours.ts';
 /**
  * DBSCAN: points with at least `minPts` neighbours within `eps` metres (themselves included) are cores;
  * clusters are cores joined through each other plus the points they reach. Returns a cluster number per
- * point, −1 for noise, clusters numbered 0… in the order of their first core point; a border point reached
- * by several clusters belongs to the first.
+ * point, −1 for noise. The answer does not depend on the order of the points: they are taken in the order of their
+ * coordinates, clusters are numbered by their first core in that order, and a border point reached by several
+ * clusters belongs to the one with the nearest core (the lower number on a tie).
  *
  * Computed on a grid of cells eps/√2 wide (Gunawan's method) rather than from every point's neighbour list:
  * any two points of one cell are neighbours, so a cell holding minPts points is all cores without a distance
@@ -24,6 +25,8 @@ export function dbscan(pts: PlanePoints, eps: number, minPts: number): Int32Arra
     if (pts.x[i]! < minX) minX = pts.x[i]!;
     if (pts.y[i]! < minY) minY = pts.y[i]!;
   }
+  // the points in coordinate order, so shuffled rows give the same clusters
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => pts.x[a]! - pts.x[b]! || pts.y[a]! - pts.y[b]!);
   // cells, numbered in the order of their first point
   const STRIDE = 4_194_304; // 2²²: cell columns and rows stay far below it for any township or county
   const cellIndex = new Map<number, number>();
@@ -31,7 +34,7 @@ export function dbscan(pts: PlanePoints, eps: number, minPts: number): Int32Arra
   const cellCol: number[] = [];
   const cellRow: number[] = [];
   const members: number[][] = [];
-  for (let i = 0; i < n; i++) {
+  for (const i of order) {
     const cx = Math.floor((pts.x[i]! - minX) / side);
     const cy = Math.floor((pts.y[i]! - minY) / side);
     const key = cx * STRIDE + cy;
@@ -129,10 +132,10 @@ export function dbscan(pts: PlanePoints, eps: number, minPts: number): Int32Arra
     }
   }
 
-  // 3. number clusters in the order of their first core point; borders join the first cluster that reaches them
+  // 3. number clusters by their first core in coordinate order; borders join the cluster of their nearest core
   const clusterOfRoot = new Int32Array(cells).fill(-1);
   let next = 0;
-  for (let i = 0; i < n; i++) {
+  for (const i of order) {
     if (!core[i]) continue;
     const r = find(cellOfPoint[i]!);
     if (clusterOfRoot[r] === -1) clusterOfRoot[r] = next++;
@@ -141,9 +144,14 @@ export function dbscan(pts: PlanePoints, eps: number, minPts: number): Int32Arra
   for (let i = 0; i < n; i++) {
     if (core[i]) continue;
     let best = -1;
+    let bestD = Infinity;
     for (const d of aroundOf(cellOfPoint[i]!)) {
       for (const j of cores[d]!) {
-        if (near(i, j) && (best === -1 || label[j]! < best)) best = label[j]!;
+        const dd = (pts.x[i]! - pts.x[j]!) ** 2 + (pts.y[i]! - pts.y[j]!) ** 2;
+        if (dd <= eps2 && (dd < bestD || (dd === bestD && label[j]! < best))) {
+          best = label[j]!;
+          bestD = dd;
+        }
       }
     }
     label[i] = best;

@@ -10,26 +10,63 @@ import { fdrCutoff, twoSidedP } from './stats.ts';
  * with X̄ the mean of all values and S = √(Σ xj² / n − X̄²). Returns z-scores (NaN where undefined).
  */
 export function giStar(pts: PlanePoints, values: ArrayLike<number>, band: number): Float64Array {
-  const n = values.length;
+  return giStarOver(values, neighboursWithin(pts, band));
+}
+
+/** Neighbour lists as CSR: the neighbours of i are `index[start[i]] … index[start[i+1]−1]`. */
+export interface Neighbours {
+  start: Int32Array;
+  index: Int32Array;
+}
+
+/** Mean and S = √(Σx²/n − x̄²) of values. */
+export function moments(values: ArrayLike<number>, from = 0, to = values.length): { n: number; mean: number; s: number } {
   let sum = 0;
   let sum2 = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     sum += values[i]!;
     sum2 += values[i]! * values[i]!;
   }
+  const n = to - from;
   const mean = sum / n;
-  const s = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
-  const { start, index } = neighboursWithin(pts, band);
+  return { n, mean, s: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
+}
+
+/** Gi* of one feature from its neighbourhood total and size k (binary weights), given n, x̄ and S. */
+export function giZ(local: number, k: number, m: { n: number; mean: number; s: number }): number {
+  const denom = m.s * Math.sqrt((m.n * k - k * k) / (m.n - 1));
+  return denom > 0 ? (local - m.mean * k) / denom : Number.NaN;
+}
+
+/** Gi* over given neighbour lists (each feature's list holding itself), binary weights. */
+export function giStarOver(values: ArrayLike<number>, nb: Neighbours): Float64Array {
+  const m = moments(values);
+  const n = values.length;
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let local = 0;
-    const k = start[i + 1]! - start[i]!;
-    for (let p = start[i]!; p < start[i + 1]!; p++) local += values[index[p]!]!;
-    const denom = s * Math.sqrt((n * k - k * k) / (n - 1));
-    z[i] = denom > 0 ? (local - mean * k) / denom : Number.NaN;
+    for (let p = nb.start[i]!; p < nb.start[i + 1]!; p++) local += values[nb.index[p]!]!;
+    z[i] = giZ(local, nb.start[i + 1]! - nb.start[i]!, m);
   }
   return z;
 }
+
+/**
+ * The lowest z any feature can reach with these values: where its whole neighbourhood holds nothing.
+ * With counts, most of them zero, this stays far above −1.645, and no cold spot can ever be found.
+ */
+export function lowestReachableZ(values: ArrayLike<number>, nb: Neighbours): number {
+  const m = moments(values);
+  let low = Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const z = giZ(0, nb.start[i + 1]! - nb.start[i]!, m);
+    if (z < low) low = z;
+  }
+  return Number.isFinite(low) ? low : 0;
+}
+
+/** The z a cold spot needs at the 90 % level before any correction for many tests. */
+export const COLD_Z_90 = -1.6449;
 
 export const CONFIDENCE_LEVELS = [
   { bin: 3, alpha: 0.01 },
@@ -60,7 +97,12 @@ export interface HotSpotResult {
 
 /** Gi* z, two-sided p and FDR-corrected confidence bins for values at points. */
 export function hotSpots(pts: PlanePoints, values: ArrayLike<number>, band: number): HotSpotResult {
-  const z = giStar(pts, values, band);
+  return hotSpotsOver(values, neighboursWithin(pts, band));
+}
+
+/** The same over neighbour lists already made. */
+export function hotSpotsOver(values: ArrayLike<number>, nb: Neighbours): HotSpotResult {
+  const z = giStarOver(values, nb);
   const p = new Float64Array(z.length);
   for (let i = 0; i < z.length; i++) p[i] = Number.isFinite(z[i]!) ? twoSidedP(z[i]!) : 1;
   return { z, p, bin: confidenceBins(z, p) };

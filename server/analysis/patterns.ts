@@ -1,6 +1,7 @@
 import { isMarketDay, tzOffsetMs, type MarketDayRule } from '../domain/calendar.ts';
 import { distanceMetres, localPlane, type Position } from '../domain/geo.ts';
 import { dbscan } from './dbscan.ts';
+import { compareRates, type RateComparison } from './rates.ts';
 
 // When and where problems keep coming back: time patterns, area trends and chronic spots. Pure.
 
@@ -32,10 +33,14 @@ export interface TimePatterns {
   all: number[][];
   byCategory: Record<string, number[][]>;
   market: {
+    /** Market days and ordinary days in the period, each counted by the share of it the period covers. */
     marketDays: number;
     ordinaryDays: number;
-    /** Reports per market day and per ordinary day, and their ratio, by category. */
-    byCategory: Record<string, { perMarketDay: number; perOrdinaryDay: number; ratio: number | null }>;
+    /**
+     * Reports per market day and per ordinary day, their ratio with its 95 % interval, and the exact test of equal
+     * rates: "more on market days" is only said when `significant`.
+     */
+    byCategory: Record<string, { perMarketDay: number; perOrdinaryDay: number } & RateComparison>;
   };
 }
 
@@ -44,15 +49,16 @@ const emptyMatrix = () => Array.from({ length: 7 }, () => new Array<number>(24).
 /** A day-of-week × hour matrix per category, and market days against ordinary days, over a period of local days. */
 export function timePatterns(
   incidents: readonly Incident[],
-  opts: { timeZone: string; marketRule: MarketDayRule; days: readonly string[] },
+  opts: { timeZone: string; marketRule: MarketDayRule; days: readonly { date: string; share: number }[] },
 ): TimePatterns {
   const clock = localClock(opts.timeZone);
   const all = emptyMatrix();
   const byCategory: Record<string, number[][]> = {};
-  const marketSet = new Set(opts.days.filter((d) => isMarketDay(d, opts.marketRule)));
-  const dayCount = { market: marketSet.size, ordinary: opts.days.length - marketSet.size };
+  const marketSet = new Set(opts.days.filter((d) => isMarketDay(d.date, opts.marketRule)).map((d) => d.date));
+  const dayCount = { market: 0, ordinary: 0 };
+  for (const d of opts.days) dayCount[marketSet.has(d.date) ? 'market' : 'ordinary'] += d.share;
   const counts: Record<string, { market: number; ordinary: number }> = {};
-  const inPeriod = new Set(opts.days);
+  const inPeriod = new Set(opts.days.map((d) => d.date));
   for (const i of incidents) {
     const { ymd, weekday, hour } = clock(i.observedAt);
     all[weekday]![hour]!++;
@@ -66,7 +72,7 @@ export function timePatterns(
   for (const [cat, c] of Object.entries(counts)) {
     const perMarketDay = dayCount.market ? c.market / dayCount.market : 0;
     const perOrdinaryDay = dayCount.ordinary ? c.ordinary / dayCount.ordinary : 0;
-    market[cat] = { perMarketDay, perOrdinaryDay, ratio: perOrdinaryDay > 0 ? perMarketDay / perOrdinaryDay : null };
+    market[cat] = { perMarketDay, perOrdinaryDay, ...compareRates(c.market, dayCount.market, c.ordinary, dayCount.ordinary) };
   }
   return { all, byCategory, market: { marketDays: dayCount.market, ordinaryDays: dayCount.ordinary, byCategory: market } };
 }
@@ -152,7 +158,8 @@ export function nearestPlace(at: Position, places: readonly NamedPlace[]): Chron
 }
 
 /**
- * Chronic spots: DBSCAN clusters of incidents (radius `eps` metres, at least `minPts` reports), with
+ * Chronic spots: DBSCAN clusters of incidents (radius `eps` metres, at least `minPts` reports, and clusters left
+ * with fewer than minPts after border points went to a nearer cluster not listed), with
  * their centre, size, main category, nearest landmark or street, and in how many of the weeks they
  * were active. Most persistent first, then largest.
  */
@@ -161,7 +168,8 @@ export function chronicSpots(
   opts: { eps: number; minPts: number; weekStarts: readonly number[]; places: readonly NamedPlace[] },
 ): ChronicSpot[] {
   if (!incidents.length) return [];
-  const origin: Position = [incidents[0]!.lon, incidents[0]!.lat];
+  // the plane's origin from the extent, not from whichever row came first
+  const origin: Position = [Math.min(...incidents.map((i) => i.lon)), Math.min(...incidents.map((i) => i.lat))];
   const plane = localPlane(origin);
   const x = new Float64Array(incidents.length);
   const y = new Float64Array(incidents.length);
@@ -178,6 +186,8 @@ export function chronicSpots(
   });
   const spots: ChronicSpot[] = [];
   for (const members of groups.values()) {
+    // A cluster whose border points went to a nearer neighbour may hold fewer than minPts reports: not listed.
+    if (members.length < opts.minPts) continue;
     let sx = 0;
     let sy = 0;
     const categories: Record<string, number> = {};
@@ -200,12 +210,13 @@ export function chronicSpots(
     let radius = 0;
     for (const k of members) radius = Math.max(radius, Math.hypot(x[k]! - cx, y[k]! - cy));
     const centre = plane.toLonLat(cx, cy);
-    const dominantCategory = Object.entries(categories).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    const ranked = Object.entries(categories).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const dominantCategory = ranked[0]![0];
     spots.push({
       centre: [Math.round(centre[0] * 1e6) / 1e6, Math.round(centre[1] * 1e6) / 1e6],
       count: members.length,
       dominantCategory,
-      categories,
+      categories: Object.fromEntries(ranked),
       weeksActive: active.size,
       weeks: opts.weekStarts.length,
       radiusM: Math.round(radius),
@@ -213,5 +224,5 @@ export function chronicSpots(
       memberIndices: members,
     });
   }
-  return spots.sort((a, b) => b.weeksActive - a.weeksActive || b.count - a.count);
+  return spots.sort((a, b) => b.weeksActive - a.weeksActive || b.count - a.count || a.centre[0] - b.centre[0] || a.centre[1] - b.centre[1]);
 }

@@ -44,3 +44,44 @@ export function median(values: ArrayLike<number>): number {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
+
+/** Standard normal cumulative distribution. */
+export function normalCdf(z: number): number {
+  return 0.5 * erfc(-z / Math.SQRT2);
+}
+
+export interface MannKendall {
+  /** Kendall's S: concordant minus discordant pairs in time order. */
+  s: number;
+  /** Var(S) with the correction for tied values. */
+  varS: number;
+  /** The normal score with continuity correction, (S − sign S) / √Var(S). */
+  z: number;
+  /** Two-sided p of z. */
+  p: number;
+  /** Kendall's tau-b: S over √((n₀ − n₁)·n₀), n₀ = n(n − 1)/2 and n₁ the tied pairs. */
+  tau: number;
+}
+
+/**
+ * The Mann-Kendall trend test on a series in time order, with Kendall's tie correction
+ * Var(S) = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)] / 18 over the groups of t equal values (as R's Kendall::MannKendall).
+ */
+export function mannKendall(series: ArrayLike<number>): MannKendall {
+  const n = series.length;
+  let s = 0;
+  for (let i = 0; i < n - 1; i++) for (let j = i + 1; j < n; j++) s += Math.sign(series[j]! - series[i]!);
+  const groups = new Map<number, number>();
+  for (let i = 0; i < n; i++) groups.set(series[i]!, (groups.get(series[i]!) ?? 0) + 1);
+  let ties = 0;
+  let tiedPairs = 0;
+  for (const t of groups.values()) {
+    ties += t * (t - 1) * (2 * t + 5);
+    tiedPairs += (t * (t - 1)) / 2;
+  }
+  const varS = (n * (n - 1) * (2 * n + 5) - ties) / 18;
+  const z = varS > 0 ? (s - Math.sign(s)) / Math.sqrt(varS) : 0;
+  const n0 = (n * (n - 1)) / 2;
+  const d = Math.sqrt((n0 - tiedPairs) * n0);
+  return { s, varS, z, p: varS > 0 ? twoSidedP(z) : 1, tau: d > 0 ? s / d : 0 };
+}

@@ -59,6 +59,7 @@ ${table('headline')}
 ${table('areas')}
 ${table('categories')}
 ${table('hotspots')}
+${table('emerging')}
 ${table('chronic')}
 ${table('overdue')}
 ${table('recurrences')}

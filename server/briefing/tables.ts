@@ -1,3 +1,4 @@
+import { TREND_NAMES } from '../domain/emerging-names.ts';
 import type { BriefingData, Headline, PlaceWords } from './types.ts';
 import { localDateTime } from '../domain/calendar.ts';
 import { toCsv } from './csv.ts';
@@ -9,6 +10,8 @@ export interface Table {
   title: string;
   headers: string[];
   rows: (string | number)[][];
+  /** Columns holding identifiers: text even when every character is a digit. */
+  idColumns?: number[];
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
@@ -58,6 +61,12 @@ export function briefingTables(d: BriefingData): Table[] {
       rows: d.hotSpots.map((h) => [placeText(h.place), h.reports, h.maxZ, `${h.confidence}%`, h.weeksHot, h.responsible ?? '—']),
     },
     {
+      key: 'emerging',
+      title: '热点趋势(近12周)',
+      headers: ['位置', '类别', '热点周数', '问题数', '走势', '责任人'],
+      rows: (d.emerging ?? []).map((e) => [placeText(e.place), e.categoryZh, `${e.hotWeeks}/${e.weeks}`, e.reports, TREND_NAMES[e.trend].zh, e.responsible ?? '—']),
+    },
+    {
       key: 'chronic',
       title: '顽固点位(近12周)',
       headers: ['位置', '主要问题', '问题数', '出现周数'],
@@ -67,12 +76,14 @@ export function briefingTables(d: BriefingData): Table[] {
       key: 'overdue',
       title: d.headline.current.overdue > d.overdue.length ? `逾期未整改清单(逾期最久的${d.overdue.length}件,共${d.headline.current.overdue}件)` : '逾期未整改清单',
       headers: ['编号', '类别', '位置', '责任人', '整改期限', '逾期天数'],
+      idColumns: [0],
       rows: d.overdue.map((o) => [o.id.slice(0, 8), o.categoryZh, placeText(o.place), o.responsible ?? '—', localDateTime(o.deadlineAt, tz), o.daysOverdue]),
     },
     {
       key: 'recurrences',
       title: '反复出现清单',
       headers: ['编号', '类别', '位置', '发现时间', '此前问题'],
+      idColumns: [0, 4],
       rows: d.recurrences.map((r) => [r.id.slice(0, 8), r.categoryZh, placeText(r.place), localDateTime(r.observedAt, tz), r.recurrenceOf.slice(0, 8)]),
     },
     {

@@ -48,6 +48,8 @@ export interface BriefingData {
     responsible: string | null;
     weeksHot: number;
   }[];
+  /** Emerging hot spots over the twelve weeks to this one's end (absent in briefings archived before they existed). */
+  emerging?: { centre: [number, number]; category: string; categoryZh: string; hotWeeks: number; weeks: number; trend: 'rising' | 'falling' | 'steady'; reports: number; place: PlaceWords; responsible: string | null }[];
   chronic: { centre: [number, number]; count: number; categoryZh: string; weeksActive: number; weeks: number; place: PlaceWords }[];
   overdue: { id: string; categoryZh: string; place: PlaceWords; responsible: string | null; deadlineAt: string; daysOverdue: number }[];
   recurrences: { id: string; categoryZh: string; place: PlaceWords; observedAt: string; recurrenceOf: string }[];

@@ -1,6 +1,6 @@
 /**
  * Import from the command line, for files too large for the browser:
- *   npm run import -- reports <file.csv|file.xlsx|file.geojson> [--township CODE] [--commit]
+ *   npm run import -- reports <file.csv|file.xlsx|file.geojson> [--township CODE] [--crs wgs84|gcj02] [--past-deadlines waive|charge] [--commit]
  *   npm run import -- boundaries <file.geojson|file.zip|file.kml|file.shp> [--township CODE] [--crs EPSG:4527|gcj02] [--commit]
  *   npm run import -- basemap <file.osm.pbf|file.osm|file.geojson> [--township CODE] [--commit]
  * Without --commit it is a dry run: every row is checked and the problems are listed, nothing is changed.
@@ -20,7 +20,7 @@ import { readWithSiblings } from './files.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { commit: { type: 'boolean', default: false }, township: { type: 'string' }, crs: { type: 'string' } },
+  options: { commit: { type: 'boolean', default: false }, township: { type: 'string' }, crs: { type: 'string' }, 'past-deadlines': { type: 'string' } },
 });
 const [what, file] = positionals;
 
@@ -54,15 +54,23 @@ try {
       const ext = path.extname(file).slice(1).toLowerCase();
       const format = (ext === 'json' ? 'geojson' : ext) as ImportFormat;
       if (!['csv', 'xlsx', 'geojson'].includes(format)) throw new Error('Reports are imported from .csv, .xlsx or .geojson files.');
+      // Points from WeChat or Amap are GCJ-02; CGCS2000 is WGS84 within centimetres.
+      const crs = (values.crs ?? 'wgs84').toLowerCase().replace(/^cgcs2000$|^epsg:4490$|^epsg:4326$/, 'wgs84');
+      if (crs !== 'wgs84' && crs !== 'gcj02') throw new Error(`报告导入的坐标系为 wgs84(CGCS2000 同)或 gcj02。Report imports take --crs wgs84 (or CGCS2000) or --crs gcj02, not ${values.crs}.`);
+      const pastDeadlines = values['past-deadlines'] ?? 'waive';
+      if (pastDeadlines !== 'waive' && pastDeadlines !== 'charge') throw new Error('--past-deadlines is waive (imported items are not charged for deadlines already past, the default) or charge.');
       const rows = await readReportFile('command line', fs.readFileSync(file), format);
       const show = progress(dryRun ? 'checking ' : 'importing');
-      const r = await importReports(deps, COMMAND_LINE, rows, { dryRun: true });
+      const opts = { crs, pastDeadlines } as const;
+      const r = await importReports(deps, COMMAND_LINE, rows, { dryRun: true, ...opts });
       show(rows.length, rows.length);
       for (const e of r.errors) console.log(`line ${e.line}: ${e.problems.join(' ')}`);
+      console.log(`coordinate system: ${crs === 'gcj02' ? 'GCJ-02, converted to WGS84' : 'WGS84 / CGCS2000'}`);
       console.log(`${r.total} rows: ${r.imported} to import, ${r.alreadyThere} already there, ${r.errors.length} with problems.`);
+      if (r.pastDeadline.rows) console.log(r.pastDeadline.message);
       if (!dryRun) {
         if (r.errors.length) throw new Error('Nothing imported: fix the rows above first.');
-        const done = await importReports(deps, COMMAND_LINE, rows, { dryRun: false, onProgress: progress('importing') });
+        const done = await importReports(deps, COMMAND_LINE, rows, { dryRun: false, onProgress: progress('importing'), ...opts });
         console.log(`Imported ${done.imported} reports.`);
       } else console.log('Dry run: nothing changed. Add --commit to import.');
     } else if (what === 'boundaries') {

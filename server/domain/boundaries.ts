@@ -1,4 +1,5 @@
 import * as turf from '@turf/turf';
+import findIntersections from 'sweepline-intersections';
 import type { AreaGeometry, Position } from './geo.ts';
 import { outsideChina } from './coords.ts';
 
@@ -50,9 +51,11 @@ export function geometryProblems(g: unknown): GeometryProblem[] {
   }
   if (problems.length) return problems;
   const feature = turf.feature(geom as AreaGeometry);
-  const kinks = turf.kinks(feature as never).features;
+  // A sweep line (sweepline-intersections, which turf's own validity checks build on) rather than turf.kinks, which
+  // compares every pair of segments: a boundary exported with a vertex every metre has 100 000 segments.
+  const kinks = findIntersections(geom);
   if (kinks.length) {
-    const at = kinks[0]!.geometry.coordinates.map((v) => v.toFixed(6)).join(', ');
+    const at = kinks[0]!.map((v) => v.toFixed(6)).join(', ');
     problems.push({ code: 'self_intersection', message: `边界自相交(约在 ${at})。The boundary crosses itself (near ${at}).` });
   }
   if (turf.area(feature) < 1) problems.push({ code: 'empty_area', message: '边界面积为零。The boundary encloses no area.' });
@@ -74,6 +77,28 @@ export interface PlaceProblem {
  * What a wrong coordinate-system guess or a wrong feature looks like once in WGS84: a place outside China,
  * longitude and latitude swapped, or an area no township has. Call after geometryProblems found nothing.
  */
+/**
+ * The sizes an area of each kind can plausibly have, km²: a village of 9 000 km² is a prefecture's boundary
+ * under the wrong label, a "unit" of 5 km² is not a shopfront or a school. Generous on purpose: China's largest
+ * administrative villages in the west reach hundreds of km².
+ */
+export const AREA_KM2: Record<'cleaning_zone' | 'village' | 'community' | 'unit', { min: number; max: number; zh: string }> = {
+  cleaning_zone: { min: 0.0005, max: 100, zh: '保洁区' },
+  village: { min: 0.05, max: 600, zh: '村' },
+  community: { min: 0.01, max: 100, zh: '社区' },
+  unit: { min: 0.00001, max: 2, zh: '单位' },
+};
+
+/** Whether an area's size fits its kind and the township it belongs to, as a message, or null. */
+export function areaSizeProblem(kind: keyof typeof AREA_KM2, km2: number, townshipKm2: number): string | null {
+  const r = AREA_KM2[kind];
+  if (km2 > townshipKm2 * 1.1) return `面积 ${km2.toFixed(2)} km² 比全镇(${townshipKm2.toFixed(1)} km²)还大:是否选错了图层?An area of ${km2.toFixed(2)} km² is larger than the township (${townshipKm2.toFixed(1)} km²): the wrong layer?`;
+  if (km2 > r.max || km2 < r.min) {
+    return `面积 ${km2 < 0.01 ? km2.toFixed(5) : km2.toFixed(2)} km² 不像一个${r.zh}(${r.min}–${r.max} km²)。An area of ${km2.toFixed(3)} km² is implausible for a ${kind} (${r.min}–${r.max} km²).`;
+  }
+  return null;
+}
+
 export function townshipPlaceProblems(g: AreaGeometry): PlaceProblem[] {
   const [minLon, minLat, maxLon, maxLat] = turf.bbox(g);
   const [lon, lat] = [(minLon + maxLon) / 2, (minLat + maxLat) / 2];

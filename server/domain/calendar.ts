@@ -80,6 +80,14 @@ export function localMidnightUtc(localYmd: string, timeZone: string): string {
   return new Date(at).toISOString();
 }
 
+/** The UTC instant (ms) of a local wall-clock time in a time zone. */
+export function localWallClockUtc(y: number, mo: number, d: number, h: number, mi: number, sec: number, timeZone: string): number {
+  const guess = Date.UTC(y, mo - 1, d, h, mi, sec);
+  let at = guess - tzOffsetMs(timeZone, guess);
+  at = guess - tzOffsetMs(timeZone, at);
+  return at;
+}
+
 /** The local date after a given one (YYYY-MM-DD). */
 export function nextLocalDate(localYmd: string): string {
   const d = new Date(`${localYmd}T12:00:00Z`);

@@ -1,8 +1,28 @@
 // CSV as Excel and WPS write it: RFC 4180 quoting, optional UTF-8 byte-order mark, CRLF or LF.
 
-/** Rows of cells; a quoted cell may hold commas, quotes ("") and line breaks. */
+/**
+ * A text file's characters, whatever Excel or WPS saved it as: a byte-order mark says UTF-8 or UTF-16 ("Unicode
+ * text"); without one, UTF-8 when the bytes decode strictly as UTF-8, else GB18030 (which GBK and GB2312 are subsets
+ * of: what "CSV" means on Chinese Windows). Decoded by ICU's decoders in Node's TextDecoder. Returns the text and
+ * the encoding found.
+ */
+export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' } {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('gb18030').decode(bytes), encoding: 'gb18030' };
+  }
+}
+
+/** Rows of cells; a quoted cell may hold the delimiter, quotes ("") and line breaks. Tab-separated when the
+ * header line has tabs and no commas (Excel's "Unicode text" is tab-separated UTF-16). */
 export function parseCsv(text: string): string[][] {
   const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const firstLine = s.slice(0, s.search(/\r|\n|$/));
+  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -17,7 +37,7 @@ export function parseCsv(text: string): string[][] {
         } else quoted = false;
       } else cell += ch;
     } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
+    else if (ch === delimiter) {
       row.push(cell);
       cell = '';
     } else if (ch === '\n' || ch === '\r') {

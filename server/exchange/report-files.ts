@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { toCsv } from '../briefing/csv.ts';
-import { parseCsv } from './csv.ts';
+import { decodeText, parseCsv } from './csv.ts';
+import { addRow } from './xlsx-cells.ts';
 import { rowsFromGeoJson, rowsFromTable, type ImportRow } from './reports-table.ts';
 import { GeoFileError, MAX_UNZIPPED_BYTES, unzipEntries } from './geo-files.ts';
 
@@ -32,10 +33,9 @@ function cellValue(v: ExcelJS.CellValue): unknown {
 
 /** Reads a file into import rows. */
 export async function parseReportFile(bytes: Uint8Array, format: ImportFormat): Promise<ImportRow[]> {
-  const text = () => new TextDecoder().decode(bytes);
   try {
-    if (format === 'geojson') return rowsFromGeoJson(JSON.parse(text()));
-    if (format === 'csv') return rowsFromTable(parseCsv(text())).rows;
+    if (format === 'geojson') return rowsFromGeoJson(JSON.parse(new TextDecoder().decode(bytes)));
+    if (format === 'csv') return rowsFromTable(parseCsv(decodeText(bytes).text)).rows;
     // A workbook is a zip: checked for what it inflates to before the spreadsheet reader opens it.
     try {
       unzipEntries(bytes);
@@ -66,7 +66,7 @@ export async function writeReportTable(format: 'csv' | 'xlsx', headers: string[]
   wb.creator = '创文卫生热点地图';
   const ws = wb.addWorksheet('问题台账', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.addRow(headers).font = { bold: true };
-  for (const row of cells) ws.addRow(row.map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)));
+  for (const row of cells) addRow(ws, row);
   ws.columns.forEach((c, i) => {
     c.width = [38, 16, 12, 10, 12, 12, 12, 27, 40, 14, 14, 14, 27, 27, 8, 30][i] ?? 14;
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { REPORT_STATUSES, type ReportStatus } from '../domain/reports.ts';
 import { gcj02ToWgs84 } from '../domain/coords.ts';
+import { localWallClockUtc } from '../domain/calendar.ts';
 
 // Reports as a table (CSV, XLSX) and as GeoJSON features, both ways: the columns we write, the columns we read
 // (by their Chinese or English names), and what is wrong with a row, in words for the office.
@@ -65,9 +66,15 @@ export interface ImportRow {
   mediaUrl?: string | undefined;
 }
 
+/**
+ * A spreadsheet's date cell holds a wall-clock time with no zone (the reader hands it over as that time in UTC):
+ * written back as the wall clock, so it is read in the township's zone like any typed date.
+ */
+const wallClock = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+
 const text = (v: unknown): string | undefined => {
   if (v === null || v === undefined) return undefined;
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return wallClock(v);
   let s = String(v).trim();
   // Undo the guard our exports put before text that looks like a formula.
   if (/^'[=+\-@]/.test(s)) s = s.slice(1);
@@ -140,6 +147,8 @@ export interface RowCheckContext {
   /** The township contains the point. */
   inside(lon: number, lat: number): boolean;
   now: Date;
+  /** The township's zone, in which times without an offset are read. */
+  timeZone: string;
 }
 
 export interface CheckedRow {
@@ -154,6 +163,38 @@ const STATUS_BY_NAME: Record<string, ReportStatus> = { 已上报: 'reported', �
 const toNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : Number.NaN);
 
 /** What is wrong with one row, in words; a row without problems carries the value to import. */
+/** Excel's day numbers: days since 1899-12-30 (its 1900 leap-year mistake included), fractions the time of day. */
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+/**
+ * A time as people type it or spreadsheets store it, in the township's zone unless it says its own offset:
+ * ISO 8601 with an offset or Z as given; 2026-11-29 08:30, 2026/11/29 8:30(:00), 2026-11-29 (midnight), and
+ * Excel's day numbers (46355.354…) as local time. Null when it is none of these.
+ */
+export function readLocalTime(s: string, timeZone: string): number | null {
+  const t = s.trim();
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i.test(t)) {
+    const ms = Date.parse(t);
+    return Number.isFinite(ms) ? ms : null;
+  }
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(t);
+  if (m) {
+    const [y, mo, d, h = '0', mi = '0', sec = '0'] = m.slice(1);
+    const parts = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec)] as const;
+    const check = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]));
+    // 2026-02-30 or 25:00 are not dates
+    if (check.getUTCMonth() !== parts[1] - 1 || check.getUTCDate() !== parts[2] || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return null;
+    return localWallClockUtc(...parts, timeZone);
+  }
+  if (/^\d{5}(\.\d+)?$/.test(t)) {
+    const serial = Number(t);
+    if (serial < 20_000 || serial > 80_000) return null;
+    const wall = new Date(EXCEL_EPOCH + Math.round(serial * 86_400_000));
+    return localWallClockUtc(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds(), timeZone);
+  }
+  return null;
+}
+
 export function checkReportRow(row: ImportRow, ctx: RowCheckContext): CheckedRow {
   const problems: string[] = [];
   const lon = toNumber(row.lon);
@@ -169,15 +210,15 @@ export function checkReportRow(row: ImportRow, ctx: RowCheckContext): CheckedRow
     if (ctx.inside(wl, wt)) problems.push(`坐标(${lon}, ${lat})在镇界外,但按GCJ-02(高德/腾讯坐标)换算后在镇内:请先转换为WGS84。The point looks like GCJ-02 (Amap) coordinates; convert to WGS84.`);
     else problems.push(`坐标(${lon}, ${lat})不在本镇范围内。The point lies outside the township.`);
   }
-  let category = row.category;
-  if (!category && row.categoryName) {
-    category = [...ctx.categories].find(([, n]) => n.nameZh === row.categoryName || n.nameEn.toLowerCase() === row.categoryName!.toLowerCase())?.[0];
-  }
+  // A category column may hold the code or the name, Chinese or English, whichever its header says.
+  const byCodeOrName = (v: string | undefined) =>
+    v === undefined ? undefined : ctx.categories.has(v) ? v : [...ctx.categories].find(([code, n]) => code === v.toLowerCase() || n.nameZh === v || n.nameEn.toLowerCase() === v.toLowerCase())?.[0];
+  let category = byCodeOrName(row.category) ?? byCodeOrName(row.categoryName) ?? row.category;
   if (!category) problems.push(`未知类别“${row.categoryName ?? row.category ?? '空'}”。Unknown category; use one of: ${[...ctx.categories.keys()].join(', ')}.`);
   else if (!ctx.categories.has(category)) problems.push(`未知类别代码“${category}”。Unknown category code; use one of: ${[...ctx.categories.keys()].join(', ')}.`);
   let observedAt = ctx.now.toISOString();
   if (row.observedAt) {
-    const t = Date.parse(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(row.observedAt) ? `${row.observedAt.replace(' ', 'T')}+08:00` : row.observedAt);
+    const t = readLocalTime(row.observedAt, ctx.timeZone) ?? Number.NaN;
     if (!Number.isFinite(t)) problems.push(`时间“${row.observedAt}”无法识别,请用 2026-11-29 08:30 或 ISO 8601。The time cannot be read.`);
     else if (t > ctx.now.getTime() + 5 * 60_000) problems.push(`时间“${row.observedAt}”在未来。The time is in the future.`);
     else observedAt = new Date(t).toISOString();

@@ -68,6 +68,7 @@ export const ACCESS = {
   'POST /api/briefings/:week/regenerate': { roles: ['admin', 'office'] },
   'GET /api/hotspots': { roles: ALL, publicRead: true },
   'GET /api/analysis/chronic': { roles: ALL, publicRead: true },
+  'GET /api/analysis/emerging': { roles: ALL, publicRead: true },
   'GET /api/analysis/time-patterns': { roles: ALL, publicRead: true },
   'GET /api/analysis/areas': { roles: ALL, publicRead: true },
   'GET /api/analysis/density': { roles: ALL, publicRead: true },
@@ -141,6 +142,7 @@ export const guard = (deps: Deps, key: RouteKey): MiddlewareHandler<AppEnv> => O
 const guardFor = (deps: Deps, key: RouteKey): MiddlewareHandler<AppEnv> => async (c, next) => {
   const rule: Access = ACCESS[key];
   if (rule.anyone || (rule.publicRead && deps.options.publicMap)) return next();
+  if (c.req.method === 'GET' && c.get('signedLink') === key) return next();
   const user = c.get('user');
   if (!user) return c.json(errorBody('unauthenticated', '请先登录。Sign in first.'), 401);
   if (!rule.roles.includes(user.role)) {

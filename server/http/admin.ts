@@ -36,7 +36,7 @@ export const adminRoutes = (deps: Deps) =>
     )
     .get('/api-keys', guard(deps, 'GET /api/api-keys'), async (c) => c.json(await listKeys(deps), 200))
     .post('/api-keys', guard(deps, 'POST /api/api-keys'), validate('json', apiKeyBody), async (c) =>
-      c.json(await issueKey(deps, c.get('user')!, c.req.valid('json').name), 201),
+      c.json(await issueKey(deps, c.get('user')!, c.req.valid('json').name, c.req.valid('json').crs ?? 'wgs84'), 201),
     )
     .delete('/api-keys/:id', guard(deps, 'DELETE /api/api-keys/:id'), validate('param', idParam), async (c) =>
       c.json(await revokeKey(deps, c.get('user')!, c.req.valid('param').id), 200),

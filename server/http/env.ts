@@ -4,5 +4,7 @@ import type { SessionUser } from '../services/auth.ts';
 export interface AppEnv {
   Variables: {
     user: SessionUser | null;
+    /** The route a valid signed read-only link opens (a briefing link in a group message), if any. */
+    signedLink?: string;
   };
 }

@@ -18,6 +18,8 @@ const importQuery = z.object({
   format: z.enum(['csv', 'xlsx', 'geojson', 'zip', 'kml', 'kmz', 'topojson']).optional(),
   /** The coordinate system the file is in when it does not say (gcj02, EPSG:4527, …). */
   crs: z.string().max(40).optional(),
+  /** Imported open items whose deadline had already passed: waived (the default) or charged as deductions. */
+  pastDeadlines: z.enum(['waive', 'charge'], { error: 'pastDeadlines is waive (the default) or charge' }).optional(),
 });
 const uploadForm = z.object({
   file: z.instanceof(File, { error: 'Send the file as multipart/form-data in the field "file".' }),
@@ -54,7 +56,10 @@ export const exchangeRoutes = (deps: Deps) =>
         return c.json({ error: { code: 'unsupported_format', message: `Reports are imported from .csv, .xlsx or .geojson files (got "${format}").` } }, 415);
       }
       const rows = await readReportFile(c.get('user')!.id, new Uint8Array(await file.arrayBuffer()), format as ImportFormat);
-      return c.json(await importReports(deps, c.get('user')!, rows, { dryRun: q.dryRun !== '0' }), 200);
+      if (q.crs && !['wgs84', 'gcj02', 'EPSG:4326', 'EPSG:4490'].includes(q.crs)) {
+        return c.json({ error: { code: 'unsupported_crs', message: `报告导入的坐标系为 wgs84(CGCS2000 同)或 gcj02。Report imports take crs=wgs84 (or CGCS2000) or crs=gcj02, not ${q.crs}.` } }, 400);
+      }
+      return c.json(await importReports(deps, c.get('user')!, rows, { dryRun: q.dryRun !== '0', pastDeadlines: q.pastDeadlines ?? 'waive', crs: q.crs === 'gcj02' ? 'gcj02' : 'wgs84' }), 200);
     })
     .post('/import/boundaries', guard(deps, 'POST /api/import/boundaries'), validate('query', importQuery), validate('form', uploadForm), async (c) => {
       const { file } = c.req.valid('form');

@@ -3,6 +3,7 @@ import { z, type ZodType } from 'zod';
 import { ACCESS, type Access, type RouteKey } from './access.ts';
 import { VALIDATES, type Validates } from './validate.ts';
 import { open311PostBody, open311RequestsQuery } from './open311.ts';
+import { answerOf, errorStatuses } from './responses.ts';
 
 // The OpenAPI 3.1 document, built from the routes the app really serves and the very zod schemas that validate
 // their input (read off the validating middleware), so the documentation cannot drift from the checks.
@@ -36,8 +37,9 @@ const SUMMARIES: Record<RouteKey, string> = {
   'GET /api/briefings': 'The archive of weekly briefings',
   'GET /api/briefings/:file': 'A weekly briefing as HTML, PDF, CSV, XLSX or JSON',
   'POST /api/briefings/:week/regenerate': 'Compose a week’s briefing again',
-  'GET /api/hotspots': 'Getis-Ord Gi* hot and cold spots on the township grid',
+  'GET /api/hotspots': 'Getis-Ord Gi* hot spots over the study area: significant cells by number on the grid, and spots in words (?all=1: every cell as GeoJSON)',
   'GET /api/analysis/chronic': 'Chronic spots (DBSCAN) named by the nearest place',
+  'GET /api/analysis/emerging': 'Emerging hot spots: weekly Gi* with space-time neighbours, Mann-Kendall trends, ArcGIS categories',
   'GET /api/analysis/time-patterns': 'Weekday × hour counts; market days against ordinary days',
   'GET /api/analysis/areas': 'Each zone and village per week, with the change from the week before',
   'GET /api/analysis/density': 'The densest spots by kernel density',
@@ -69,8 +71,9 @@ const SUMMARIES: Record<RouteKey, string> = {
   'GET /api/docs': 'This document as a page',
 };
 
-const json = (schema: ZodType) => {
-  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** A zod schema as JSON Schema: what a client sends (`input`, before transforms) or gets back (`output`). */
+const json = (schema: ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
@@ -86,8 +89,27 @@ function parameters(where: 'query' | 'path', schema: ZodType) {
 }
 
 const ERROR = { $ref: '#/components/schemas/Error' };
-const errors = (codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: c === 400 ? 'Invalid input, field by field' : 'See error.code and error.message', content: { 'application/json': { schema: ERROR } } }]));
+const WHY: Record<number, string> = {
+  400: 'Invalid input, field by field',
+  401: 'Not signed in, or the session has ended',
+  403: 'Signed in with a role that may not do this, a request from another site, or a password that must be changed first',
+  404: 'Nothing of that id or code in this township',
+  409: 'In conflict with the current state (changed by someone else since it was read, or already there)',
+  413: 'The body or file is too large',
+  415: 'A file of a type this route does not take',
+  416: 'A range past the end of the file',
+  422: 'Understood but refused: error.message says why, error.details what to fix',
+  429: 'Too many at once: try again after Retry-After seconds',
+  503: 'The database cannot be reached just now (nothing was changed); try again after Retry-After seconds',
+};
+const errors = (codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: WHY[c] ?? 'See error.code and error.message', content: { 'application/json': { schema: ERROR } } }]));
+
+function success(key: RouteKey) {
+  const a = answerOf(key);
+  const content = 'json' in a ? { 'application/json': { schema: json(a.json, 'output') } } : Object.fromEntries(Object.entries(a.media).map(([type, what]) => [type, { schema: { type: 'string', format: 'binary', description: what } }]));
+  const statuses = a.statuses ?? [200];
+  return Object.fromEntries(statuses.map((s) => [String(s), { description: s === 201 ? 'Created' : 'Success', content }]));
+}
 
 function operation(key: RouteKey, validators: Validates[]) {
   const rule: Access = ACCESS[key];
@@ -97,7 +119,6 @@ function operation(key: RouteKey, validators: Validates[]) {
   const form = validators.find((v) => v.target === 'form');
   const header = validators.find((v) => v.target === 'header');
   const roles = rule.anyone ? 'anyone' : rule.roles.join(', ') + (rule.publicRead ? ' (anyone when HOTSPOTS_PUBLIC_MAP=1)' : '');
-  const [method] = key.split(' ');
   return {
     summary: SUMMARIES[key],
     description: `Roles: ${roles}.`,
@@ -112,22 +133,65 @@ function operation(key: RouteKey, validators: Validates[]) {
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: json(body.schema) } } } } : {}),
     ...(form ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } } } : {}),
     responses: {
-      [method === 'POST' && (key === 'POST /api/reports' || key === 'POST /api/photos' || key === 'POST /api/users' || key === 'POST /api/api-keys' || key === 'POST /api/webhooks' || key === 'POST /api/areas' || key.endsWith('/sightings')) ? '201' : '200']: { description: 'Success' },
-      ...errors([400, 401, 403, 404, 409, 413, 415, 422]),
+      ...success(key),
+      ...errors(errorStatuses(key, { validates: validators.length > 0, anyone: rule.anyone === true })),
     },
   };
 }
 
+const str = { type: 'string' };
+const nullableStr = { type: ['string', 'null'] };
+const OPEN311 = {
+  service: { type: 'object', required: ['service_code', 'service_name', 'metadata', 'type'], properties: { service_code: str, service_name: str, description: str, metadata: { type: 'boolean' }, type: str, keywords: str, group: str } },
+  request: {
+    type: 'object',
+    required: ['service_request_id', 'status', 'service_code', 'requested_datetime', 'lat', 'long'],
+    properties: {
+      service_request_id: str,
+      status: { type: 'string', enum: ['open', 'closed'] },
+      status_notes: nullableStr,
+      service_name: str,
+      service_code: str,
+      description: { ...nullableStr, description: 'left out for a reader without a key or a session' },
+      agency_responsible: nullableStr,
+      service_notice: nullableStr,
+      requested_datetime: str,
+      updated_datetime: str,
+      expected_datetime: nullableStr,
+      address: nullableStr,
+      address_id: nullableStr,
+      zipcode: nullableStr,
+      lat: { type: 'number' },
+      long: { type: 'number' },
+      media_url: nullableStr,
+    },
+  },
+  created: { type: 'object', required: ['service_request_id'], properties: { service_request_id: str, service_notice: nullableStr, account_id: nullableStr } },
+  definition: { type: 'object', required: ['service_code', 'attributes'], properties: { service_code: str, attributes: { type: 'array', items: { type: 'object' } } } },
+  discovery: { type: 'object', required: ['changeset', 'endpoints'], properties: { changeset: str, contact: str, key_service: str, endpoints: { type: 'array', items: { type: 'object', properties: { specification: str, url: str, changeset: str, type: str, formats: { type: 'array', items: str } } } } } },
+};
+
 function open311Paths() {
-  const err = { description: 'Open311 error list', content: { 'application/json': { schema: { type: 'array', items: { type: 'object', properties: { code: { type: 'integer' }, description: { type: 'string' } } } } } } };
+  const list = { type: 'array', items: { type: 'object', required: ['code', 'description'], properties: { code: { type: 'integer' }, description: str } } };
   const paths: Record<string, unknown> = {};
-  for (const f of ['json', 'xml']) {
-    paths[`/open311/v2/services.${f}`] = { get: { summary: `Open311: the services (categories), ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_services_${f}`, parameters: [{ name: 'api_key', in: 'query', required: false, schema: { type: 'string' } }], responses: { '200': { description: 'Services' }, '403': err } } };
-    paths[`/open311/v2/requests.${f}`] = {
-      get: { summary: `Open311: service requests, ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_requests_${f}`, parameters: parameters('query', open311RequestsQuery), responses: { '200': { description: 'Service requests' }, '400': err, '403': err } },
-      post: { summary: `Open311: post a service request, ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_post_${f}`, requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: json(open311PostBody) } } }, responses: { '201': { description: 'The new request id' }, '400': err, '403': err, '422': err } },
+  for (const f of ['json', 'xml'] as const) {
+    const media = f === 'json' ? 'application/json' : 'application/xml';
+    // XML carries the same fields as elements: <service_requests><request>…</request></service_requests>.
+    const body = (schema: unknown, description: string) => ({ description, content: { [media]: { schema: f === 'json' ? schema : { type: 'string', description: 'the same fields as XML elements' } } } });
+    const err = body(list, 'Open311 error list: [{ code, description }]');
+    const jurisdiction = { name: 'jurisdiction_id', in: 'query', required: false, schema: str, description: "the township's code" };
+    const key = { name: 'api_key', in: 'query', required: false, schema: str, description: 'not needed to read; without a key or a session only the public fields are given' };
+    const many = (schema: unknown) => ({ type: 'array', items: schema });
+    paths[`/open311/v2/discovery.${f}`] = { get: { summary: `Open311: the discovery document, ${f.toUpperCase()}`, tags: ['open311'], security: [], operationId: `open311_discovery_${f}`, responses: { '200': body(OPEN311.discovery, 'Where the endpoint is, its formats and who issues keys') } } };
+    paths[`/open311/v2/services/{service_code}.${f}`] = {
+      get: { summary: `Open311: a service definition, ${f.toUpperCase()}`, tags: ['open311'], security: [], operationId: `open311_service_${f}`, parameters: [{ name: 'service_code', in: 'path', required: true, schema: str }, jurisdiction], responses: { '200': body(OPEN311.definition, 'The definition (no attributes)'), '404': err } },
     };
-    paths[`/open311/v2/requests/{service_request_id}.${f}`] = { get: { summary: `Open311: one service request, ${f.toUpperCase()}`, tags: ['open311'], operationId: `open311_request_${f}`, parameters: [{ name: 'service_request_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'api_key', in: 'query', required: false, schema: { type: 'string' } }], responses: { '200': { description: 'The request' }, '404': err } } };
+    paths[`/open311/v2/services.${f}`] = { get: { summary: `Open311: the services (categories), ${f.toUpperCase()}`, tags: ['open311'], security: [], operationId: `open311_services_${f}`, parameters: [key, jurisdiction], responses: { '200': body(many(OPEN311.service), 'Services'), '403': err, '404': err } } };
+    paths[`/open311/v2/requests.${f}`] = {
+      get: { summary: `Open311: service requests, ${f.toUpperCase()}`, tags: ['open311'], security: [], operationId: `open311_requests_${f}`, parameters: parameters('query', open311RequestsQuery), responses: { '200': body(many(OPEN311.request), 'Service requests'), '400': err, '403': err, '404': err } },
+      post: { summary: `Open311: post a service request, ${f.toUpperCase()}`, tags: ['open311'], security: [{ open311Key: [] }], operationId: `open311_post_${f}`, requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: json(open311PostBody) } } }, responses: { '201': body(many(OPEN311.created), 'The new request id'), '400': err, '403': err, '404': err, '413': err } },
+    };
+    paths[`/open311/v2/requests/{service_request_id}.${f}`] = { get: { summary: `Open311: one service request, ${f.toUpperCase()}`, tags: ['open311'], security: [], operationId: `open311_request_${f}`, parameters: [{ name: 'service_request_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, key], responses: { '200': body(many(OPEN311.request), 'The request (a list of one, as the spec has it)'), '403': err, '404': err } } };
   }
   return paths;
 }

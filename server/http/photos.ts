@@ -13,6 +13,11 @@ import { photoId } from './schemas.ts';
 const idParam = z.object({ id: photoId });
 const uploadForm = z.object({
   file: z.instanceof(File, { error: 'Send the photo as multipart/form-data in the field "file".' }),
+  /** When the camera took it, for a photo made small on the phone (which loses its EXIF), as the camera wrote it. */
+  takenAt: z
+    .string()
+    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d)?$/, 'takenAt is the camera time, 2026-11-29T08:30:00 (township time) or with an offset, 2026-11-29T08:30:00+08:00')
+    .optional(),
 });
 
 export const photoRoutes = (deps: Deps) => {
@@ -28,11 +33,11 @@ export const photoRoutes = (deps: Deps) => {
   };
   return new Hono<AppEnv>()
     .post('/', guard(deps, 'POST /api/photos'), validate('form', uploadForm), async (c) => {
-      const { file } = c.req.valid('form');
+      const { file, takenAt } = c.req.valid('form');
       if (file.size > MAX_PHOTO_BYTES) {
         return c.json(errorBody('photo_too_large', '照片不能超过10MB。A photo may be at most 10 MB.'), 413);
       }
-      const photo = await uploadPhoto(deps, c.get('user')!, Buffer.from(await file.arrayBuffer()));
+      const photo = await uploadPhoto(deps, c.get('user')!, Buffer.from(await file.arrayBuffer()), { takenAt });
       return c.json(photo, 201);
     })
     .get('/:id', guard(deps, 'GET /api/photos/:id'), validate('param', idParam), serve(false))

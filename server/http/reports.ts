@@ -34,6 +34,7 @@ export async function filterOf(deps: Deps, q: z.infer<typeof reportQuery>, defau
     statuses: q.status as ReportStatus[] | undefined,
     zoneId: q.zone,
     villageId: q.village,
+    ids: q.ids,
     ...(await periodOf(deps, q)),
     limit: q.limit ?? defaultLimit,
   };
@@ -78,13 +79,23 @@ export const reportRoutes = (deps: Deps) =>
       '/:id/transitions',
       guard(deps, 'POST /api/reports/:id/transitions'),
       validate('param', idParam),
+      validate('header', idempotencyHeader),
       validate('json', transitionBody),
-      async (c) => c.json(await transition(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 200),
+      async (c) => {
+        const done = await transition(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] });
+        if (done.replayed) c.header('Idempotent-Replayed', 'true');
+        return c.json(done.report, 200);
+      },
     )
     .post(
       '/:id/sightings',
       guard(deps, 'POST /api/reports/:id/sightings'),
       validate('param', idParam),
+      validate('header', idempotencyHeader),
       validate('json', sightingBody),
-      async (c) => c.json(await addSightingTo(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json')), 201),
+      async (c) => {
+        const done = await addSightingTo(deps, c.get('user')!, c.req.valid('param').id, c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] });
+        if (done.replayed) c.header('Idempotent-Replayed', 'true');
+        return c.json(done.report, done.replayed ? 200 : 201);
+      },
     );

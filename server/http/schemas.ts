@@ -68,6 +68,8 @@ export const reportQuery = z.object({
   village: z.uuid('village must be an area id').optional(),
   from: dateOrDateTime.optional(),
   to: dateOrDateTime.optional(),
+  /** Only these reports (a phone asking after the ones it sent): at most 200. */
+  ids: csv(z.uuid(), 'report id', 200 * 37).optional(),
   limit: queryNumber(z.number().int().min(1).max(10_000, 'limit is at most 10000; narrow the filters or page by date')).optional(),
 });
 export type ReportQuery = z.infer<typeof reportQuery>;
@@ -77,6 +79,8 @@ export const newReportBody = z.strictObject({
   lon: z.number().min(-180).max(180),
   lat: z.number().min(-90).max(90),
   accuracyM: z.number().min(0).max(100_000).optional(),
+  /** Where the spot came from: the phone's fix, or placed on the map by hand (then accuracyM is left out). */
+  placedBy: z.enum(['gps', 'hand']).optional(),
   description: z.string().max(2000, 'a description is at most 2000 characters').optional(),
   capturedAt: z.iso.datetime({ offset: true, error: 'capturedAt must be an ISO date-time with offset' }).optional(),
   photoIds: z.array(photoId).max(10, 'at most 10 photos per report').optional(),
@@ -188,6 +192,8 @@ export const auditQuery = z.object({
 
 export const apiKeyBody = z.strictObject({
   name: z.string().trim().min(1, 'name the system that will use the key').max(100),
+  /** What the client's points are in: WGS84 (the default) or GCJ-02 (WeChat mini programs, Amap). */
+  crs: z.enum(['wgs84', 'gcj02'], { error: 'crs is wgs84 or gcj02' }).optional(),
 });
 
 export const webhookBody = z.strictObject({
@@ -195,6 +201,10 @@ export const webhookBody = z.strictObject({
   format: z.enum(['json', 'wecom', 'dingtalk'], { error: 'format is json, wecom (企业微信群机器人) or dingtalk (钉钉群机器人)' }),
   url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) address' }).max(2000),
   events: z.array(z.enum(['report.overdue', 'briefing.ready'], { error: 'events are report.overdue and briefing.ready' })).min(1).max(2),
+  /** DingTalk's 加签 secret (SEC…). */
+  secret: z.string().trim().regex(/^SEC[0-9a-f]{20,120}$/i, "a DingTalk signing secret starts with SEC and is hexadecimal (the robot's 加签 setting)").optional(),
+  /** A keyword the robot requires (自定义关键词): put into every message. */
+  keyword: z.string().trim().min(1).max(20).optional(),
 });
 
 export const areaCreateBody = z.strictObject({

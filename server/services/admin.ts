@@ -11,6 +11,7 @@ import { recordAudit } from './audit.ts';
 import { addUser, type SessionUser } from './auth.ts';
 import { clearCaches, currentTownship, type Deps } from './context.ts';
 import { rerouteAround } from './rerouting.ts';
+import { tidyGeometry } from './townships.ts';
 import { AppError } from './errors.ts';
 import { hashPassword, requireStrongPassword } from './passwords.ts';
 
@@ -35,7 +36,8 @@ export async function createArea(
     code: input.code,
     name_zh: input.nameZh,
     name_en: input.nameEn ?? input.nameZh,
-    polygon: JSON.stringify(geometry),
+    // RFC 7946: outer rings counter-clockwise, 7 decimals (a centimetre)
+    polygon: JSON.stringify(tidyGeometry(geometry)),
     min_lon: box[0],
     min_lat: box[1],
     max_lon: box[2],
@@ -169,6 +171,7 @@ export async function updateCategoryRules(
     color: after.color,
     deadlineHours: after.deadline_hours,
     deductionYuan: after.deduction_yuan,
+    duplicateRadiusM: after.duplicate_radius_m,
     scorePoints: after.score_points,
     active: after.active === 1,
     sameDay: after.same_day === 1,
@@ -205,7 +208,7 @@ export async function updateAreaDetails(
       ...(patch.nameEn !== undefined ? { name_en: patch.nameEn } : {}),
       ...(patch.responsibleName !== undefined ? { responsible_name: patch.responsibleName } : {}),
       ...(patch.responsiblePhone !== undefined ? { responsible_phone: patch.responsiblePhone } : {}),
-      ...(geometry && box ? { polygon: JSON.stringify(geometry), min_lon: box[0], min_lat: box[1], max_lon: box[2], max_lat: box[3] } : {}),
+      ...(geometry && box ? { polygon: JSON.stringify(tidyGeometry(geometry)), min_lon: box[0], min_lat: box[1], max_lon: box[2], max_lat: box[3] } : {}),
       updated_at: now,
     });
     if (geometry && box) {

@@ -18,6 +18,7 @@ const view = (k: ApiKeyRow) => ({
   createdAt: new Date(k.created_at).toISOString(),
   revokedAt: k.revoked_at ? new Date(k.revoked_at).toISOString() : null,
   lastUsedAt: k.last_used_at ? new Date(k.last_used_at).toISOString() : null,
+  crs: k.crs,
 });
 
 export async function listKeys(deps: Deps) {
@@ -26,13 +27,13 @@ export async function listKeys(deps: Deps) {
 }
 
 /** A new key; the only time its full text is shown. */
-export async function issueKey(deps: Deps, actor: SessionUser, name: string) {
+export async function issueKey(deps: Deps, actor: SessionUser, name: string, crs: 'wgs84' | 'gcj02' = 'wgs84') {
   const t = await currentTownship(deps);
   const key = `hs_${randomBytes(24).toString('base64url')}`;
-  const row = { id: randomUUID(), township_id: t.id, name, key_hash: hashOf(key), prefix: key.slice(0, 7), created_by: actor.id, created_at: deps.now().toISOString(), revoked_at: null, last_used_at: null };
+  const row = { id: randomUUID(), township_id: t.id, name, key_hash: hashOf(key), prefix: key.slice(0, 7), created_by: actor.id, created_at: deps.now().toISOString(), revoked_at: null, last_used_at: null, crs };
   await deps.store.db.transaction().execute(async (trx) => {
     await insertApiKey(trx, row);
-    await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'api_key.issue', target: `api_key:${row.prefix}`, detail: { name } });
+    await recordAudit(deps, trx, { townshipId: t.id, actor, action: 'api_key.issue', target: `api_key:${row.prefix}`, detail: { name, crs } });
   });
   return { ...view(row), key };
 }

@@ -37,9 +37,12 @@ export function townshipBasics(t: TownshipRow) {
 }
 
 /** The township the deployment serves: names, time zone, market days, boundary and its bounding box. */
+/** ODK Collect accepts at 5 m and calls 100 m unacceptable; a phone under trees or between houses gives 10–30 m. */
+export const GPS_ACCEPT_M = 30;
+
 export async function getTownship(deps: Deps) {
   const t = await currentTownship(deps);
-  return { ...townshipBasics(t), marketDays: marketRuleOf(t), marketDaysText: describeMarketRule(marketRuleOf(t)) };
+  return { ...townshipBasics(t), marketDays: marketRuleOf(t), marketDaysText: describeMarketRule(marketRuleOf(t)), gpsAcceptM: deps.options.gpsAcceptM ?? GPS_ACCEPT_M };
 }
 
 /** Sets when the township holds its market; the analyses compare those days with ordinary ones. */
@@ -108,6 +111,8 @@ export async function listCategories(deps: Deps) {
     color: c.color,
     deadlineHours: c.deadline_hours,
     deductionYuan: c.deduction_yuan,
+    /** Within this distance an open item of the category is taken for the same problem (the phone's hint uses it too). */
+    duplicateRadiusM: c.duplicate_radius_m,
     active: c.active === 1,
   }));
 }

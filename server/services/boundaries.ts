@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import * as turf from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { Deps } from './context.ts';
 import { clearCaches, currentTownship } from './context.ts';
 import { AppError } from './errors.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { rerouteAround } from './rerouting.ts';
-import { geometryProblems } from '../domain/boundaries.ts';
+import { areaSizeProblem, geometryProblems } from '../domain/boundaries.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
-import { gcj02ToWgs84 } from '../domain/coords.ts';
 import { readGeoFileJob } from '../workers/pool.ts';
 import { tidyGeometry } from './townships.ts';
+import { runJob } from '../workers/pool.ts';
+import type { BoundaryGeometryResult } from '../exchange/boundary-geometry.ts';
 import { insertAreas, listAreas, updateArea } from '../store/areas.ts';
 import type { AreaKind } from '../store/schema.ts';
 
@@ -98,38 +99,24 @@ function fieldsOf(p: Record<string, unknown>, geometry: AreaGeometry, nameZh: st
 }
 
 const m2 = (v: number) => `${Math.round(v).toLocaleString('en-US')} m²`;
-const where = (f: Feature) => turf.centroid(f).geometry.coordinates.map((v) => v.toFixed(5)).join(', ');
 
 export async function importBoundaries(deps: Deps, actor: AuditActor, features: readonly BoundaryFeature[], opts: { dryRun: boolean }): Promise<BoundaryReport> {
   if (!features.length) throw new AppError(422, 'empty_file', '边界文件中没有要素。The boundary file holds no features.');
   const t = await currentTownship(deps);
   const township = turf.feature(JSON.parse(t.boundary) as Polygon | MultiPolygon);
+  const townshipKm2 = turf.area(township) / 1e6;
   const existing = new Map((await listAreas(deps.store.db, t.id)).map((a) => [a.code, a]));
   const rows: BoundaryRow[] = [];
   const good: Array<{ row: BoundaryRow; geometry: AreaGeometry; props: Record<string, unknown> }> = [];
   const seen = new Set<string>();
 
   // Coordinates in GCJ-02 sit a few hundred metres off: a noticeable part of the file lies outside the township,
-  // and converting it to WGS84 brings that part in.
-  const drawable = features.filter((f) => !geometryProblems(f.geometry).length).map((f) => turf.feature(f.geometry as Polygon | MultiPolygon));
-  const outsideArea = (fs: Feature<Polygon | MultiPolygon>[]) => {
-    if (!fs.length) return 0;
-    const all = fs.length === 1 ? fs[0]! : turf.union(turf.featureCollection(fs));
-    const out = all ? turf.difference(turf.featureCollection([all, township])) : null;
-    return out ? turf.area(out) : 0;
-  };
-  const toWgs = (f: Feature<Polygon | MultiPolygon>) => {
-    const g = JSON.parse(JSON.stringify(f)) as Feature<Polygon | MultiPolygon>;
-    turf.coordEach(g, (c) => {
-      const [x, y] = gcj02ToWgs84(c[0]!, c[1]!);
-      c[0] = x;
-      c[1] = y;
-    });
-    return g;
-  };
-  const fileArea = drawable.reduce((a, f) => a + turf.area(f), 0);
-  const outside = outsideArea(drawable);
-  const looksGcj = fileArea > 0 && outside > 0.005 * fileArea && outsideArea(drawable.map(toWgs)) < outside / 3;
+  // and converting it to WGS84 brings that part in. The polygon arithmetic runs in the worker pool.
+  // each feature's geometry checked once: the row checks below read the same answers
+  const checkedGeometry = new Map(features.map((f) => [f, geometryProblems(f.geometry)]));
+  const drawable = features.filter((f) => !checkedGeometry.get(f)!.length).map((f) => f.geometry as AreaGeometry);
+  const pre = await runJob<BoundaryGeometryResult>(actor.id ?? 'import', { kind: 'boundary-geometry', input: { township: township.geometry as AreaGeometry, drawable, good: [] } });
+  const looksGcj = pre.fileArea > 0 && pre.outside > 0.005 * pre.fileArea && pre.outsideAsGcj < pre.outside / 3;
 
   for (const f of features) {
     const p = f.properties;
@@ -144,10 +131,14 @@ export async function importBoundaries(deps: Deps, actor: AuditActor, features: 
     if (code) seen.add(code);
     if (!kind) problems.push(`类型“${rawKind ?? '空'}”无法识别,应为 ${KINDS.join(' / ')}。Unknown kind.`);
     if (!nameZh) problems.push('缺少名称(name_zh)。The feature has no name.');
-    const gp = geometryProblems(f.geometry);
+    const gp = checkedGeometry.get(f)!;
     problems.push(...gp.map((g) => g.message));
     if (!gp.length && looksGcj) problems.push('坐标像是GCJ-02(高德/腾讯坐标),整体偏离镇界数百米,请先转换为WGS84。The coordinates look like GCJ-02; convert them to WGS84.');
     if (!gp.length && !looksGcj && !turf.booleanIntersects(turf.feature(f.geometry as Polygon), township)) problems.push('边界完全在本镇范围以外。The boundary lies wholly outside the township.');
+    if (!gp.length && kind) {
+      const size = areaSizeProblem(kind, turf.area(turf.feature(f.geometry as Polygon)) / 1e6, townshipKm2);
+      if (size) problems.push(size);
+    }
     const existingKind = code ? existing.get(code)?.kind : undefined;
     if (existingKind && kind && existingKind !== kind) problems.push(`编码“${code}”已是${existingKind},不能改为${kind}。The code already names a ${existingKind}.`);
     const old = code ? existing.get(code) : undefined;
@@ -172,29 +163,20 @@ export async function importBoundaries(deps: Deps, actor: AuditActor, features: 
   // The file as a whole: areas of one layer must not overlap, and villages with communities must cover the township.
   const fileProblems: string[] = [];
   const layerOf = (k: AreaKind | null) => (k === 'community' ? 'village' : k);
-  for (let i = 0; i < good.length; i++) {
-    for (let j = i + 1; j < good.length; j++) {
-      const a = good[i]!;
-      const b = good[j]!;
-      if (layerOf(a.row.kind) !== layerOf(b.row.kind) || a.row.kind === 'unit') continue;
-      const inter = turf.intersect(turf.featureCollection([turf.feature(a.geometry as Polygon), turf.feature(b.geometry as Polygon)]));
-      const area = inter ? turf.area(inter) : 0;
-      if (area > 100) {
-        const msg = `“${a.row.nameZh}”与“${b.row.nameZh}”重叠约 ${m2(area)}(在 ${where(inter!)} 附近)。They overlap by about ${m2(area)}.`;
-        fileProblems.push(msg);
-        a.row.problems.push(msg);
-        b.row.problems.push(msg);
-      }
-    }
+  const geo = await runJob<BoundaryGeometryResult>(actor.id ?? 'import', {
+    kind: 'boundary-geometry',
+    input: { township: township.geometry as AreaGeometry, drawable: [], good: good.map((g) => ({ geometry: g.geometry, layer: layerOf(g.row.kind) })) },
+  });
+  for (const o of geo.overlaps) {
+    const a = good[o.i]!;
+    const b = good[o.j]!;
+    const msg = `“${a.row.nameZh}”与“${b.row.nameZh}”重叠约 ${m2(o.area)}(在 ${o.where} 附近)。They overlap by about ${m2(o.area)}.`;
+    fileProblems.push(msg);
+    a.row.problems.push(msg);
+    b.row.problems.push(msg);
   }
-  const villages = good.filter((g) => layerOf(g.row.kind) === 'village');
-  if (villages.length) {
-    const union = villages.length === 1 ? turf.feature(villages[0]!.geometry as Polygon) : turf.union(turf.featureCollection(villages.map((v) => turf.feature(v.geometry as Polygon))));
-    const gap = union ? turf.difference(turf.featureCollection([township, union as Feature<Polygon | MultiPolygon>])) : township;
-    const gapArea = gap ? turf.area(gap) : 0;
-    if (gap && gapArea > 2000) {
-      fileProblems.push(`村(社区)边界没有覆盖全镇:约 ${m2(gapArea)} 不属于任何村(在 ${where(gap)} 附近)。Villages leave about ${m2(gapArea)} of the township uncovered.`);
-    }
+  if (geo.gap && geo.gap.area > 2000) {
+    fileProblems.push(`村(社区)边界没有覆盖全镇:约 ${m2(geo.gap.area)} 不属于任何村(在 ${geo.gap.where} 附近)。Villages leave about ${m2(geo.gap.area)} of the township uncovered.`);
   }
   for (const r of rows) r.action = r.problems.length ? null : r.action;
   const ok = rows.filter((r) => r.action);

@@ -5,7 +5,12 @@ import { queueEvent } from './webhooks.ts';
 import { listWebhooks } from '../store/integrations.ts';
 import { AppError } from './errors.ts';
 import { viewContext } from './report-views.ts';
-import { chronic, hotspots, namedPlaces, patterns } from './analysis.ts';
+import { chronic, namedPlaces, patterns } from './analysis.ts';
+import { runHotspots } from './hotspots.ts';
+import { emerging, EMERGING_FOCUS } from './emerging.ts';
+import { EMERGING_NAMES } from '../domain/emerging-names.ts';
+import { focusRules, HOT_LOOKBACK_WEEKS } from '../briefing/focus.ts';
+import { cellRing } from '../analysis/grid.ts';
 import { sweepOverdue } from './lifecycle.ts';
 import { listDeductions } from '../store/deductions.ts';
 import { findBriefing, firstResolutions, listBriefings, listEventsBetween, listReportsForBriefing, saveBriefing } from '../store/briefings.ts';
@@ -15,12 +20,11 @@ import { daysOverdue } from '../domain/responsibility.ts';
 import { scoreFrom } from '../domain/accountability.ts';
 import { nearestPlace } from '../analysis/patterns.ts';
 import { median } from '../analysis/stats.ts';
+import { signedPath } from './signed-links.ts';
 import { centerOfMass } from '@turf/turf';
 import type { AreaGeometry, Position } from '../domain/geo.ts';
 
 const DAY = 86_400_000;
-/** How many earlier weeks are checked for a hot spot's streak. */
-const HOT_LOOKBACK_WEEKS = 7;
 /** Lists in the briefing show the worst items; the totals stay in the headline figures. */
 export const LIST_LIMIT = 100;
 /** Open items drawn on the map figures, most overdue first. */
@@ -144,42 +148,54 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
     })
     .sort((x, y) => x.score - y.score || y.count - x.count);
 
-  // Hot spots of the week: significant cells (95 % and up) joined with their neighbours into spots.
-  const hs = await hotspots(deps, { from: cur.from, to: cur.to });
-  const hotCells = hs.features.map((f, i) => ({ i, ...f.properties, ring: f.geometry.coordinates[0] as [number, number][] })).filter((c) => c.bin >= 2);
-  const groups = joinAdjacent(hotCells, hs.cellSize_m);
+  // Hot spots of the week: the analysis's spots (significant cells joined, with at least three reports in them),
+  // and for how many weeks before a spot overlapped one of that week's.
+  const hs = await runHotspots(deps, { from: cur.from, to: cur.to });
+  const cellKey = (i: number) => `${hs.grid.col[i]},${hs.grid.row[i]}`;
   const previousHot: Set<string>[] = [];
   let w = week;
   for (let k = 0; k < HOT_LOOKBACK_WEEKS; k++) {
     w = previousIsoWeek(w);
     const b = weekBounds(w, tz);
-    const h = await hotspots(deps, { from: b.from, to: b.to });
-    previousHot.push(new Set(h.features.filter((f) => f.properties.bin >= 2).map((f) => `${f.properties.x_m},${f.properties.y_m}`)));
+    const h = await runHotspots(deps, { from: b.from, to: b.to });
+    previousHot.push(new Set(h.spots.flatMap((sp) => sp.cells.map((i) => `${h.grid.col[i]},${h.grid.row[i]}`))));
   }
-  const hotSpots = groups
-    .map((cells) => {
-      const reportsIn = cells.reduce((s, c) => s + c.count, 0);
-      const lon = cells.reduce((s, c) => s + (c.ring[0]![0] + c.ring[2]![0]) / 2, 0) / cells.length;
-      const lat = cells.reduce((s, c) => s + (c.ring[0]![1] + c.ring[2]![1]) / 2, 0) / cells.length;
+  const hotSpots = hs.spots
+    .map((sp) => {
       let weeksHot = 1;
       for (const set of previousHot) {
-        if (cells.some((c) => set.has(`${c.x_m},${c.y_m}`))) weeksHot++;
+        if (sp.cells.some((i) => set.has(cellKey(i)))) weeksHot++;
         else break;
       }
-      const route = router.route(lon, lat);
       return {
-        centre: [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6] as [number, number],
-        cells: cells.length,
-        reports: reportsIn,
-        maxZ: Math.round(Math.max(...cells.map((c) => c.z ?? 0)) * 100) / 100,
-        confidence: Math.max(...cells.map((c) => c.bin)) === 3 ? 99 : 95,
-        place: placeOf([lon, lat]),
-        responsible: personOfArea(route?.zone?.id ?? route?.village?.id ?? null),
+        centre: sp.centre,
+        cells: sp.cells.length,
+        reports: sp.reports,
+        maxZ: sp.maxZ,
+        confidence: sp.confidence,
+        place: { near: sp.near?.name ?? null, zone: sp.zone, village: sp.village },
+        responsible: sp.responsible.find((r) => r.person)?.person ?? null,
         weeksHot,
       };
     })
     .sort((a, b) => b.weeksHot - a.weeksHot || b.reports - a.reports)
     .slice(0, 8);
+
+  const em = await emerging(deps, { weeks: 12, to: cur.to });
+  const emergingSpots = em.spots
+    .filter((e) => EMERGING_FOCUS.includes(e.category))
+    .slice(0, 8)
+    .map((e) => ({
+      centre: e.centre,
+      category: e.category,
+      categoryZh: EMERGING_NAMES[e.category]?.zh ?? e.category,
+      hotWeeks: e.hotWeeks,
+      weeks: e.weeks,
+      trend: e.trend,
+      reports: e.reports,
+      place: { near: e.near?.name ?? null, zone: e.zone, village: e.village },
+      responsible: e.responsible.find((r) => r.person)?.person ?? null,
+    }));
 
   const ch = await chronic(deps, { weeks: 12, eps: 25, minPts: 8, to: cur.to });
   const chronicSpots = ch.spots.slice(0, 6).map((s) => ({
@@ -218,7 +234,7 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
 
   const pat = await patterns(deps, { from: new Date(Date.parse(cur.to) - 28 * DAY).toISOString(), to: cur.to });
   const headline = { current: headlineFor(cur), previous: headlineFor(prev) };
-  const focus = focusRules({ hotSpots, byArea, byCategory, market: pat.market.byCategory, overdue: overdueList });
+  const focus = focusRules({ hotSpots, emerging: emergingSpots, byArea, byCategory, market: pat.market.byCategory, overdue: overdueList });
 
   const zones = [...ctx.areas.values()].filter((a) => a.kind === 'cleaning_zone');
   const villages = [...ctx.areas.values()].filter((a) => a.kind === 'village' || a.kind === 'community');
@@ -232,6 +248,7 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
     byCategory,
     byArea,
     hotSpots,
+    emerging: emergingSpots,
     chronic: chronicSpots,
     overdue: overdueList,
     recurrences,
@@ -244,15 +261,15 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
         geometry: v.geometry,
         label: centerOfMass({ type: 'Feature', properties: {}, geometry: v.geometry as AreaGeometry } as never).geometry.coordinates as [number, number],
       })),
-      cells: hs.features.filter((f) => f.properties.bin !== 0).map((f) => ({ ring: f.geometry.coordinates[0] as [number, number][], bin: f.properties.bin })),
+      cells: Array.from(hs.bin.keys()).filter((i) => hs.bin[i] !== 0).map((i) => ({ ring: cellRing(hs.grid, i), bin: hs.bin[i]! })),
       openItems: reports
         .filter((r) => r.observed_at < cur.to && !resolved.has(r.id) && ['reported', 'notified', 'rectified', 'closed'].includes(r.status) && r.observed_at >= prev.from)
         .map((r) => ({ at: [r.lon, r.lat] as [number, number], overdue: isOverdueAt(r, resolved, cur.to) }))
         .sort((a, b) => Number(b.overdue) - Number(a.overdue))
         .slice(0, MAP_ITEMS_LIMIT),
       landmarks: named.filter((p) => p.kind === 'landmark' && p.geometry.type === 'Point').map((p) => ({ nameZh: p.name, at: p.geometry.coordinates as [number, number] })),
-      cellSize: hs.cellSize_m,
-      band: hs.distanceBand_m,
+      cellSize: hs.grid.cellSize,
+      band: hs.band,
     },
   };
 }
@@ -266,77 +283,6 @@ function isOverdueAt(
   if (r.status === 'duplicate' || r.status === 'rejected') return false;
   const done = resolved.get(r.id);
   return !done || done >= at;
-}
-
-function joinAdjacent<T extends { x_m: number; y_m: number }>(cells: T[], size: number): T[][] {
-  const seen = new Set<number>();
-  const groups: T[][] = [];
-  for (let i = 0; i < cells.length; i++) {
-    if (seen.has(i)) continue;
-    const group: T[] = [];
-    const stack = [i];
-    seen.add(i);
-    while (stack.length) {
-      const k = stack.pop()!;
-      group.push(cells[k]!);
-      for (let j = 0; j < cells.length; j++) {
-        if (seen.has(j)) continue;
-        if (Math.abs(cells[j]!.x_m - cells[k]!.x_m) <= size * 1.01 && Math.abs(cells[j]!.y_m - cells[k]!.y_m) <= size * 1.01) {
-          seen.add(j);
-          stack.push(j);
-        }
-      }
-    }
-    groups.push(group);
-  }
-  return groups;
-}
-
-const where = (p: PlaceWords) => [p.zone, p.village].filter(Boolean).join('·') + (p.near ? `(${p.near}附近)` : '');
-
-/** Next week's focus, by stated rules, each sentence pointing at numbers shown in the briefing. */
-export function focusRules(d: {
-  hotSpots: BriefingData['hotSpots'];
-  byArea: BriefingData['byArea'];
-  byCategory: BriefingData['byCategory'];
-  market: Record<string, { perMarketDay: number; perOrdinaryDay: number; ratio: number | null }>;
-  overdue: BriefingData['overdue'];
-}): BriefingData['focus'] {
-  const out: BriefingData['focus'] = [];
-  for (const s of d.hotSpots.filter((h) => h.weeksHot >= 3).slice(0, 3)) {
-    out.push({
-      rule: '连续三周及以上为热点',
-      text: `${where(s.place)}已连续${s.weeksHot}周${s.weeksHot >= HOT_LOOKBACK_WEEKS + 1 ? '以上' : ''}为统计热点(本周${s.reports}条,最高z=${s.maxZ}),建议增加巡查和保洁频次${s.responsible ? `,由${s.responsible}牵头` : ''}。`,
-    });
-  }
-  const rising = d.byArea
-    .filter((a) => a.count - a.previous >= 3 && a.count >= a.previous * 1.3)
-    .sort((a, b) => b.count - b.previous - (a.count - a.previous))
-    .slice(0, 2);
-  for (const a of rising) {
-    out.push({
-      rule: '问题数上升最多的区域',
-      text: `${a.nameZh}本周问题${a.count}条,较上周${a.previous}条增加${a.count - a.previous}条,请${a.responsible ?? '责任人'}排查原因。`,
-    });
-  }
-  const names = new Map(d.byCategory.map((c) => [c.code, c.nameZh]));
-  const spikes = Object.entries(d.market)
-    .filter(([, m]) => m.ratio !== null && m.ratio >= 2 && m.perMarketDay >= 1)
-    .sort((a, b) => (b[1].ratio ?? 0) - (a[1].ratio ?? 0))
-    .slice(0, 2);
-  for (const [code, m] of spikes) {
-    out.push({
-      rule: '赶集日突出的问题类别',
-      text: `近四周${names.get(code) ?? code}在赶集日日均${m.perMarketDay.toFixed(1)}条,是平日(${m.perOrdinaryDay.toFixed(1)}条)的${m.ratio!.toFixed(1)}倍,赶集日请安排专人值守。`,
-    });
-  }
-  const byPerson = new Map<string, number>();
-  for (const o of d.overdue) if (o.responsible) byPerson.set(o.responsible, (byPerson.get(o.responsible) ?? 0) + 1);
-  const worst = [...byPerson.entries()].sort((a, b) => b[1] - a[1])[0];
-  if (worst && worst[1] >= 3) {
-    out.push({ rule: '逾期未整改最多的责任人', text: `${worst[0]}名下有${worst[1]}件问题逾期未整改,请限期整改并跟踪销号。` });
-  }
-  return out;
 }
 
 /** The week whose briefing is due: the last complete ISO week in the township's zone. */
@@ -409,7 +355,8 @@ export async function archiveBriefing(deps: Deps, week: string): Promise<string 
       event: 'briefing.ready',
       title: `【周报】${t.name_zh} ${week} 创文卫生热点周报`,
       text: `新上报 ${h.newReports} 件,销号 ${h.closed} 件,当周销号率 ${rate},超期未整改 ${h.overdue} 件。\nWeek ${week}: ${h.newReports} new, ${h.closed} closed, ${rate} of the week's items closed, ${h.overdue} overdue.`,
-      link: deps.options.publicUrl ? `${deps.options.publicUrl}/api/briefings/${week}.pdf` : null,
+      // a signed read-only link: a group member who is not signed in can open the PDF for 14 days
+      link: deps.options.publicUrl ? `${deps.options.publicUrl}${await signedPath(deps, t, `/api/briefings/${week}.pdf`)}` : null,
       data: { week, headline: h, pdf: `/api/briefings/${week}.pdf`, html: `/api/briefings/${week}.html` },
     });
   }

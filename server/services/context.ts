@@ -31,6 +31,8 @@ export interface DepsOptions {
   pmtilesFile?: string | undefined;
   /** How long a desk role's session lasts without a request (HOTSPOTS_IDLE_MINUTES). */
   deskIdleMs?: number | undefined;
+  /** The field view places a pin at the first fix at least this accurate, in metres (HOTSPOTS_GPS_ACCEPT_M, 30). */
+  gpsAcceptM?: number | undefined;
   /** Webhooks may call this computer or the local network (HOTSPOTS_WEBHOOK_PRIVATE=1): off, so a webhook cannot reach inside. */
   privateWebhooks?: boolean | undefined;
 }
@@ -74,7 +76,7 @@ export function createDeps(
     store,
     now: opts.now ?? (() => new Date()),
     cache: { townships: new Map(), routers: new Map(), people: new Map() },
-    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl, tiles: opts.tiles ?? null, pmtilesFile: opts.pmtilesFile, privateWebhooks: opts.privateWebhooks ?? false, deskIdleMs: opts.deskIdleMs },
+    options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl, tiles: opts.tiles ?? null, pmtilesFile: opts.pmtilesFile, privateWebhooks: opts.privateWebhooks ?? false, deskIdleMs: opts.deskIdleMs, gpsAcceptM: opts.gpsAcceptM },
   };
 }
 

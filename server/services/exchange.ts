@@ -5,13 +5,15 @@ import { AppError } from './errors.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { assignmentFor } from './reports.ts';
 import { viewContext } from './report-views.ts';
-import { existingReportIds, insertReportEvents, insertReports, queryReports, takenReportIds, type ReportFilter } from '../store/reports.ts';
+import { insertReportEvents, insertReports, queryReports, type ReportFilter } from '../store/reports.ts';
+import { existingReportIds, takenReportIds } from '../store/report-bulk.ts';
 import type { ReportEventTable, ReportTable } from '../store/schema.ts';
 import { writeReportTable, type ImportFormat } from '../exchange/report-files.ts';
 import { runJob } from '../workers/pool.ts';
 import { checkReportRow, headerOf, REPORT_COLUMNS, type CheckedRow, type ImportRow } from '../exchange/reports-table.ts';
 import { isoWithOffset } from '../domain/calendar.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
+import { gcj02ToWgs84 } from '../domain/coords.ts';
 import { STATUS_NAMES_ZH } from '../domain/lifecycle.ts';
 
 // Reports out of and into the product: GeoJSON (RFC 7946), CSV (UTF-8 with BOM) and XLSX, with the same columns,
@@ -77,6 +79,14 @@ export async function readReportFile(who: string, bytes: Uint8Array, format: Imp
   return r.rows;
 }
 
+function gcjRow(r: ImportRow): ImportRow {
+  const lon = typeof r.lon === 'number' ? r.lon : Number(String(r.lon ?? '').trim());
+  const lat = typeof r.lat === 'number' ? r.lat : Number(String(r.lat ?? '').trim());
+  if (!Number.isFinite(lon) || !Number.isFinite(lat) || r.lon === undefined || r.lat === undefined) return r;
+  const [x, y] = gcj02ToWgs84(lon, lat);
+  return { ...r, lon: Math.round(x * 1e7) / 1e7, lat: Math.round(y * 1e7) / 1e7 };
+}
+
 export interface ImportReport {
   dryRun: boolean;
   total: number;
@@ -85,6 +95,8 @@ export interface ImportReport {
   /** Rows whose id the township already holds: left as they are. */
   alreadyThere: number;
   errors: Array<{ line: number; problems: string[] }>;
+  /** Open rows whose deadline had passed before the import, and what is done about them. */
+  pastDeadline: { rows: number; treatment: 'waive' | 'charge'; message: string };
 }
 
 /**
@@ -95,7 +107,7 @@ export async function importReports(
   deps: Deps,
   actor: AuditActor,
   rows: readonly ImportRow[],
-  opts: { dryRun: boolean; onProgress?: (done: number, total: number) => void },
+  opts: { dryRun: boolean; pastDeadlines?: 'waive' | 'charge'; crs?: 'wgs84' | 'gcj02'; onProgress?: (done: number, total: number) => void },
 ): Promise<ImportReport> {
   if (!rows.length) throw new AppError(422, 'empty_file', '文件中没有数据行(第一行应为表头)。The file holds no rows to import (the first row is the header).');
   const t = await currentTownship(deps);
@@ -103,7 +115,9 @@ export async function importReports(
   const ctx = await viewContext(deps, t);
   const categories = new Map([...ctx.categories.values()].filter((c) => c.active === 1).map((c) => [c.code, { nameZh: c.name_zh, nameEn: c.name_en }]));
   const now = deps.now();
-  const checked: CheckedRow[] = rows.map((r) => checkReportRow(r, { townshipId: t.id, categories, inside: (lon, lat) => router.route(lon, lat) !== null, now }));
+  // a file declared GCJ-02 (exported from WeChat or Amap) has its points moved to WGS84 before they are checked
+  const inWgs84 = opts.crs === 'gcj02' ? rows.map((r) => gcjRow(r)) : rows;
+  const checked: CheckedRow[] = inWgs84.map((r) => checkReportRow(r, { townshipId: t.id, categories, inside: (lon, lat) => router.route(lon, lat) !== null, now, timeZone: t.timezone }));
   const ids = checked.flatMap((c) => (c.value?.id ? [c.value.id] : []));
   const own = await existingReportIds(deps.store.db, t.id, ids);
   const taken = await takenReportIds(deps.store.db, ids.filter((id) => !own.has(id)));
@@ -117,7 +131,31 @@ export async function importReports(
   }
   const errors = checked.filter((c) => c.problems.length).map((c) => ({ line: c.line, problems: c.problems }));
   const fresh = checked.filter((c) => !c.problems.length && !own.has(c.value!.id));
-  const report: ImportReport = { dryRun: opts.dryRun, total: rows.length, imported: fresh.length, alreadyThere: checked.length - errors.length - fresh.length, errors };
+  // Open rows whose deadline is already past: charged at once by the next sweep unless waived (the default) — the
+  // responsible party never had the chance the deadline gives.
+  const treatment = opts.pastDeadlines ?? 'waive';
+  const nowMs = now.getTime();
+  const past = fresh.filter((c) => {
+    const v = c.value!;
+    const cat = ctx.categories.get(v.category);
+    if (!cat || !(v.status === 'reported' || v.status === 'notified')) return false;
+    return Date.parse(deadlineFor({ deadlineHours: cat.deadline_hours, sameDay: cat.same_day === 1 }, v.observedAt, t.timezone)) < nowMs;
+  }).length;
+  const report: ImportReport = {
+    dryRun: opts.dryRun,
+    total: rows.length,
+    imported: fresh.length,
+    alreadyThere: checked.length - errors.length - fresh.length,
+    errors,
+    pastDeadline: {
+      rows: past,
+      treatment,
+      message:
+        treatment === 'waive'
+          ? `${past} 条未结案问题的整改期限在导入前已过:不扣款,标记为导入(可用 pastDeadlines=charge 改为扣款)。${past} open items had passed their deadline before the import: not charged, marked as imported (pastDeadlines=charge charges them).`
+          : `${past} 条未结案问题的整改期限在导入前已过:将立即扣款。${past} open items had passed their deadline before the import: they will be charged at once.`,
+    },
+  };
   if (opts.dryRun) return report;
   if (errors.length) throw new AppError(422, 'import_has_errors', `${errors.length} 行有问题,未导入任何数据。${errors.length} rows have problems; nothing was imported. Fix them and try again.`, report);
 
@@ -155,7 +193,8 @@ export async function importReports(
         responsible_area_id: responsible,
         rectified_by: null,
         recurrence_of: null,
-        source: 'import',
+        // 'import': a deadline already past at the import is not charged; 'import_charged': it is
+        source: treatment === 'charge' ? 'import_charged' : 'import',
         media_url: v.mediaUrl ?? null,
       },
       event: { report_id: id, township_id: t.id, type: 'imported', from_status: null, to_status: v.status, actor_id: actor.id, at: nowIso, note: null, data: JSON.stringify({ line: c.line }) },

@@ -7,6 +7,7 @@ import { AppError } from './errors.ts';
 import type { SessionUser } from './auth.ts';
 import { requireNewAfterPhotos, requirePhotos } from './photos.ts';
 import { actorOf, itemState, toView, viewContext, type ReportView } from './report-views.ts';
+import { oncePerKey, type Done } from './once-per-key.ts';
 import {
   findOverdueUncharged,
   findReportById,
@@ -17,6 +18,7 @@ import {
 import { insertReportPhotos } from '../store/photos.ts';
 import { hasDeduction, insertDeductions } from '../store/deductions.ts';
 import { listCategories, type CategoryRow } from '../store/categories.ts';
+import { listAreas } from '../store/areas.ts';
 import { findUsersForArea } from '../store/users.ts';
 import type { Database, DeductionTable, ReportTable } from '../store/schema.ts';
 import type { TownshipRow } from '../store/townships.ts';
@@ -76,8 +78,12 @@ function deductionFor(row: ReportRow, category: CategoryRow | undefined, timezon
  * the state change, its event and its photos are written in one transaction, and only if nobody
  * moved the item in the meantime.
  */
-export async function transition(deps: Deps, user: SessionUser, id: string, req: TransitionRequest): Promise<ReportView> {
+export async function transition(deps: Deps, user: SessionUser, id: string, req: TransitionRequest, opts: { idempotencyKey?: string | undefined } = {}): Promise<Done> {
   const t = await currentTownship(deps);
+  return oncePerKey(deps, t, user, id, opts.idempotencyKey, req.action, () => transitionNow(deps, t, user, id, req, opts.idempotencyKey));
+}
+
+async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: string, req: TransitionRequest, key: string | undefined): Promise<ReportView> {
   const db = deps.store.db;
   const row = await findReportById(db, t.id, id);
   if (!row) throw new AppError(404, 'report_not_found', `没有这个问题。No report with id ${id}.`);
@@ -148,7 +154,7 @@ export async function transition(deps: Deps, user: SessionUser, id: string, req:
     if (!(await updateReportIfUnchanged(trx, row.id, { status: row.status, version: row.version }, patch))) {
       throw stale((await findReportById(trx, t.id, row.id)) ?? row);
     }
-    await appendEvent(trx, row, req.action, decision.to, user.id, now, req.note, data);
+    await appendEvent(trx, row, req.action, decision.to, user.id, now, req.note, data, key);
     if (req.action === 'merge') {
       await appendEvent(trx, { ...row, id: req.duplicateOf!, status: row.status }, 'merged_in', null, user.id, now, req.note, {
         from: row.id,
@@ -177,9 +183,11 @@ async function appendEvent(
   at: string,
   note: string | undefined | null,
   data: Record<string, unknown>,
+  idempotencyKey?: string,
 ) {
   await insertReportEvents(trx, [
     {
+      ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
       report_id: row.id,
       township_id: row.township_id,
       type,
@@ -205,6 +213,7 @@ function overduePayload(
   category: CategoryRow | undefined,
   areaNames: ReadonlyMap<string, string>,
   d: { amount_yuan: number; points: number },
+  phones: ReadonlyMap<string, string> = new Map(),
 ) {
   const where = [row.zone_id, row.village_id].map((id) => (id ? areaNames.get(id) : undefined)).filter(Boolean).join(' · ') || t.name_zh;
   const who = (row.responsible_area_id && areaNames.get(row.responsible_area_id)) || where;
@@ -215,7 +224,18 @@ function overduePayload(
     title: `【超期未整改】${name} · ${who}`,
     text: `${where}的“${name}”已超过整改期限(${deadline}),扣款 ${d.amount_yuan} 元、扣 ${d.points} 分。\nOverdue since ${deadline}: ${category?.name_en ?? row.category_code}, ${d.amount_yuan} yuan and ${d.points} points off.`,
     link: deps.options.publicUrl ? `${deps.options.publicUrl}/?report=${row.id}` : null,
-    data: { reportId: row.id, category: row.category_code, deadlineAt: row.deadline_at, responsibleAreaId: row.responsible_area_id, amountYuan: d.amount_yuan, points: d.points, lon: row.lon, lat: row.lat },
+    data: {
+      reportId: row.id,
+      category: row.category_code,
+      deadlineAt: row.deadline_at,
+      responsibleAreaId: row.responsible_area_id,
+      // the robot @-mentions the person answering for the area, where the platform allows it
+      responsiblePhone: (row.responsible_area_id && phones.get(row.responsible_area_id)) || null,
+      amountYuan: d.amount_yuan,
+      points: d.points,
+      lon: row.lon,
+      lat: row.lat,
+    },
   };
 }
 
@@ -228,6 +248,7 @@ export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<
   const categories = new Map((await listCategories(db, t.id)).map((c) => [c.code, c]));
   const hooks = (await listWebhooks(db, t.id)).filter((h) => h.active === 1);
   const areaNames = hooks.length ? new Map((await townshipRouter(deps, t)).areas.map((a) => [a.id, a.nameZh])) : new Map<string, string>();
+  const phones = hooks.length ? new Map((await listAreas(db, t.id)).flatMap((a) => (a.responsible_phone ? [[a.id, a.responsible_phone] as const] : []))) : new Map<string, string>();
   let charged = 0;
   // A backlog (a first start, a long outage) is charged in chunks, one transaction each, not one per item.
   for (let i = 0; i < late.length; i += SWEEP_CHUNK) {
@@ -243,7 +264,7 @@ export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<
             amountYuan: d.amount_yuan,
             points: d.points,
           });
-          if (hooks.length) await queueEvent(deps, trx, t, hooks, `overdue:${row.id}:${row.deadline_at}`, overduePayload(deps, t, row, categories.get(row.category_code), areaNames, d));
+          if (hooks.length) await queueEvent(deps, trx, t, hooks, `overdue:${row.id}:${row.deadline_at}`, overduePayload(deps, t, row, categories.get(row.category_code), areaNames, d, phones));
         }
       }
     });

@@ -7,8 +7,10 @@ import { listCategories } from '../store/categories.ts';
 import { listUsers } from '../store/users.ts';
 import { listReportEvents, queryReports, type ReportRow } from '../store/reports.ts';
 import { listAreas } from '../store/areas.ts';
+import { findTownshipByCode, type TownshipRow } from '../store/townships.ts';
 import { isoWithOffset } from '../domain/calendar.ts';
 import { nearestPlace, type NamedPlace } from '../analysis/patterns.ts';
+import { gcj02ToWgs84 } from '../domain/coords.ts';
 import type { ReportStatus } from '../domain/reports.ts';
 
 // Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): the township's categories as services, its reports
@@ -55,6 +57,38 @@ const STATUS_NOTE: Record<ReportStatus, string> = {
   duplicate: '与已有问题重复,已合并。A duplicate of an existing item, merged.',
 };
 
+/** The township a jurisdiction_id names (its code), or null. */
+export async function townshipOfJurisdiction(deps: Deps, code: string): Promise<TownshipRow | null> {
+  if (!/^[A-Za-z0-9_-]{1,60}$/.test(code)) return null;
+  return (await findTownshipByCode(deps.store.db, code)) ?? null;
+}
+
+/** The spec's discovery document: where the endpoint is, its formats, and who to ask for a key. */
+export function open311Discovery(deps: Deps, origin: string) {
+  const base = deps.options.publicUrl ?? origin;
+  return {
+    changeset: '2026-12-02T00:00:00+08:00',
+    contact: '镇创建办(创文办)。The township campaign office.',
+    key_service: '向镇管理员申请 api_key。Ask the township administrator for an api_key.',
+    endpoints: [
+      {
+        specification: 'http://wiki.open311.org/GeoReport_v2',
+        url: `${base}/open311/v2`,
+        changeset: '2026-12-02T00:00:00+08:00',
+        type: 'production',
+        formats: ['application/json', 'text/xml'],
+      },
+    ],
+  };
+}
+
+/** A service's definition: ours take no extra attributes (every service has metadata false). */
+export async function open311Service(deps: Deps, code: string) {
+  const services = await open311Services(deps);
+  if (!services.some((s) => s.service_code === code)) throw new AppError(404, 'not_found', `No service ${code}.`);
+  return { service_code: code, attributes: [] as never[] };
+}
+
 export async function open311Services(deps: Deps): Promise<Open311Service[]> {
   const t = await currentTownship(deps);
   return (await listCategories(deps.store.db, t.id))
@@ -93,7 +127,8 @@ function addressOf(r: ReportRow, places: readonly NamedPlace[]): string | null {
   return near.kind === 'landmark' ? `${near.name}附近 (${near.distanceM} m)` : `${near.name} (${near.distanceM} m)`;
 }
 
-function toRequest(r: ReportRow, ctx: Awaited<ReturnType<typeof requestContext>>, notes: string | null): Open311Request {
+/** A reader without a key or session sees what a public map shows: no description (it may carry names or phones), no photo link. */
+function toRequest(r: ReportRow, ctx: Awaited<ReturnType<typeof requestContext>>, notes: string | null, pub = false): Open311Request {
   const tz = ctx.t.timezone;
   const area = r.responsible_area_id ? ctx.areas.get(r.responsible_area_id) : undefined;
   const person = r.assignee_id ? ctx.users.get(r.assignee_id) : undefined;
@@ -104,7 +139,7 @@ function toRequest(r: ReportRow, ctx: Awaited<ReturnType<typeof requestContext>>
     status_notes: notes ?? STATUS_NOTE[r.status],
     service_name: ctx.categories.get(r.category_code)?.name_zh ?? r.category_code,
     service_code: r.category_code,
-    description: r.description,
+    description: pub ? null : r.description,
     agency_responsible: who,
     service_notice: null,
     requested_datetime: isoWithOffset(r.observed_at, tz),
@@ -115,7 +150,7 @@ function toRequest(r: ReportRow, ctx: Awaited<ReturnType<typeof requestContext>>
     zipcode: null,
     lat: r.lat,
     long: r.lon,
-    media_url: r.media_url,
+    media_url: pub ? null : r.media_url,
   };
 }
 
@@ -128,7 +163,7 @@ export interface Open311Query {
 }
 
 /** The spec's defaults: the last 90 days unless dates are given, at most 1 000 requests. */
-export async function open311Requests(deps: Deps, q: Open311Query): Promise<Open311Request[]> {
+export async function open311Requests(deps: Deps, q: Open311Query, opts: { public?: boolean } = {}): Promise<Open311Request[]> {
   const ctx = await requestContext(deps);
   const byId = q.service_request_id !== undefined;
   const now = deps.now();
@@ -143,16 +178,16 @@ export async function open311Requests(deps: Deps, q: Open311Query): Promise<Open
     to: q.end_date ? new Date(q.end_date).toISOString() : undefined,
     limit: 1000,
   });
-  return rows.slice(0, 1000).map((r) => toRequest(r, ctx, null));
+  return rows.slice(0, 1000).map((r) => toRequest(r, ctx, null, opts.public));
 }
 
-export async function open311Request(deps: Deps, id: string): Promise<Open311Request> {
+export async function open311Request(deps: Deps, id: string, opts: { public?: boolean } = {}): Promise<Open311Request> {
   const ctx = await requestContext(deps);
   const [row] = await queryReports(deps.store.db, deps.store.dialect, { townshipId: ctx.t.id, ids: [id], limit: 1 });
   if (!row) throw new AppError(404, 'not_found', `No service request ${id}.`);
   const events = await listReportEvents(deps.store.db, id);
   const lastNote = [...events].reverse().find((e) => e.note)?.note ?? null;
-  return toRequest(row, ctx, lastNote ? `${STATUS_NOTE[row.status]} ${lastNote}` : null);
+  return toRequest(row, ctx, lastNote && !opts.public ? `${STATUS_NOTE[row.status]} ${lastNote}` : null, opts.public);
 }
 
 export interface Open311Post {
@@ -167,7 +202,9 @@ export interface Open311Post {
 }
 
 /** A request from an Open311 client, routed, notified and tracked like any report. */
-export async function open311Post(deps: Deps, p: Open311Post, keyName: string) {
+export async function open311Post(deps: Deps, p: Open311Post, keyName: string, crs: 'wgs84' | 'gcj02' = 'wgs84') {
+  // a client whose key says GCJ-02 (WeChat, Amap) has its points moved to WGS84 before anything else sees them
+  if (crs === 'gcj02') [p.long, p.lat] = gcj02ToWgs84(p.long, p.lat);
   const description = [p.description, p.address_string ? `地址:${p.address_string}` : null].filter(Boolean).join('\n') || undefined;
   const { report } = await createReport(
     deps,

@@ -17,7 +17,7 @@ export interface PhotoRef {
 export const photoRef = (id: string): PhotoRef => ({ id, url: `/api/photos/${id}`, thumbUrl: `/api/photos/${id}/thumb` });
 
 /** Keeps an uploaded photo (once per content), with its capture time; the same bytes give the same id. */
-export async function uploadPhoto(deps: Deps, user: SessionUser, bytes: Buffer): Promise<PhotoRef & { width: number; height: number; takenAt: string | null }> {
+export async function uploadPhoto(deps: Deps, user: SessionUser, bytes: Buffer, opts: { takenAt?: string | undefined } = {}): Promise<PhotoRef & { width: number; height: number; takenAt: string | null }> {
   const t = await currentTownship(deps);
   let info;
   try {
@@ -28,12 +28,14 @@ export async function uploadPhoto(deps: Deps, user: SessionUser, bytes: Buffer):
   }
   await storePhoto(deps.options.photosDir, info, bytes);
   // EXIF times carry no zone unless the camera wrote one: read them in the township's zone.
+  // A photo made small on the phone has lost its EXIF; the phone sends the time it read from the original.
+  const sent = opts.takenAt ? { local: opts.takenAt.slice(0, 19), offset: opts.takenAt.slice(19) || undefined } : null;
+  const camera = info.takenLocal ? { local: info.takenLocal, offset: info.takenOffset ?? undefined } : sent;
   let takenAt: string | null = null;
-  if (info.takenLocal) {
-    const wall = Date.parse(`${info.takenLocal}Z`);
-    const offset = info.takenOffset
-      ? (info.takenOffset.startsWith('-') ? -1 : 1) *
-        (Number(info.takenOffset.slice(1, 3)) * 60 + Number(info.takenOffset.slice(4, 6))) * 60_000
+  if (camera) {
+    const wall = Date.parse(`${camera.local}Z`);
+    const offset = camera.offset
+      ? (camera.offset.startsWith('-') ? -1 : 1) * (Number(camera.offset.slice(1, 3)) * 60 + Number(camera.offset.slice(4, 6))) * 60_000
       : tzOffsetMs(t.timezone, wall);
     if (Number.isFinite(wall)) takenAt = new Date(wall - offset).toISOString();
   }

@@ -6,6 +6,7 @@ import { currentTownship, townshipRouter } from './context.ts';
 import { AppError } from './errors.ts';
 import type { SessionUser } from './auth.ts';
 import { photoRef, requirePhotos } from './photos.ts';
+import { oncePerKey, type Done } from './once-per-key.ts';
 import { actorOf, areaRef, itemState, toView, viewContext, personRef, type ReportView } from './report-views.ts';
 import {
   addSighting,
@@ -41,6 +42,8 @@ export interface NewReport {
   lon: number;
   lat: number;
   accuracyM?: number | undefined;
+  /** The phone's fix, or placed on the map by hand. */
+  placedBy?: 'gps' | 'hand' | undefined;
   description?: string | undefined;
   capturedAt?: string | undefined;
   /** The phone's clock when it sent this report (reveals how far its clock is off). */
@@ -75,7 +78,7 @@ function activeCategory(categories: Iterable<CategoryRow>, code: string): Catego
   const all = [...categories].filter((c) => c.active === 1);
   const c = all.find((x) => x.code === code);
   if (!c) {
-    throw new AppError(422, 'unknown_category', `Unknown category "${code}". Use one of: ${all.map((x) => x.code).join(', ')}.`);
+    throw new AppError(422, 'unknown_category', `没有这个问题类别,或已停用:“${code}”。Unknown category "${code}". Use one of: ${all.map((x) => x.code).join(', ')}.`);
   }
   return c;
 }
@@ -173,7 +176,8 @@ export async function createReport(
     category_code: category.code,
     lon: input.lon,
     lat: input.lat,
-    accuracy_m: input.accuracyM ?? null,
+    // a spot placed by hand has no fix to be accurate to
+    accuracy_m: input.placedBy === 'hand' ? null : (input.accuracyM ?? null),
     description: input.description?.trim() || null,
     status: assignee ? ('notified' as const) : ('reported' as const),
     zone_id: place.zoneId,
@@ -208,7 +212,7 @@ export async function createReport(
           actor_id: reporterId,
           at: now,
           note: null,
-          data: JSON.stringify({ photoIds, recurrenceOf: row.recurrence_of, capturedAt: row.captured_at }),
+          data: JSON.stringify({ photoIds, recurrenceOf: row.recurrence_of, capturedAt: row.captured_at, ...(input.placedBy ? { placedBy: input.placedBy } : {}) }),
         },
       ];
       if (assignee) {
@@ -266,8 +270,20 @@ export async function addSightingTo(
   user: SessionUser,
   id: string,
   input: { note?: string | undefined; photoIds?: string[] | undefined },
-): Promise<ReportView> {
+  opts: { idempotencyKey?: string | undefined } = {},
+): Promise<Done> {
   const t = await currentTownship(deps);
+  return oncePerKey(deps, t, user, id, opts.idempotencyKey, 'sighting', () => sightingNow(deps, t, user, id, input, opts.idempotencyKey));
+}
+
+async function sightingNow(
+  deps: Deps,
+  t: TownshipRow,
+  user: SessionUser,
+  id: string,
+  input: { note?: string | undefined; photoIds?: string[] | undefined },
+  key: string | undefined,
+): Promise<ReportView> {
   const row = await findReportById(deps.store.db, t.id, id);
   if (!row) throw new AppError(404, 'report_not_found', `No report with id ${id} in ${t.name_zh}.`);
   if (!['reported', 'notified', 'rectified'].includes(row.status)) {
@@ -283,6 +299,7 @@ export async function addSightingTo(
         report_id: id,
         township_id: t.id,
         type: 'sighting',
+        ...(key ? { idempotency_key: key } : {}),
         from_status: row.status,
         to_status: row.status,
         actor_id: user.id,
@@ -346,8 +363,12 @@ export async function getReport(deps: Deps, id: string, viewer: SessionUser | nu
     listReportDeductions(deps.store.db, id),
   ]);
   const actions = viewer ? allowedActions(actorOf(viewer), itemState(row)) : [];
+  const created = events.find((e) => e.type === 'created');
+  const placedBy = created?.data ? ((JSON.parse(created.data) as { placedBy?: 'gps' | 'hand' }).placedBy ?? null) : null;
   return {
     ...toView(row, ctx),
+    /** How the spot was set on the phone: its fix, or by hand on the map (null: not said, e.g. imported). */
+    placedBy,
     photos: photos.map((p) => ({ ...photoRef(p.photo_id), kind: p.kind, addedAt: p.added_at })),
     events: events.map((e) => ({
       type: e.type,

@@ -15,6 +15,8 @@ import * as mapIndexes from './migrations/2026-12-01T0200-map-indexes.ts';
 import * as county from './migrations/2026-12-02T0900-county.ts';
 import * as signIn from './migrations/2026-12-02T1200-sign-in.ts';
 import * as secondFactor from './migrations/2026-12-02T1500-second-factor.ts';
+import * as robots from './migrations/2026-12-03T0900-robots.ts';
+import * as eventKeys from './migrations/2026-12-04T0900-event-keys.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -57,6 +59,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-02T0900-county': county,
   '2026-12-02T1200-sign-in': signIn,
   '2026-12-02T1500-second-factor': secondFactor,
+  '2026-12-03T0900-robots': robots,
+  '2026-12-04T0900-event-keys': eventKeys,
 };
 
 const PG_TIMESTAMPTZ = 1184;

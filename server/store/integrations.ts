@@ -51,7 +51,7 @@ export function dueDeliveries(db: Db, now: string, limit: number) {
     .selectFrom('webhook_deliveries')
     .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
     .selectAll('webhook_deliveries')
-    .select(['webhooks.url', 'webhooks.format', 'webhooks.township_id'])
+    .select(['webhooks.url', 'webhooks.format', 'webhooks.township_id', 'webhooks.secret', 'webhooks.keyword'])
     .where('webhook_deliveries.delivered_at', 'is', null)
     .where('webhook_deliveries.failed_at', 'is', null)
     .where('webhook_deliveries.next_attempt_at', '<=', now)
@@ -82,4 +82,51 @@ export async function finishDelivery(db: Db, id: number, outcome: { delivered_at
 
 export function listDeliveries(db: Db, webhookId: string, limit = 50): Promise<WebhookDeliveryRow[]> {
   return db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Messages a robot was sent since an instant (its per-minute limit). */
+export async function deliveredSince(db: Db, webhookId: string, since: string): Promise<number> {
+  const r = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('webhook_id', '=', webhookId)
+    .where('delivered_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Per webhook: deliveries waiting, given up, and the newest error with when it happened. */
+export async function deliveryHealth(db: Db, townshipId: string) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
+    .where('webhooks.township_id', '=', townshipId)
+    .select((eb) => [
+      'webhook_deliveries.webhook_id as webhookId',
+      eb.fn.sum<number | string>(eb.case().when(eb.and([eb('webhook_deliveries.delivered_at', 'is', null), eb('webhook_deliveries.failed_at', 'is', null)])).then(1).else(0).end()).as('pending'),
+      eb.fn.sum<number | string>(eb.case().when('webhook_deliveries.failed_at', 'is not', null).then(1).else(0).end()).as('failed'),
+      eb.fn.sum<number | string>(eb.case().when('webhook_deliveries.delivered_at', 'is not', null).then(1).else(0).end()).as('delivered'),
+    ])
+    .groupBy('webhook_deliveries.webhook_id')
+    .execute();
+}
+
+/** The newest delivery of each webhook that ended in an error: what the robot said. */
+export async function lastDeliveryErrors(db: Db, townshipId: string) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
+    .where('webhooks.township_id', '=', townshipId)
+    .where('webhook_deliveries.last_error', 'is not', null)
+    .select(['webhook_deliveries.webhook_id as webhookId', 'webhook_deliveries.last_error as error', 'webhook_deliveries.next_attempt_at as at', 'webhook_deliveries.id as id'])
+    .orderBy('webhook_deliveries.id', 'desc')
+    .limit(200)
+    .execute();
+}
+
+/** The deployment's secret of that name, made from `candidate` the first time; every server reads the same one. */
+export async function deploymentSecret(db: Db, name: string, candidate: string): Promise<string> {
+  await db.insertInto('deployment_secrets').values({ name, value: candidate }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('deployment_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
 }

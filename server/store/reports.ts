@@ -1,8 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sql, type Kysely, type Transaction, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, ReportEventTable, ReportStatus, ReportTable } from './schema.ts';
 import type { Dialect, Store } from './connect.ts';
 
@@ -36,7 +32,7 @@ export interface ReportFilter {
 }
 
 // SQLite's bound-parameter limit is generous, but batches keep each statement's memory small.
-const BATCH = 400;
+export const BATCH = 400;
 
 export async function insertReports(db: Db, rows: Insertable<ReportTable>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('reports').values(rows.slice(i, i + BATCH)).execute();
@@ -44,6 +40,16 @@ export async function insertReports(db: Db, rows: Insertable<ReportTable>[]): Pr
 
 export async function insertReportEvents(db: Db, rows: Insertable<ReportEventTable>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('report_events').values(rows.slice(i, i + BATCH)).execute();
+}
+
+/** The event an action with this Idempotency-Key became on this item, if it was done already. */
+export function findEventByKey(db: Db, reportId: string, key: string) {
+  return db
+    .selectFrom('report_events')
+    .select(['id', 'type', 'actor_id'])
+    .where('report_id', '=', reportId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
 }
 
 export function findReportById(db: Db, townshipId: string, id: string): Promise<ReportRow | undefined> {
@@ -302,6 +308,8 @@ export function findOverdueUncharged(db: Db, townshipId: string, now: string): P
     .where('township_id', '=', townshipId)
     .where('status', 'in', ['reported', 'notified'])
     .where('deadline_at', '<', now)
+    // an imported item whose deadline had passed before it arrived is not charged (the import's default)
+    .where((eb) => eb.or([eb('source', '!=', 'import'), eb('deadline_at', '>=', eb.ref('received_at'))]))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -330,138 +338,6 @@ export function listReportDeductions(db: Db, reportId: string) {
   return db.selectFrom('deductions').selectAll().where('report_id', '=', reportId).orderBy('deadline_at').execute();
 }
 
-export interface AnalysisFilter {
-  townshipId: string;
-  categories?: readonly string[] | undefined;
-  statuses?: readonly ReportStatus[] | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-}
-
-function analysisQuery(db: Db, f: AnalysisFilter) {
-  let q = db.selectFrom('reports').where('township_id', '=', f.townshipId);
-  if (f.categories?.length) q = q.where('category_code', 'in', f.categories);
-  if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
-  else q = q.where('status', 'not in', ['rejected', 'duplicate']);
-  if (f.from) q = q.where('observed_at', '>=', f.from);
-  if (f.to) q = q.where('observed_at', '<', f.to);
-  return q;
-}
-
-/** What the analyses need of each report, and nothing more. */
-export function listIncidents(db: Db, f: AnalysisFilter) {
-  return analysisQuery(db, f)
-    .select(['lon', 'lat', 'category_code as category', 'observed_at as observedAt', 'zone_id as zoneId', 'village_id as villageId'])
-    .execute();
-}
-
-/**
- * Reports counted per cell of a square grid in a local metric plane, in the database: the plane is
- * x = (lon − lon0)·kx, y = (lat − lat0)·ky, cells of `size` metres from (x0, y0). Only reports inside
- * the grid's extent are counted.
- */
-export function countReportsByCell(
-  db: Db,
-  dialect: Dialect,
-  f: AnalysisFilter,
-  g: { lon0: number; lat0: number; kx: number; ky: number; x0: number; y0: number; size: number; bbox: [number, number, number, number] },
-) {
-  const col = sql<number>`(lon - ${g.lon0}) * ${g.kx} - ${g.x0}`;
-  const row = sql<number>`(lat - ${g.lat0}) * ${g.ky} - ${g.y0}`;
-  // Inside the extent both are ≥ 0, so SQLite's truncating cast is a floor.
-  const c = dialect === 'postgres' ? sql<number>`floor((${col}) / ${g.size})::int` : sql<number>`CAST((${col}) / ${g.size} AS INTEGER)`;
-  const r = dialect === 'postgres' ? sql<number>`floor((${row}) / ${g.size})::int` : sql<number>`CAST((${row}) / ${g.size} AS INTEGER)`;
-  return analysisQuery(db, f)
-    .where('lon', '>=', g.bbox[0])
-    .where('lat', '>=', g.bbox[1])
-    .where('lon', '<=', g.bbox[2])
-    .where('lat', '<=', g.bbox[3])
-    .select([c.as('c'), r.as('r'), (eb) => eb.fn.countAll<number | string>().as('n')])
-    .groupBy(['c', 'r'])
-    .execute();
-}
-
-const REPORT_COLUMNS = [
-  'id', 'township_id', 'category_code', 'lon', 'lat', 'accuracy_m', 'description', 'status', 'zone_id', 'village_id',
-  'unit_id', 'reporter_id', 'duplicate_of', 'captured_at', 'received_at', 'observed_at', 'deadline_at', 'closed_at',
-  'updated_at', 'idempotency_key', 'assignee_id', 'responsible_area_id', 'rectified_by', 'recurrence_of',
-] as const;
-
-/**
- * Loads many reports at once (imports, the demo, the benchmark): on SQLite one prepared statement per batch
- * in a transaction, on PostgreSQL one COPY in one transaction. Returns how many were written.
- */
-export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite' | 'pool'>, rows: Insertable<ReportTable>[]): Promise<number> {
-  if (!store.sqlite) {
-    if (!store.pool) throw new Error('A bulk load needs the SQLite handle or the PostgreSQL pool.');
-    await copyReports(store.pool, rows);
-    // After a large load, do at once what autovacuum would do later: statistics for the planner (it would
-    // otherwise take a township's million reports for a few hundred), and the pages' visibility and hint bits
-    // set once rather than by the first readers (all points of 200 000 reports: 248 → 175 ms).
-    if (rows.length >= 10_000) await store.pool.query('VACUUM (ANALYZE) reports');
-    return rows.length;
-  }
-  const sqlite = store.sqlite;
-  const stmt = sqlite.prepare(`INSERT INTO reports (${REPORT_COLUMNS.join(', ')}) VALUES (${REPORT_COLUMNS.map(() => '?').join(', ')})`);
-  // The R*Tree is filled after each batch from the reports_life view rather than row by row by its trigger:
-  // one R*Tree insert at a time between the table's writes is most of a load's time (measured: 22 000 → 75 000
-  // rows/s without it). The trigger is set aside inside the batch's transaction, so no other writer ever runs
-  // without it.
-  const trigger = sqlite.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'reports_rtree_insert'`).pluck().get() as
-    | string
-    | undefined;
-  const lastSeq = sqlite.prepare('SELECT coalesce(max(seq), 0) FROM reports').pluck();
-  const run = sqlite.transaction((batch: Insertable<ReportTable>[]) => {
-    const last = lastSeq.get() as number;
-    if (trigger) sqlite.exec('DROP TRIGGER reports_rtree_insert');
-    for (const r of batch) stmt.run(REPORT_COLUMNS.map((c) => (r as Record<string, unknown>)[c] ?? null));
-    if (trigger) {
-      sqlite.prepare('INSERT INTO reports_rtree SELECT * FROM reports_life WHERE id > ?').run(last);
-      sqlite.exec(trigger);
-    }
-  });
-  // A load touches every index page at random (ids, places, the R*Tree): for its duration the page cache
-  // grows to 256 MiB so they stay in memory, then shrinks back to the server's everyday size.
-  const before = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma('cache_size = -262144');
-  try {
-    // one transaction per 50 000 reports keeps the write-ahead log small
-    for (let i = 0; i < rows.length; i += 50_000) run(rows.slice(i, i + 50_000));
-  } finally {
-    sqlite.pragma(`cache_size = ${before}`);
-  }
-  return rows.length;
-}
-
-// COPY's text format: tab-separated, \N for null, and backslash escapes for what would end a field or a row.
-const copyField = (v: unknown) =>
-  v === null || v === undefined ? '\\N' : String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-
-/**
- * PostgreSQL's bulk path: rows stream to COPY in chunks of a thousand, in one transaction, so a failed load
- * leaves nothing behind (measured against 400-row INSERTs: see the README's speed section).
- */
-async function copyReports(pool: pg.Pool, rows: Insertable<ReportTable>[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const chunks = function* () {
-      for (let i = 0; i < rows.length; i += 1000) {
-        let text = '';
-        for (const r of rows.slice(i, i + 1000)) text += REPORT_COLUMNS.map((c) => copyField((r as Record<string, unknown>)[c])).join('\t') + '\n';
-        yield text;
-      }
-    };
-    await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY reports (${REPORT_COLUMNS.join(', ')}) FROM STDIN`)));
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
 /** Items still waiting for rectification whose spot lies in a box (candidates for re-routing after an area changes). */
 export function listOpenReportsInBox(db: Db, townshipId: string, box: readonly [number, number, number, number]): Promise<ReportRow[]> {
   return db
@@ -474,24 +350,4 @@ export function listOpenReportsInBox(db: Db, townshipId: string, box: readonly [
     .where('lat', '>=', box[1])
     .where('lat', '<=', box[3])
     .execute();
-}
-
-/** Which of these report ids the township already holds (imports skip them). */
-export async function existingReportIds(db: Db, townshipId: string, ids: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await db.selectFrom('reports').select('id').where('township_id', '=', townshipId).where('id', 'in', ids.slice(i, i + BATCH)).execute();
-    for (const r of rows) out.add(r.id);
-  }
-  return out;
-}
-
-/** Any township's report with one of these ids (ids are unique across the database). */
-export async function takenReportIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await db.selectFrom('reports').select('id').where('id', 'in', ids.slice(i, i + BATCH)).execute();
-    for (const r of rows) out.add(r.id);
-  }
-  return out;
 }

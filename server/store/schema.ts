@@ -26,6 +26,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
+  deployment_secrets: DeploymentSecretTable;
 }
 
 export interface ApiKeyTable {
@@ -39,6 +40,8 @@ export interface ApiKeyTable {
   created_by: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** The coordinate system the client's points are in: 'wgs84' or 'gcj02' (WeChat, Amap). */
+  crs: Generated<string>;
   last_used_at: string | null;
 }
 
@@ -54,6 +57,15 @@ export interface WebhookTable {
   events: string;
   active: Generated<number>;
   created_at: string;
+  /** DingTalk's signing secret (加签, SEC…): each message is sent with a timestamp and its HMAC-SHA256. */
+  secret: string | null;
+  /** A word the robot requires in every message (its 自定义关键词). */
+  keyword: string | null;
+}
+
+export interface DeploymentSecretTable {
+  name: string;
+  value: string;
 }
 
 export interface WebhookDeliveryTable {
@@ -287,7 +299,7 @@ export interface ReportTable {
   /** Bumped by every transition, so a client acting on an old view is told so. */
   version: Generated<number>;
   sightings: Generated<number>;
-  /** Where the report came from: 'app', 'open311', 'import'. */
+  /** Where the report came from: 'app', 'open311', 'import' (past deadlines at import waived), 'import_charged'. */
   source: Generated<string>;
   /** A photo link given by an Open311 client. */
   media_url: string | null;
@@ -305,4 +317,6 @@ export interface ReportEventTable {
   note: string | null;
   /** JSON object or null. */
   data: string | null;
+  /** The phone's Idempotency-Key for an action sent from its outbox: one event per key and item. */
+  idempotency_key: Generated<string | null>;
 }

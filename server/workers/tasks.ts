@@ -1,5 +1,9 @@
-import { hotSpots } from '../analysis/getis-ord.ts';
-import { kernelDensity } from '../analysis/kde.ts';
+import { hotSpotsOver, lowestReachableZ } from '../analysis/getis-ord.ts';
+import { densityPeaks } from '../analysis/kde.ts';
+import { neighboursWithin } from '../analysis/neighbours.ts';
+import { emergingHotSpots } from '../analysis/emerging.ts';
+import { boundaryGeometry, type BoundaryGeometryInput } from '../exchange/boundary-geometry.ts';
+import { ohsaBand, ohsaCellSize } from '../analysis/ohsa.ts';
 import { chronicSpots, timePatterns, type Incident, type NamedPlace } from '../analysis/patterns.ts';
 import type { MarketDayRule } from '../domain/calendar.ts';
 import { briefingPdf } from '../briefing/pdf.ts';
@@ -13,14 +17,18 @@ import { parseReportFile, ReportFileError, writeReportTable, type ImportFormat }
 
 export type Job =
   | { kind: 'ping' }
-  | { kind: 'hotspots'; x: Float64Array; y: Float64Array; counts: Float64Array; band: number }
-  | { kind: 'density'; points: { x: Float64Array; y: Float64Array }; grid: { x: Float64Array; y: Float64Array }; radius: number }
+  | { kind: 'hotspots'; x: Float64Array; y: Float64Array; values: Float64Array; band: number }
+  | { kind: 'ohsa-cell'; x: Float64Array; y: Float64Array }
+  | { kind: 'ohsa-band'; x: Float64Array; y: Float64Array; values: Float64Array }
+  | { kind: 'emerging'; x: Float64Array; y: Float64Array; counts: Float64Array; weeks: number; band: number }
+  | { kind: 'density'; points: { x: Float64Array; y: Float64Array }; radius: number; top: number }
   | { kind: 'chronic'; incidents: Incident[]; eps: number; minPts: number; weekStarts: number[]; places: NamedPlace[] }
-  | { kind: 'time-patterns'; incidents: Incident[]; timeZone: string; marketRule: MarketDayRule; days: string[] }
+  | { kind: 'time-patterns'; incidents: Incident[]; timeZone: string; marketRule: MarketDayRule; days: { date: string; share: number }[] }
   | { kind: 'report-file'; bytes: Uint8Array; format: ImportFormat }
   | { kind: 'report-table'; format: 'csv' | 'xlsx'; headers: string[]; cells: unknown[][] }
   | { kind: 'briefing-pdf'; data: BriefingData }
   | { kind: 'briefing-xlsx'; data: BriefingData }
+  | { kind: 'boundary-geometry'; input: BoundaryGeometryInput }
   | { kind: 'geo-file'; bytes: Uint8Array; filename: string; crs?: string | undefined; siblings?: Array<[string, Uint8Array]> };
 
 /** Runs one job; its result is copied back to the main thread (typed arrays of a grid: a few hundred KB). */
@@ -29,11 +37,20 @@ export async function run(job: Job): Promise<unknown> {
     case 'ping':
       return 'pong';
     case 'hotspots': {
-      const r = hotSpots({ x: job.x, y: job.y }, job.counts, job.band);
-      return { z: r.z, p: r.p, bin: r.bin };
+      const nb = neighboursWithin({ x: job.x, y: job.y }, job.band);
+      const r = hotSpotsOver(job.values, nb);
+      return { z: r.z, p: r.p, bin: r.bin, lowestZ: lowestReachableZ(job.values, nb) };
+    }
+    case 'ohsa-cell':
+      return ohsaCellSize({ x: job.x, y: job.y });
+    case 'ohsa-band':
+      return ohsaBand({ x: job.x, y: job.y }, job.values);
+    case 'emerging': {
+      const r = emergingHotSpots({ neighbours: neighboursWithin({ x: job.x, y: job.y }, job.band), counts: job.counts, cells: job.x.length, weeks: job.weeks });
+      return { state: r.state, tau: r.tau, trendP: r.trendP, category: r.category };
     }
     case 'density':
-      return kernelDensity(job.points, job.grid, job.radius);
+      return densityPeaks(job.points, job.radius, job.top);
     case 'chronic':
       return chronicSpots(job.incidents, { eps: job.eps, minPts: job.minPts, weekStarts: job.weekStarts, places: job.places });
     case 'time-patterns':
@@ -51,6 +68,8 @@ export async function run(job: Job): Promise<unknown> {
       return new Uint8Array(await briefingPdf(job.data));
     case 'briefing-xlsx':
       return new Uint8Array(await briefingXlsx(job.data));
+    case 'boundary-geometry':
+      return boundaryGeometry(job.input);
     case 'geo-file':
       try {
         return { ok: true, file: readGeoFile(job.bytes, job.filename, { crs: job.crs, ...(job.siblings ? { siblings: new Map(job.siblings) } : {}) }) };

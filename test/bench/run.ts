@@ -6,6 +6,7 @@
  *   BENCH_LOAD_S    seconds of the 200-client mixed load (default 60)
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,8 @@ import { generateReports } from '../../server/demo/generator.ts';
 import { generatorTownFrom, readDemoTown } from '../../server/demo/town.ts';
 import { createRouter, type RoutableArea } from '../../server/domain/routing.ts';
 import { currentTownship, townshipRouter } from '../../server/services/context.ts';
-import { bulkInsertReports, insertReportEvents, insertReports, queryPins, queryReports } from '../../server/store/reports.ts';
+import { insertReportEvents, insertReports, queryPins, queryReports } from '../../server/store/reports.ts';
+import { bulkInsertReports } from '../../server/store/report-bulk.ts';
 import { openStore } from '../../server/store/connect.ts';
 import { sweepOverdue } from '../../server/services/lifecycle.ts';
 import { decodePoints } from '../../server/domain/points.ts';
@@ -83,6 +85,145 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   log(`field view JavaScript: ${files.length} files, ${figures.field_js_gzip_kb} KB gzip${startsWorker ? ' with the map worker' : ' (no map library)'}`);
 }
 
+// ---- the hot-spot answer for the demo town's default view (the last 30 days), as bytes on the wire
+{
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-bench-demo-'));
+  const server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dir }), () => {});
+  try {
+    const cookie = await signIn(server.url, 'leader');
+    const today = localDate(Date.now(), 'Asia/Shanghai');
+    const from = localDate(Date.now() - 29 * 86_400_000, 'Asia/Shanghai');
+    const wire = (p: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get(`${server.url}${p}`, { headers: { cookie, 'accept-encoding': 'gzip' } }, (res) => {
+            let n = 0;
+            res.on('data', (b: Buffer) => (n += b.length));
+            res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`${p}: ${res.statusCode}`))));
+          })
+          .on('error', reject);
+      });
+    figures.hotspots_bytes = await wire(`/api/hotspots?from=${from}&to=${today}`);
+    figures.hotspots_full_grid_bytes = await wire(`/api/hotspots?from=${from}&to=${today}&all=1`);
+    log(`GET /api/hotspots, the demo town's default view: ${figures.hotspots_bytes} bytes gzip (the full grid as GeoJSON: ${figures.hotspots_full_grid_bytes})`);
+    // the field view on a phone network: 400 kbit/s, 400 ms round trips (Chrome's "slow 3G" is 400 kbit/s and
+    // 400 ms), nothing cached, an inspector already signed in; and a 12-megapixel camera photo made small on the phone
+    try {
+      const { launchBrowser } = await import('../e2e/helper.ts');
+      const browser = await launchBrowser();
+      try {
+        // the inspector stands on the station's lane with a good fix
+        const context = await browser.newContext({
+          viewport: { width: 360, height: 640 },
+          locale: 'zh-CN',
+          serviceWorkers: 'block',
+          permissions: ['geolocation'],
+          geolocation: { longitude: 105.9404, latitude: 26.1405, accuracy: 5 },
+        });
+        const session = (await signIn(server.url, 'inspector')).split('=');
+        await context.addCookies([{ name: session[0]!, value: session.slice(1).join('='), url: server.url }]);
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: (400 * 1000) / 8, uploadThroughput: (400 * 1000) / 8 });
+        const t0 = performance.now();
+        await page.goto(`${server.url}/field`, { waitUntil: 'commit' });
+        await page.locator('[data-testid=drop-pin]:enabled').waitFor({ timeout: 120_000 });
+        figures.field_slow3g_ready_ms = Math.round(performance.now() - t0);
+        log(`field view on slow 3G, cold: the report button usable after ${figures.field_slow3g_ready_ms} ms (limit 5 000 ms, ratio ${round2(figures.field_slow3g_ready_ms / 5000)})`);
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+        // a 4 000 × 3 000 camera photo of real-looking detail (noise does not compress: it is the worst case)
+        const sharp = (await import('sharp')).default;
+        const camera = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#7a8' } })
+          .composite([{ input: Buffer.from(Array.from({ length: 400 * 300 * 3 }, (_, i) => (i * 2654435761) % 256)), raw: { width: 400, height: 300, channels: 3 }, tile: true, blend: 'overlay' }])
+          .jpeg({ quality: 92 })
+          .toBuffer();
+        await page.click('[data-testid=drop-pin]');
+        await page.locator('[data-testid=field-photo]').waitFor({ state: 'attached' });
+        await page.setInputFiles('[data-testid=field-photo]', { name: 'camera.jpg', mimeType: 'image/jpeg', buffer: camera });
+        await page.locator('[data-testid=photo-previews] img').waitFor({ timeout: 60_000 });
+        await page.click('[data-testid=category-exposed_garbage]');
+        await page.click('[data-testid=submit-report]');
+        await page.locator('[data-testid=outbox-item][data-state=sent]').waitFor({ timeout: 60_000 });
+        // what went up is the photo the outbox holds (kept a week after sending)
+        const bytes = await page.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((res, rej) => {
+            const r = indexedDB.open('hotspots-field');
+            r.onsuccess = () => res(r.result);
+            r.onerror = () => rej(r.error);
+          });
+          const items = await new Promise<Array<{ photos: Blob[] }>>((res) => {
+            const q = db.transaction('outbox').objectStore('outbox').getAll();
+            q.onsuccess = () => res(q.result);
+          });
+          db.close();
+          return items[0]?.photos[0]?.size ?? 0;
+        });
+        if (!bytes) throw new Error('no photo in the outbox');
+        figures.photo_upload_kb = Math.round(bytes / 1024);
+        log(`a ${Math.round(camera.length / 1024)} KB 4 000 × 3 000 camera photo goes up as ${figures.photo_upload_kb} KB (limit 500 KB, ratio ${round2(figures.photo_upload_kb / 500)})`);
+      } finally {
+        await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
+      }
+    } catch (err) {
+      log(`the field view on a phone network was not measured: ${(err as Error).message.split('\n')[0]}`);
+    }
+    // Lighthouse (mobile emulation, its simulated slow 4G and 4× slower CPU) against the built app, signed in
+    try {
+      const { default: lighthouse } = await import('lighthouse');
+      const chromeLauncher = await import('chrome-launcher');
+      const { CHROMIUM } = await import('../e2e/helper.ts');
+      const chrome = await chromeLauncher.launch({
+        chromePath: CHROMIUM,
+        chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+      });
+      try {
+        const audit = async (pagePath: string, as: string, categories: string[]) => {
+          const cookie = await signIn(server.url, as);
+          const r = await lighthouse(`${server.url}${pagePath}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: categories, extraHeaders: { Cookie: cookie } });
+          if (!r) throw new Error(`no Lighthouse result for ${pagePath}`);
+          return Object.fromEntries(categories.map((c) => [c, Math.round((r.lhr.categories[c]?.score ?? 0) * 100)]));
+        };
+        const field = await audit('/field', 'inspector', ['performance', 'accessibility']);
+        figures.lh_field_perf = field.performance!;
+        figures.lh_field_a11y = field.accessibility!;
+        figures.lh_tasks_perf = (await audit('/tasks', 'cleaner3', ['performance'])).performance!;
+        figures.lh_map_perf = (await audit('/', 'leader', ['performance'])).performance!;
+        log(`Lighthouse: field ${figures.lh_field_perf} (target 90), tasks ${figures.lh_tasks_perf} (90), map ${figures.lh_map_perf} (70), field accessibility ${figures.lh_field_a11y} (95)`);
+      } finally {
+        await chrome.kill();
+      }
+    } catch (err) {
+      log(`Lighthouse was not measured: ${(err as Error).message.split('\n')[0]}`);
+    }
+    // a boundary file as dense as a surveyed one: the demo town's areas with a vertex every metre or so, 2.2 MB of .shp
+    try {
+      const src = path.join(dir, 'areas.geojson');
+      fs.copyFileSync('data/demo-town/areas.geojson', src);
+      spawnSync('ogr2ogr', ['-f', 'ESRI Shapefile', '-segmentize', '0.000012', '-lco', 'ENCODING=UTF-8', path.join(dir, 'dense.shp'), src], { stdio: 'ignore' });
+      const zipped = spawnSync('zip', ['-q', 'dense.zip', 'dense.shp', 'dense.shx', 'dense.dbf', 'dense.prj', 'dense.cpg'], { cwd: dir, stdio: 'ignore' });
+      if (zipped.status !== 0) throw new Error('ogr2ogr or zip is not installed');
+      const office = await signIn(server.url, 'office');
+      const bytes = fs.readFileSync(path.join(dir, 'dense.zip'));
+      const dry = async () => {
+        const f = new FormData();
+        f.append('file', new Blob([bytes], { type: 'application/zip' }), 'dense.zip');
+        const r = await fetch(`${server.url}/api/import/boundaries?dryRun=1`, { method: 'POST', body: f, headers: { cookie: office } });
+        if (r.status !== 200) throw new Error(`boundary dry run: ${r.status}`);
+        await r.arrayBuffer();
+      };
+      figures.boundary_dense_dry_run_ms = Math.round(await time(3, dry));
+      log(`a 2.2 MB boundary Shapefile's dry run: ${figures.boundary_dense_dry_run_ms} ms (limit 10 000 ms, ratio ${round2(figures.boundary_dense_dry_run_ms / 10_000)})`);
+    } catch (err) {
+      log(`the dense boundary file was not measured: ${(err as Error).message}`);
+    }
+  } finally {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- a database of N reports, served by the real server in its own process: SQLite, then PostgreSQL + PostGIS
 // when DATABASE_URL is set (in a database of its own, made and dropped here; its figures end in _pg)
 const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
@@ -93,7 +234,12 @@ if (process.env.DATABASE_URL) {
 }
 
 async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<void>) {
-  const key = (k: string) => (databaseUrl ? `${k}_pg` : k);
+  // (the figure being measured is named first, as `figures[key(…)] = await …` evaluates its key before the measurement)
+  let step = 'loading the database';
+  const key = (k: string) => {
+    step = `measuring ${k}`;
+    return databaseUrl ? `${k}_pg` : k;
+  };
   log(databaseUrl ? 'PostgreSQL + PostGIS' : 'SQLite');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-bench-'));
   // 1. the demo town, then N reports loaded in bulk
@@ -143,6 +289,14 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     env: { ...process.env, HOTSPOTS_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', HOTSPOTS_DEMO: '0', DATABASE_URL: databaseUrl ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The server's own words go to var/bench/server.log, and are printed if a step fails (a server that dies
+  // half-way says why there, not in a "fetch failed" here).
+  fs.mkdirSync('var/bench', { recursive: true });
+  const serverLog = fs.createWriteStream(path.join('var/bench', `server${databaseUrl ? '-pg' : ''}.log`));
+  child.stdout!.pipe(serverLog, { end: false });
+  child.stderr!.pipe(serverLog, { end: false });
+  step = 'starting the server';
+  const exitedEarly = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`the server exited (${signal ?? code}) while ${step}`)));
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
@@ -187,9 +341,18 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     figures[key('points_all_ms')] = Math.round(await time(5, () => get('/api/reports/points', { 'accept-encoding': 'identity' })));
     log(`all ${count} points: ${all.length} bytes, ${figures[key('points_all_ms')]} ms`);
 
-    await get('/api/hotspots');
-    figures[key('hotspots_1m_ms')] = Math.round(await time(5, () => get('/api/hotspots')));
-    log(`GET /api/hotspots over ${figures[key('n_reports')]} reports: ${figures[key('hotspots_1m_ms')]} ms`);
+    // Answers are cached per filter and data version: each timed request asks a different spot floor, so each is
+    // computed anew (the floor only changes which spots are listed, not the work), then the cached answer is timed.
+    await get('/api/hotspots?minReports=2');
+    let floor = 3;
+    figures[key('hotspots_1m_ms')] = Math.round(await time(5, () => get(`/api/hotspots?minReports=${floor++}`)));
+    figures[key('hotspots_cached_ms')] = round2(await time(10, () => get('/api/hotspots?minReports=3')));
+    log(`GET /api/hotspots over ${figures[key('n_reports')]} reports: ${figures[key('hotspots_1m_ms')]} ms computed, ${figures[key('hotspots_cached_ms')]} ms cached`);
+    // twelve weekly cubes; each run ends on another day, so none is served from the cache
+    let day = 0;
+    const ending = () => localDate(Date.now() - day++ * 86_400_000, 'Asia/Shanghai');
+    figures[key('emerging_12w_ms')] = Math.round(await time(3, () => get(`/api/analysis/emerging?weeks=12&to=${ending()}`)));
+    log(`GET /api/analysis/emerging over 12 weeks: ${figures[key('emerging_12w_ms')]} ms`);
 
     // 50 clients posting reports, each from a load generator in its own process (test/bench/load.ts): as people
     // do, each client sending a report every half second on average at random moments (10 s measured after a
@@ -250,7 +413,8 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     // import's dry run are under way: the event loop must keep answering (limit 200 ms at p99).
     {
       const office = await signIn(url, 'office');
-      const heavy = '/api/hotspots?cellSize=50&distanceBand=450';
+      // every cell of the township (not only those near roads); two different bands, so neither waits for the other's answer
+      const heavy = '/api/hotspots?cellSize=50&distanceBand=450&study=township';
       const form = () => {
         const f = new FormData();
         f.append('file', new Blob([fs.readFileSync('data/demo-town/areas.geojson')], { type: 'application/geo+json' }), 'areas.geojson');
@@ -259,7 +423,7 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
       let busy = true;
       const work = Promise.all([
         fetch(`${url}${heavy}`, { headers: { cookie } }).then((r) => r.arrayBuffer()),
-        fetch(`${url}${heavy}`, { headers: { cookie: office } }).then((r) => r.arrayBuffer()),
+        fetch(`${url}${heavy.replace('=450', '=449')}`, { headers: { cookie: office } }).then((r) => r.arrayBuffer()),
         fetch(`${url}/api/import/boundaries?dryRun=1`, { method: 'POST', body: form(), headers: { cookie: office } }).then((r) => r.arrayBuffer()),
       ]).finally(() => (busy = false));
       const waits: number[] = [];
@@ -306,12 +470,20 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
         await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
       }
     }
+  } catch (err) {
+    const died = await Promise.race([exitedEarly, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+    serverLog.end();
+    const tail = fs.readFileSync(serverLog.path, 'utf8').split('\n').slice(-40).join('\n');
+    log(`failed while ${step}${died ? `; ${died}` : ''}: ${(err as Error).message}\n--- the server's last words (${serverLog.path}) ---\n${tail}`);
+    throw err;
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const hard = setTimeout(() => child.kill('SIGKILL'), 12_000);
-    await exited;
-    clearTimeout(hard);
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const hard = setTimeout(() => child.kill('SIGKILL'), 12_000);
+      await exited;
+      clearTimeout(hard);
+    }
     fs.rmSync(dir, { recursive: true, force: true });
     await dropDatabase?.();
   }
@@ -408,8 +580,17 @@ fs.writeFileSync(file, JSON.stringify({ ...previous, ...figures }, null, 2) + '\
 const targets: Record<string, string> = {
   gi_100k_ms: '≤ 300',
   hotspots_1m_ms: '≤ 1000',
+  hotspots_bytes: '≤ 60000',
+  boundary_dense_dry_run_ms: '≤ 10000',
+  emerging_12w_ms: '≤ 3000',
   briefing_pdf_20k_ms: '≤ 3000',
-  field_js_gzip_kb: '≤ 450',
+  field_js_gzip_kb: '≤ 100',
+  field_slow3g_ready_ms: '≤ 5000',
+  photo_upload_kb: '≤ 500',
+  lh_field_perf: '≥ 90',
+  lh_tasks_perf: '≥ 90',
+  lh_map_perf: '≥ 70',
+  lh_field_a11y: '≥ 95',
   import_per_s: '≥ 20000',
   post_p99_ms: '≤ 25',
   post_per_s: '(ceiling)',

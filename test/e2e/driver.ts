@@ -21,7 +21,8 @@ export class TownMap {
     const { page, problems, close } = await openPage(browser, `${url}${opts.path ?? '/'}`, opts);
     const map = new TownMap(page, problems, close);
     await map.signIn(opts.as ?? 'office', opts.password);
-    if (!['/ledger', '/briefing', '/county'].includes(opts.path ?? '/')) await map.waitUntilDrawn();
+    if (opts.path === '/tasks') await page.locator('[data-testid=tasks] [data-testid=task-item]').first().waitFor({ timeout: 60_000 });
+    else if (!['/ledger', '/briefing', '/county'].includes(opts.path ?? '/')) await map.waitUntilDrawn();
     return map;
   }
 
@@ -40,7 +41,9 @@ export class TownMap {
 
   async openView(view: 'map' | 'tasks' | 'ledger'): Promise<void> {
     await this.page.click(`[data-testid=nav-${view}]`);
-    if (view !== 'ledger') await this.waitUntilDrawn();
+    // the tasks view draws its small map without a map library: its list is what is waited for
+    if (view === 'tasks') await this.page.locator('[data-testid=tasks] [data-testid=task-item]').first().waitFor({ timeout: 60_000 });
+    else if (view !== 'ledger') await this.waitUntilDrawn();
   }
 
   /** Clicks a pin on the map and waits for its details. */
@@ -60,6 +63,32 @@ export class TownMap {
     );
     const i = (1 * 3 + 1) * 4;
     return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+  }
+
+  /** In the tasks view: opens an item's details (they need the network). */
+  async openTask(id: string): Promise<void> {
+    await this.page.click(`[data-testid=task-item][data-report-id="${id}"]`);
+    await this.page.click('[data-testid=task-details]');
+    await this.page.locator('[data-testid=report-detail]').waitFor();
+  }
+
+  /**
+   * In the tasks view: rectifies an item with its after-photo through the phone's outbox (from the detail's
+   * 提交整改 when it is open, from the list otherwise), and waits until the server has it.
+   */
+  async rectifyTask(id: string, opts: { photo: string; note?: string }): Promise<void> {
+    if (await this.page.locator('[data-testid=report-detail] [data-testid=action-rectify]').count()) {
+      await this.page.click('[data-testid=report-detail] [data-testid=action-rectify]');
+    } else {
+      await this.page.click(`[data-testid=task-item][data-report-id="${id}"]`);
+      await this.page.click('[data-testid=task-rectify]');
+    }
+    await this.page.setInputFiles('[data-testid=rectify-photo]', opts.photo);
+    await this.page.locator('[data-testid=rectify-form] [data-testid=photo-previews] img').waitFor();
+    if (opts.note) await this.page.fill('[data-testid=rectify-note]', opts.note);
+    const before = await this.page.locator('[data-testid=outbox-item][data-kind=rectify][data-state=sent]').count();
+    await this.page.click('[data-testid=rectify-submit]');
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=outbox-item][data-kind=rectify][data-state=sent]').length > n, before, { timeout: 60_000 });
   }
 
   /** Takes an action from the open detail drawer, with a photo file when given. */
@@ -118,7 +147,7 @@ export class TownMap {
   }
 
   /** Shows one analysis layer over the map (or none). */
-  async showAnalysis(layer: 'heatmap' | 'hexagons' | 'hotspots' | 'chronic' | 'areas' | 'none'): Promise<void> {
+  async showAnalysis(layer: 'heatmap' | 'hexagons' | 'hotspots' | 'emerging' | 'chronic' | 'areas' | 'none'): Promise<void> {
     await this.page.click(`[data-testid=analysis-${layer}]`);
     await this.page.waitForTimeout(layer === 'heatmap' || layer === 'hexagons' || layer === 'none' ? 200 : 1200);
     await this.settle();

@@ -35,8 +35,8 @@ try {
 
   const cleaner = await TownMap.open(browser, server.url, { as: 'cleaner3', path: '/tasks' });
   await cleaner.page.locator('[data-testid=task-item]').first().click();
+  await cleaner.page.click('[data-testid=task-details]');
   await cleaner.page.locator('[data-testid=detail-actions]').waitFor();
-  await cleaner.settle();
   await shot(cleaner, 'tasks.png');
   await cleaner.close();
 

@@ -22,11 +22,13 @@ export function tmpDir(prefix = 'hotspots-gis-'): string {
 }
 
 /** Writes a GeoJSON (WGS84) file and has ogr2ogr turn it into a Shapefile in the given EPSG system; returns the .shp path. */
-export function shapefile(dir: string, name: string, geojson: unknown, epsg: number, opts: { encoding?: 'UTF-8' | 'GB18030'; keepCpg?: boolean } = {}): string {
+export function shapefile(dir: string, name: string, geojson: unknown, epsg: number, opts: { encoding?: 'UTF-8' | 'GB18030'; keepCpg?: boolean; segmentize?: number } = {}): string {
   const src = path.join(dir, `${name}.src.geojson`);
   fs.writeFileSync(src, JSON.stringify(geojson));
   const shp = path.join(dir, `${name}.shp`);
-  execFileSync(tool('ogr2ogr', 'gdal-bin'), ['-f', 'ESRI Shapefile', '-s_srs', 'EPSG:4326', '-t_srs', `EPSG:${epsg}`, '-lco', `ENCODING=${opts.encoding ?? 'UTF-8'}`, shp, src], { stdio: 'pipe' });
+  // -segmentize adds vertices every so many source units: a boundary as dense as a surveyed one
+  const dense = opts.segmentize ? ['-segmentize', String(opts.segmentize)] : [];
+  execFileSync(tool('ogr2ogr', 'gdal-bin'), ['-f', 'ESRI Shapefile', '-s_srs', 'EPSG:4326', '-t_srs', `EPSG:${epsg}`, '-lco', `ENCODING=${opts.encoding ?? 'UTF-8'}`, ...dense, shp, src], { stdio: 'pipe' });
   if (opts.keepCpg === false) fs.rmSync(path.join(dir, `${name}.cpg`), { force: true });
   return shp;
 }

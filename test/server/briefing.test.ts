@@ -89,8 +89,14 @@ describe.each(DIALECTS)('the weekly briefing over %s', (dialect) => {
     expect(b.hotSpots[0].place.near).toBeTruthy();
     expect(b.focus.length).toBeGreaterThan(0);
     for (const f of b.focus) expect(f.text).toMatch(/\d/);
-    const market = b.focus.find((f: any) => f.rule === '赶集日突出的问题类别');
+    // stalls on market days: more than chance by the exact test, so said
+    const market = b.focus.find((f: any) => f.rule.startsWith('赶集日显著偏多'));
     expect(market.text).toContain('占道经营');
+    // every hot spot listed holds reports: never "0 problems"
+    for (const h of b.hotSpots) expect(h.reports).toBeGreaterThanOrEqual(3);
+    // the twelve weeks' trend: the market is a lasting hot spot
+    expect(b.emerging.length).toBeGreaterThan(0);
+    expect(b.emerging.every((e: any) => e.weeks === 12 && e.hotWeeks >= 1 && e.place.village)).toBe(true);
   });
 
   it('renders the page, the PDF (with its text in Chinese), the CSV and the workbook', async () => {

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
 import * as turf from '@turf/turf';
+import gcoord from 'gcoord';
+import * as XLSX from 'xlsx';
 import { beijingDistricts, district, osmPbf, shapefile } from '../helpers/gis.ts';
 
 const run = promisify(execFile);
@@ -32,7 +34,8 @@ async function signIn(username: string, password: string): Promise<number> {
   }
 }
 
-describe('npm run user', () => {
+// Each command starts a process of its own (tsx compiling on the way): a few seconds each on a loaded 2-core machine.
+describe('npm run user', { timeout: 120_000 }, () => {
   it('adds a person who can then sign in, changes a password, and refuses bad input', async () => {
     await (await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dir }), () => {})).close();
     const added = await user(['add', 'zhang', '--role', 'office', '--name', '张主任', '--password', 'first-pass-1']);
@@ -58,7 +61,7 @@ describe('npm run user', () => {
   });
 });
 
-describe('npm run import', () => {
+describe('npm run import', { timeout: 120_000 }, () => {
   const importCli = (args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'server/cli/import.ts', ...args], { env: { ...process.env, HOTSPOTS_DATA_DIR: dir, DATABASE_URL: '' } });
 
@@ -78,6 +81,42 @@ describe('npm run import', () => {
     expect(done.stderr).toMatch(/importing .*100% \(2500\/2500\)/);
     const again = await importCli(['reports', file]);
     expect(again.stdout).toContain('2500 rows: 0 to import, 2500 already there');
+  }, 120_000);
+
+  it('reads dates as township time and GCJ-02 points with --crs gcj02, on a server whose clock is in another zone', async () => {
+    // Points as WeChat or Amap gives them, shifted by gcoord (not by our own conversion), dates as Excel writes them.
+    const wgs = [105.93512, 26.14231] as [number, number];
+    const [glon, glat] = gcoord.transform(wgs, gcoord.WGS84, gcoord.GCJ02) as [number, number];
+    const csvFile = path.join(dir, 'wechat.csv');
+    fs.writeFileSync(csvFile, `经度,纬度,类别,发现时间,描述\n${glon},${glat},暴露垃圾,2026/11/29 8:30,微信群里报的\n`);
+    const book = XLSX.utils.book_new();
+    // A date cell holds the wall-clock time as written (SheetJS writes this process's local reading of the Date).
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['lon', 'lat', 'category', 'observed_at', 'description'], [glon, glat, 'illegal_ad', new Date(2026, 10, 29, 16, 20), '表格里的日期']], { cellDates: true }), 'Sheet1');
+    const xlsxFile = path.join(dir, 'wechat.xlsx');
+    fs.writeFileSync(xlsxFile, XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }));
+    const elsewhere = (args: string[]) =>
+      run(process.execPath, ['--import', 'tsx', 'server/cli/import.ts', ...args], { env: { ...process.env, HOTSPOTS_DATA_DIR: dir, DATABASE_URL: '', TZ: 'America/New_York' } });
+    await expect(elsewhere(['reports', csvFile, '--crs', 'bd09'])).rejects.toMatchObject({ stderr: expect.stringContaining('--crs gcj02') });
+    const csvDone = await elsewhere(['reports', csvFile, '--crs', 'gcj02', '--commit']);
+    expect(csvDone.stdout).toContain('GCJ-02, converted to WGS84');
+    expect(csvDone.stdout).toContain('Imported 1 reports.');
+    expect((await elsewhere(['reports', xlsxFile, '--crs', 'gcj02', '--commit'])).stdout).toContain('Imported 1 reports.');
+
+    const s = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dir }), () => {});
+    try {
+      const login = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'office', password: 'demo' }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const ledger = await (await fetch(`${s.url}/api/reports?limit=5000&from=2026-11-29&to=2026-11-29`, { headers: { cookie } })).json();
+      const found = (d: string) => ledger.features.find((f: { properties: { description: string } }) => f.properties.description === d);
+      for (const [description, at] of [['微信群里报的', '2026-11-29T00:30:00.000Z'], ['表格里的日期', '2026-11-29T08:20:00.000Z']] as const) {
+        const f = found(description);
+        expect(f, description).toBeDefined();
+        expect(f.properties.observedAt, description).toBe(at);
+        expect(turf.distance(f.geometry.coordinates, wgs, { units: 'meters' }), description).toBeLessThan(1);
+      }
+    } finally {
+      await s.close();
+    }
   }, 120_000);
 });
 

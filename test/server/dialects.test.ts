@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boxPlan, bulkInsertReports, queryPins, queryReports, reportPointsPacked, type ReportFilter } from '../../server/store/reports.ts';
+import { boxPlan, queryPins, queryReports, reportPointsPacked, type ReportFilter } from '../../server/store/reports.ts';
+import { bulkInsertReports } from '../../server/store/report-bulk.ts';
 import { gridFor } from '../../server/domain/points.ts';
 import { currentTownship } from '../../server/services/context.ts';
 import { REPORT_STATUSES, type ReportStatus } from '../../server/domain/reports.ts';

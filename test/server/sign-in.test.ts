@@ -116,7 +116,8 @@ describe('the server behind a proxy, on the network', () => {
   const login = (username: string, password: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) });
 
-  it('counts failures per forwarded address when the request came through the named proxy', async () => {
+  // 31 sign-ins, each a deliberate scrypt hash (N=2^17, two at a time): on a busy 2-core machine this takes a while
+  it('counts failures per forwarded address when the request came through the named proxy', { timeout: 120_000 }, async () => {
     for (let i = 0; i < 30; i++) await login(`someone-${i}`, 'x', { 'x-forwarded-for': '203.0.113.7' });
     expect((await login('cleaner1', 'demo', { 'x-forwarded-for': '203.0.113.7' })).status).toBe(429);
     // Another client behind the same proxy is not held up.

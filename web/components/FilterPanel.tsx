@@ -14,7 +14,7 @@ export interface LayerToggles {
   labels: boolean;
 }
 
-export const ANALYSIS_LAYERS = ['heatmap', 'hexagons', 'hotspots', 'chronic', 'areas', 'none'] as const;
+export const ANALYSIS_LAYERS = ['heatmap', 'hexagons', 'hotspots', 'emerging', 'chronic', 'areas', 'none'] as const;
 export type AnalysisLayer = (typeof ANALYSIS_LAYERS)[number];
 
 interface Props {
@@ -39,6 +39,7 @@ const ANALYSIS_LABEL: Record<AnalysisLayer, MessageKey> = {
   heatmap: 'layerHeatmap',
   hexagons: 'layerHexagons',
   hotspots: 'layerHotspots',
+  emerging: 'layerEmerging',
   chronic: 'layerChronic',
   areas: 'layerAreasCompared',
   none: 'layerNone',

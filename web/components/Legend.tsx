@@ -1,4 +1,7 @@
-import type { Category } from '../api.ts';
+import type { Category, Emerging, Hotspots } from '../api.ts';
+import { EMERGING_COLORS } from '../map/layers/grid-cells.ts';
+import { EMERGING_CATEGORIES } from '../../server/analysis/emerging.ts';
+import { EMERGING_NAMES } from '../../server/domain/emerging-names.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { HEAT_RAMP, STATE_COLORS, UNIT_FILL, VILLAGE_LINE, ZONE_COLORS, type PinState } from '../map/colors.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -10,13 +13,21 @@ interface Props {
   zones: { code: string; nameZh: string; nameEn: string }[];
   analysis: AnalysisLayer;
   colorBy: 'category' | 'state';
-  /** Cell size and band of the hot-spot layer, when shown. */
-  hotspotInfo?: { cellSize: number; band: number } | null;
+  /** The hot-spot answer, when loaded: its scale, study area, whether cold spots can appear, and its spots. */
+  hotspots?: Hotspots | null;
+  emerging?: Emerging | null;
+  /** Why the analysis layer could not be loaded. */
+  analysisError?: string | null;
 }
 
+const SPOTS_LISTED = 5;
+
 /** What every colour on the map means. */
-export function Legend({ categories, zones, analysis, colorBy, hotspotInfo }: Props) {
-  const { t, name } = useI18n();
+export function Legend({ categories, zones, analysis, colorBy, hotspots, emerging, analysisError }: Props) {
+  const { t, name, lang } = useI18n();
+  const en = lang === 'en';
+  const bins = hotspots && !hotspots.legend.coldPossible ? ([3, 2, 1] as const) : ([3, 2, 1, -1, -2, -3] as const);
+  const present = emerging ? EMERGING_CATEGORIES.filter((c) => c !== 'none' && emerging.cells.category.includes(c)) : [];
   const ramp = `linear-gradient(to right, ${HEAT_RAMP.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
   return (
     <section className="panel legend" data-testid="legend" aria-label={t('legend')}>
@@ -69,18 +80,78 @@ export function Legend({ categories, zones, analysis, colorBy, hotspotInfo }: Pr
           </div>
         </>
       )}
+      {analysisError && (
+        <p className="error small" role="alert" data-testid="analysis-error">
+          {t('analysisFailed', { msg: analysisError })}
+        </p>
+      )}
       {analysis === 'hotspots' && (
-        <div data-testid="legend-hotspots" data-state={hotspotInfo ? 'loaded' : 'loading'}>
+        <div data-testid="legend-hotspots" data-state={hotspots ? 'loaded' : 'loading'}>
           <h3>{t('layerHotspots')}</h3>
           <ul className="legend-list">
-            {([3, 2, 1, -1, -2, -3] as const).map((b) => (
+            {bins.map((b) => (
               <li key={b}>
                 <span className="swatch" style={{ background: `rgb(${BIN_COLORS[b]!.join(',')})` }} />
                 {b > 0 ? t('hotLegend') : t('coldLegend')} {t(Math.abs(b) === 3 ? 'conf99' : Math.abs(b) === 2 ? 'conf95' : 'conf90')}
               </li>
             ))}
+            <li>
+              <span className="swatch outline" style={{ borderColor: `rgb(${BIN_COLORS[3]!.join(',')})`, background: `rgba(${BIN_COLORS[3]!.join(',')},0.18)` }} />
+              {t('neighbourOnlyLegend')}
+            </li>
           </ul>
-          {hotspotInfo && <p className="muted small">{t('cellInfo', { cell: hotspotInfo.cellSize, band: hotspotInfo.band })}</p>}
+          {hotspots && (
+            <>
+              {!hotspots.legend.coldPossible && (
+                <p className="muted small" data-testid="cold-impossible">
+                  {t('coldImpossible', { z: hotspots.legend.lowestReachableZ.toFixed(2) })}
+                </p>
+              )}
+              <p className="muted small">{t('cellInfo', { cell: hotspots.cellSize_m, band: hotspots.distanceBand_m })}</p>
+              <p className="muted small" data-testid="study-area">
+                {t('studyArea', { rule: en ? hotspots.studyArea.rule : hotspots.studyArea.ruleZh, n: hotspots.studyArea.outsideReports })}
+              </p>
+              <h3>{t('spotsTitle')}</h3>
+              {hotspots.spots.length ? (
+                <ol className="spot-list" data-testid="hotspot-spots">
+                  {hotspots.spots.slice(0, SPOTS_LISTED).map((sp) => (
+                    <li key={sp.id}>
+                      <bdi>{[...new Set([sp.near?.name, ...sp.landmarks].filter(Boolean))].slice(0, 2).join('、') || '—'}</bdi>
+                      {(sp.village ?? sp.zone) && <> · <bdi>{sp.village ?? sp.zone}</bdi></>}{' '}
+                      {t('spotReports', { n: sp.reports })}
+                      {sp.responsible.find((r) => r.person) && (
+                        <>
+                          {' · '}
+                          <bdi>{sp.responsible.find((r) => r.person)!.person}</bdi>
+                        </>
+                      )}
+                    </li>
+                  ))}
+                </ol>
+              ) : (
+                <p className="muted small">{t('noSpots', { n: 3 })}</p>
+              )}
+            </>
+          )}
+        </div>
+      )}
+      {analysis === 'emerging' && (
+        <div data-testid="legend-emerging" data-state={emerging ? 'loaded' : 'loading'}>
+          <h3>{t('layerEmerging')}</h3>
+          {emerging && (
+            <>
+              <ul className="legend-list">
+                {present.map((c) => (
+                  <li key={c} data-category={c}>
+                    <span className="swatch" style={{ background: `rgb(${EMERGING_COLORS[c]!.join(',')})` }} />
+                    {EMERGING_NAMES[c]![en ? 'en' : 'zh']}
+                  </li>
+                ))}
+              </ul>
+              {!present.length && <p className="muted small">{t('noEmerging')}</p>}
+              <p className="muted small">{t('emergingInfo', { weeks: emerging.weeks.length, cell: emerging.cellSize_m, band: emerging.distanceBand_m })}</p>
+            </>
+          )}
         </div>
       )}
       {analysis === 'chronic' && (

@@ -1,3 +1,4 @@
+import { randomId } from '../offline/ids.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, unwrap, type Category, type CreatedReport } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
@@ -23,10 +24,10 @@ export function NewReportForm({ position, route, categories, category, onCategor
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // One key per report being made: a retry after a lost answer returns the same report.
-  const key = useRef(crypto.randomUUID());
+  const key = useRef(randomId());
   // A different spot or category is a different report, so it gets a new key.
   useEffect(() => {
-    key.current = crypto.randomUUID();
+    key.current = randomId();
   }, [position, category]);
   const place = useMemo(() => {
     if (!route) return t('outside');

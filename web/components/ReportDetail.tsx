@@ -10,10 +10,12 @@ interface Props {
   onClose(): void;
   /** Called after an action moved the item, with its new state. */
   onChanged?(d: { id: string; status: string; overdue: boolean }): void;
+  /** Rectify through the phone's outbox (the tasks view) instead of at once: called with the item as shown. */
+  onRectify?(d: Detail): void;
 }
 
 /** One item: photos before and after, who answers for it, its history, and the actions the viewer may take. */
-export function ReportDetail({ id, categories, onClose, onChanged }: Props) {
+export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: Props) {
   const { t, name, formatTime } = useI18n();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -116,7 +118,7 @@ export function ReportDetail({ id, categories, onClose, onChanged }: Props) {
                   key={a}
                   type="button"
                   className={a === 'rectify' || a === 'verify' ? 'primary' : ''}
-                  onClick={() => setActing(a)}
+                  onClick={() => (a === 'rectify' && onRectify ? onRectify(detail) : setActing(a))}
                   data-testid={`action-${a}`}
                 >
                   {t(`action.${a}` as MessageKey)}
@@ -182,6 +184,8 @@ function ActionForm({
       const r = await unwrap(
         api.reports[':id'].transitions.$post({
           param: { id: detail.id },
+          // at the desk the answer is seen at once: no key needed (the tasks view's rectification goes through the outbox)
+          header: {},
           json: {
             action,
             note: note.trim() || undefined,

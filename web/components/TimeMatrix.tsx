@@ -61,7 +61,16 @@ export function TimeMatrix({ data, categories, category }: { data: TimePatterns;
             <li key={code}>
               <span className="swatch dot" style={{ background: c?.color ?? '#888' }} />
               {c ? name(c) : code}: {v.perMarketDay.toFixed(1)} / {v.perOrdinaryDay.toFixed(1)}
-              {v.ratio !== null && <b> ×{v.ratio.toFixed(1)}</b>}
+              {/* "more on market days" only when the exact test says so; otherwise the ratio is shown as chance */}
+              {v.ratio !== null &&
+                (v.significant ? (
+                  <b title={t('ratioInterval', { low: v.ratioLow?.toFixed(1) ?? '—', high: v.ratioHigh?.toFixed(1) ?? '∞', p: v.p.toFixed(3) })}> ×{v.ratio.toFixed(1)}</b>
+                ) : (
+                  <span className="muted" data-significant="no">
+                    {' '}
+                    ×{v.ratio.toFixed(1)} {t('ratioNotSignificant', { p: v.p.toFixed(2) })}
+                  </span>
+                ))}
             </li>
           );
         })}

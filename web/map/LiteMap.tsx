@@ -3,7 +3,7 @@ import type { AreasResponse, Basemap, Township } from '../api.ts';
 import { localPlane, type Position } from '../../server/domain/geo.ts';
 import { LAND, TOWNSHIP_LINE, VILLAGE_LINE, WATER, WATER_LINE, ZONE_COLORS } from './colors.ts';
 
-// A small SVG map for phones: the township's own data, pan and pinch, a draggable pin, the GPS circle.
+// A small SVG map for phones: the township's own data, pan and pinch, a draggable pin, the GPS circle, item dots.
 // It needs no map library, so the field view stays light on a weak connection.
 
 interface Props {
@@ -12,15 +12,30 @@ interface Props {
   basemap: Basemap;
   fix: { at: Position; accuracy: number } | null;
   pin: Position | null;
-  onPinMove(at: Position): void;
+  onPinMove?(at: Position): void;
+  /** Items to show as dots (a cleaner's tasks), each a tap target; the selected one ringed. */
+  markers?: readonly Marker[] | undefined;
+  onMarker?: ((id: string) => void) | undefined;
+  /** A tap on the map (not a pan or pinch): where the pin goes when it is placed by hand. */
+  onTap?: ((at: Position) => void) | undefined;
   /** Where to look when the pin is dropped. */
   focus: Position | null;
+  /** A box to show whole ([minLon, minLat, maxLon, maxLat]), e.g. around a cleaner's items. */
+  fit?: readonly [number, number, number, number] | null | undefined;
+}
+
+export interface Marker {
+  id: string;
+  at: Position;
+  color: string;
+  late?: boolean;
+  selected?: boolean;
 }
 
 type Ring = Position[];
 const polys = (g: any): Ring[][] => (g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : []);
 
-export function LiteMap({ township, areas, basemap, fix, pin, onPinMove, focus }: Props) {
+export function LiteMap({ township, areas, basemap, fix, pin, onPinMove, markers, onMarker, onTap, focus, fit }: Props) {
   const svgRef = useRef<SVGSVGElement>(null);
   const [size, setSize] = useState({ w: 360, h: 300 });
   const [b0, b1, b2, b3] = township.bbox as [number, number, number, number];
@@ -81,24 +96,49 @@ export function LiteMap({ township, areas, basemap, fix, pin, onPinMove, focus }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focus?.[0], focus?.[1]]);
 
+  useEffect(() => {
+    if (!fit) return;
+    const [x0, y0] = toXY([fit[0], fit[3]]);
+    const [x1, y1] = toXY([fit[2], fit[1]]);
+    setView({ cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, k: clampK(Math.min(size.w / Math.max(50, x1 - x0), size.h / Math.max(50, y1 - y0)) * 0.85) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fit?.[0], fit?.[1], fit?.[2], fit?.[3], size.w, size.h]);
+
   // pointers: one drags the map (or the pin), two pinch to zoom
   const pointers = useRef(new Map<number, { x: number; y: number }>());
   const dragPin = useRef(false);
+  /** Where the one finger went down, and whether it has since moved far enough to be a pan. */
+  const press = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const screenToLonLat = (sx: number, sy: number): Position => {
     const r = svgRef.current!.getBoundingClientRect();
     const x = view.cx + (sx - r.left - size.w / 2) / view.k;
     const y = view.cy + (sy - r.top - size.h / 2) / view.k;
     return plane.toLonLat(x, -y);
   };
+  /** The dot nearest a tap within a fingertip's reach (22 px), so dots close together each stay reachable. */
+  const nearestMarker = (sx: number, sy: number): string | null => {
+    if (!markers?.length || !onMarker) return null;
+    const r = svgRef.current!.getBoundingClientRect();
+    let best: string | null = null;
+    let bestD = 22;
+    for (const m of markers) {
+      const [x, y] = toXY(m.at);
+      const d = Math.hypot(r.left + size.w / 2 + (x - view.cx) * view.k - sx, r.top + size.h / 2 + (y - view.cy) * view.k - sy);
+      if (d <= bestD) [best, bestD] = [m.id, d];
+    }
+    return best;
+  };
   const onDown = (e: ReactPointerEvent) => {
     (e.target as Element).setPointerCapture?.(e.pointerId);
     pointers.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    press.current = pointers.current.size === 1 ? { x: e.clientX, y: e.clientY, moved: false } : null;
   };
   const onMove = (e: ReactPointerEvent) => {
     const prev = pointers.current.get(e.pointerId);
     if (!prev) return;
+    if (press.current && Math.hypot(e.clientX - press.current.x, e.clientY - press.current.y) > 8) press.current.moved = true;
     if (dragPin.current) {
-      onPinMove(screenToLonLat(e.clientX, e.clientY));
+      onPinMove?.(screenToLonLat(e.clientX, e.clientY));
       return;
     }
     const all = [...pointers.current.entries()];
@@ -113,6 +153,13 @@ export function LiteMap({ township, areas, basemap, fix, pin, onPinMove, focus }
     pointers.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
   };
   const onUp = (e: ReactPointerEvent) => {
+    const tapped = press.current && !press.current.moved && !dragPin.current && pointers.current.size === 1 && e.type === 'pointerup';
+    press.current = null;
+    if (tapped) {
+      const hit = nearestMarker(e.clientX, e.clientY);
+      if (hit) onMarker?.(hit);
+      else onTap?.(screenToLonLat(e.clientX, e.clientY));
+    }
     pointers.current.delete(e.pointerId);
     if (pointers.current.size === 0) dragPin.current = false;
   };
@@ -164,6 +211,24 @@ export function LiteMap({ township, areas, basemap, fix, pin, onPinMove, focus }
               <circle cx={fixXY[0]} cy={fixXY[1]} r={px(5)} fill="#1f77b4" stroke="#fff" strokeWidth={px(2)} />
             </>
           )}
+          {/* the selected dot drawn last, on top; a tap goes to the nearest dot (onUp), not to whichever is on top */}
+          {markers && [...markers.filter((m) => !m.selected), ...markers.filter((m) => m.selected)].map((m) => {
+            const [x, y] = toXY(m.at);
+            return (
+              <g
+                key={m.id}
+                transform={`translate(${x},${y}) scale(${1 / view.k})`}
+                style={{ cursor: 'pointer' }}
+                data-testid="marker"
+                data-id={m.id}
+              >
+                {/* a fingertip's reach around a small dot */}
+                <circle r={22} fill="transparent" />
+                {m.selected && <circle r={12} fill="none" stroke="#2b2620" strokeWidth={3} />}
+                <circle r={7} fill={m.color} stroke={m.late ? '#b3261e' : '#fff'} strokeWidth={m.late ? 3 : 2} />
+              </g>
+            );
+          })}
           {pinXY && (
             <g
               transform={`translate(${pinXY[0]},${pinXY[1]}) scale(${1 / view.k})`}

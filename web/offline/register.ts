@@ -1,3 +1,6 @@
+/** What the app shell asks for when it starts; kept by the service worker so the field views open offline. */
+export const REFERENCE_URLS = ['/api/auth/me', '/api/township', '/api/areas', '/api/categories', '/api/basemap', '/api/health'];
+
 /** Registers the service worker and hands it what this page loaded, so the next visit works offline. */
 export async function registerOffline(extraUrls: string[] = []): Promise<void> {
   if (!('serviceWorker' in navigator)) return;

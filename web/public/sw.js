@@ -3,7 +3,10 @@
 const SHELL = 'hotspots-shell-v1';
 const DATA = 'hotspots-data-v1';
 // GET requests kept for offline use: the township's reference data and the open items (for nearby checks).
-const DATA_PATHS = ['/api/auth/me', '/api/health', '/api/township', '/api/areas', '/api/categories', '/api/basemap', '/api/reports'];
+const DATA_PATHS = ['/api/auth/me', '/api/health', '/api/township', '/api/areas', '/api/categories', '/api/basemap', '/api/reports', '/api/tasks'];
+// On a weak signal an answer can take a minute: after this long, the copy kept from the last visit is shown and the
+// network's answer, when it comes, is kept for the next time.
+const PATIENCE_MS = 4000;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -34,22 +37,50 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (req.mode === 'navigate') {
-    event.respondWith(
-      fetch(req)
-        .then((res) => keep(SHELL, new Request('/index.html'), res))
-        .catch(() => caches.match('/index.html').then((hit) => hit ?? Response.error())),
-    );
+    event.respondWith(networkOrKept(event, fetch(req).then((res) => keep(SHELL, new Request('/index.html'), res)), () => caches.match('/index.html')));
     return;
   }
   if (DATA_PATHS.includes(url.pathname)) {
-    // network first, the last answer when offline
-    event.respondWith(
-      fetch(req)
-        .then((res) => keep(DATA, req, res))
-        .catch(() => caches.match(req, { ignoreVary: true }).then((hit) => hit ?? Response.error())),
-    );
+    // network first; the last answer when offline, or when the network is slower than PATIENCE_MS
+    event.respondWith(networkOrKept(event, fetch(req).then((res) => keep(DATA, req, res)), () => caches.match(req, { ignoreVary: true })));
   }
 });
+
+/** The network's answer; the kept copy if the network fails, or has not answered within PATIENCE_MS. */
+function networkOrKept(event, network, kept) {
+  event.waitUntil(network.catch(() => undefined));
+  return new Promise((resolve) => {
+    let settled = false;
+    const fallback = () =>
+      kept().then((hit) => {
+        if (settled) return;
+        if (hit) {
+          settled = true;
+          resolve(hit);
+        }
+        return hit;
+      });
+    const timer = setTimeout(fallback, PATIENCE_MS);
+    network.then(
+      (res) => {
+        clearTimeout(timer);
+        if (!settled) {
+          settled = true;
+          resolve(res);
+        }
+      },
+      () => {
+        clearTimeout(timer);
+        fallback().then((hit) => {
+          if (!hit && !settled) {
+            settled = true;
+            resolve(Response.error());
+          }
+        });
+      },
+    );
+  });
+}
 
 function keep(cacheName, req, res) {
   if (res.ok) {

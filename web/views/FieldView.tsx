@@ -1,27 +1,36 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
 import { LiteMap } from '../map/LiteMap.tsx';
 import { CategoryButtons } from '../components/CategoryButtons.tsx';
+import { OutboxList } from '../components/OutboxList.tsx';
+import { PhotoQueue, usePhotoQueue } from '../components/PhotoQueue.tsx';
 import { townshipRouter } from '../township.ts';
+import { useSession } from '../session.tsx';
 import { classifyNearby } from '../../server/domain/responsibility.ts';
 import type { Position } from '../../server/domain/geo.ts';
-import { deleteItem, listItems, newItem, putItem, type OutboxItem } from '../offline/outbox.ts';
-import { syncOutbox } from '../offline/sync.ts';
-import { registerOffline } from '../offline/register.ts';
+import { deleteDraft, getDraft, newItem, NOTE_MAX, putDraft, putItem } from '../offline/outbox.ts';
+import { useOutbox } from '../offline/useOutbox.ts';
+import { REFERENCE_URLS, registerOffline } from '../offline/register.ts';
+import { withTimeLimit } from '../offline/transport.ts';
+import { api, unwrap } from '../api.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 
 /** Warn when the phone's fix is worse than this (metres). */
 export const GPS_WARN_M = 50;
-const OPEN_ITEMS_URL = '/api/reports?status=reported,notified,rectified&limit=5000';
-const SYNC_EVERY_MS = 30_000;
-/** What the app shell asks for when it starts; kept by the service worker so the field view opens offline. */
-const REFERENCE_URLS = ['/api/auth/me', '/api/township', '/api/areas', '/api/categories', '/api/basemap', '/api/health'];
+/** The open items, for the nearby check; kept by the service worker under the URL the typed client asks for. */
+const OPEN_ITEMS_QUERY = { status: 'reported,notified,rectified', limit: '5000' };
+const OPEN_ITEMS_URL = `/api/reports?${new URLSearchParams(OPEN_ITEMS_QUERY)}`;
+/** A draft is written this long after the last change. */
+const DRAFT_DELAY_MS = 400;
 
 interface Fix {
   at: Position;
   accuracy: number;
 }
+
+/** What the phone knows of where it is: nothing yet, a fix, or that it will not be told. */
+type GeoState = 'waiting' | 'ok' | 'refused' | 'unavailable';
 
 interface OpenItem {
   id: string;
@@ -29,23 +38,35 @@ interface OpenItem {
   lon: number;
   lat: number;
   status: 'reported' | 'notified' | 'rectified';
-  description: string | null;
 }
 
 /** The inspector's phone: drop a pin where the problem is, pick a category, take a photo, submit — with or without signal. */
 export function FieldView({ data }: { data: ReferenceData }) {
-  const { t, name, formatTime } = useI18n();
+  const { t, name } = useI18n();
+  const { user, signOut } = useSession();
   const { township, areas, categories, basemap } = data;
   const [fix, setFix] = useState<Fix | null>(null);
   const [pin, setPin] = useState<Position | null>(null);
+  const [pinBy, setPinBy] = useState<'gps' | 'hand'>('gps');
+  /** The accuracy the pin was placed with (a restored draft keeps its own). */
+  const [pinAccuracy, setPinAccuracy] = useState<number | null>(null);
+  const [geo, setGeo] = useState<GeoState>(navigator.geolocation ? 'waiting' : 'unavailable');
+  /** The inspector asked to report: the pin goes down at the first good fix, or where they tap when placing by hand. */
+  const [locating, setLocating] = useState(false);
+  /** The inspector chose to place the pin by hand (it is also placed by hand while the phone has no position). */
+  const [handChosen, setHandChosen] = useState(false);
+  const byHand = handChosen || geo === 'refused' || geo === 'unavailable';
+  const acceptM = township.gpsAcceptM;
   const [focus, setFocus] = useState<Position | null>(null);
   const [category, setCategory] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [photos, setPhotos] = useState<File[]>([]);
-  const [outbox, setOutbox] = useState<OutboxItem[]>([]);
-  const [online, setOnline] = useState(navigator.onLine);
+  const photos = usePhotoQueue();
+  const outbox = useOutbox(user.id);
   const [openItems, setOpenItems] = useState<OpenItem[]>([]);
   const [saved, setSaved] = useState<string | null>(null);
+  /** The server's word on the reports this phone sent (the "my reports" list). */
+  const [statuses, setStatuses] = useState<Map<string, { status: string; overdue: boolean }>>(new Map());
+  const draftLoaded = useRef(false);
 
   const router = useMemo(() => townshipRouter(township, areas), [township, areas]);
   const place = pin ? router.route(pin[0], pin[1]) : null;
@@ -55,109 +76,203 @@ export function FieldView({ data }: { data: ReferenceData }) {
       : t('outside')
     : '';
 
-  const refreshOutbox = useCallback(() => {
-    void listItems().then(setOutbox);
-  }, []);
-  const sync = useCallback(() => {
-    void syncOutbox(refreshOutbox).then(refreshOutbox);
-  }, [refreshOutbox]);
-
-  // the phone's position, the outbox and the network
+  // the phone's position and the open items around it
   useEffect(() => {
+    // Without a secure context (plain http on the LAN) or with location refused, there is no fix: the pin is
+    // placed by hand, never at the map's centre.
     const watch = navigator.geolocation?.watchPosition(
-      (p) => setFix({ at: [p.coords.longitude, p.coords.latitude], accuracy: p.coords.accuracy }),
-      () => setFix(null),
+      (p) => {
+        setGeo('ok');
+        setFix({ at: [p.coords.longitude, p.coords.latitude], accuracy: p.coords.accuracy });
+      },
+      (e) => {
+        if (e.code === e.PERMISSION_DENIED) setGeo('refused');
+        else if (e.code === e.POSITION_UNAVAILABLE) setGeo('unavailable');
+        // a timeout: keep waiting, the watch goes on
+      },
       { enableHighAccuracy: true, maximumAge: 10_000, timeout: 20_000 },
     );
-    const goOnline = () => {
-      setOnline(true);
-      sync();
-    };
-    const goOffline = () => setOnline(false);
-    window.addEventListener('online', goOnline);
-    window.addEventListener('offline', goOffline);
-    const timer = setInterval(() => navigator.onLine && sync(), SYNC_EVERY_MS);
-    refreshOutbox();
-    sync();
     void registerOffline(['/field', OPEN_ITEMS_URL, ...REFERENCE_URLS]);
-    fetch(OPEN_ITEMS_URL, { credentials: 'same-origin' })
-      .then((r) => (r.ok ? r.json() : null))
-      .then((fc: { features: { properties: OpenItem & { id: string }; geometry: { coordinates: Position } }[] } | null) => {
-        if (fc) setOpenItems(fc.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] })));
-      })
+    // With a time limit, so a stalled line does not leave the nearby check waiting (offline, the service worker
+    // answers with its copy of OPEN_ITEMS_URL).
+    withTimeLimit('open items', (signal) => unwrap(api.reports.$get({ query: OPEN_ITEMS_QUERY }, { init: { signal } })))
+      .then((fc) =>
+        setOpenItems(
+          fc.features.map((f) => ({ id: f.id, category: f.properties.category, status: f.properties.status as OpenItem['status'], lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] })),
+        ),
+      )
       .catch(() => {});
     return () => {
       if (watch !== undefined) navigator.geolocation.clearWatch(watch);
-      window.removeEventListener('online', goOnline);
-      window.removeEventListener('offline', goOffline);
-      clearInterval(timer);
     };
-    // made once for the view
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const dropPin = () => {
-    // where the phone is, or the middle of the township when it does not know
-    const [b0, b1, b2, b3] = township.bbox as [number, number, number, number];
-    const at: Position = fix?.at ?? [(b0 + b2) / 2, (b1 + b3) / 2];
+  // A half-filled form survives a reload: put back once, then written shortly after each change.
+  useEffect(() => {
+    void getDraft(user.id)
+      .then((d) => {
+        if (!d || !(d.pin || d.category || d.note || d.photos.length)) return;
+        if (d.pin) {
+          setPin(d.pin);
+          setFocus(d.pin);
+        }
+        setPinBy(d.placedBy);
+        setPinAccuracy(d.accuracyM);
+        setCategory(d.category);
+        setNote(d.note);
+        photos.restore(d.photos);
+        setSaved(t('draftRestored'));
+      })
+      .catch(() => {})
+      .finally(() => (draftLoaded.current = true));
+    // once for the person
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [user.id]);
+  useEffect(() => {
+    if (!draftLoaded.current) return;
+    const timer = setTimeout(() => {
+      const empty = !pin && !category && !note && photos.photos.length === 0;
+      void (empty
+        ? deleteDraft(user.id)
+        : putDraft({ userId: user.id, savedAt: new Date().toISOString(), pin, placedBy: pinBy, accuracyM: pinAccuracy, category, note, photos: photos.photos.map((p) => ({ blob: p.blob, takenAt: p.takenAt })) })
+      ).catch(() => {});
+    }, DRAFT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [user.id, pin, pinBy, pinAccuracy, category, note, photos.photos]);
+
+  // "My reports": the current status of what this phone sent in the last week, asked for when online.
+  const sentIds = outbox.items.filter((i) => i.state === 'sent' && (i.kind ?? 'report') === 'report' && i.reportId).map((i) => i.reportId!);
+  const sentKey = sentIds.join(',');
+  useEffect(() => {
+    if (!sentKey || !outbox.online) return;
+    withTimeLimit('my reports', (signal) => unwrap(api.reports.$get({ query: { ids: sentKey.split(',').slice(-200).join(','), limit: '200' } }, { init: { signal } })))
+      .then((fc) => setStatuses(new Map(fc.features.map((f) => [f.id, { status: f.properties.status, overdue: f.properties.overdue }]))))
+      .catch(() => {});
+  }, [sentKey, outbox.online]);
+
+  const placeAt = (at: Position, by: 'gps' | 'hand', accuracy: number | null) => {
     setPin(at);
+    setPinBy(by);
+    setPinAccuracy(accuracy);
     setFocus(at);
+    setLocating(false);
+    setHandChosen(false);
+  };
+  const startReport = () => {
     setSaved(null);
+    setLocating(true);
+  };
+  // The first fix good enough places the pin; one that is not is shown with its accuracy while we wait. A phone
+  // that said "position unavailable" for a moment (Chrome does while its provider changes) is waited for again.
+  useEffect(() => {
+    if (locating && !handChosen && geo === 'ok' && fix && fix.accuracy <= acceptM) placeAt(fix.at, 'gps', Math.round(fix.accuracy));
+  }, [locating, handChosen, geo, fix, acceptM]);
+
+  const clearForm = () => {
+    setPin(null);
+    setPinAccuracy(null);
+    setLocating(false);
+    setHandChosen(false);
+    setCategory(null);
+    setNote('');
+    photos.clear();
+    void deleteDraft(user.id).catch(() => {});
   };
 
+  const categoryRow = categories.find((c) => c.code === category);
   const nearby = useMemo(() => {
     if (!pin || !category) return [];
-    const radius = 30;
+    // the same radius the server uses for this category
+    const radius = categoryRow?.duplicateRadiusM ?? 30;
     return classifyNearby(pin, radius, new Date().toISOString(), openItems.filter((i) => i.category === category).map((i) => ({ ...i, closedAt: null }))).open;
-  }, [pin, category, openItems]);
+  }, [pin, category, categoryRow, openItems]);
 
-  const submit = async () => {
-    if (!pin || !category) return;
+  const queue = async (fields: { kind: 'report' } | { kind: 'sighting'; targetId: string }) => {
+    if (!pin || !category || photos.preparing > 0) return;
     const item = newItem({
+      ...fields,
+      userId: user.id,
       capturedAt: new Date().toISOString(),
       category,
       lon: Math.round(pin[0] * 1e7) / 1e7,
       lat: Math.round(pin[1] * 1e7) / 1e7,
-      accuracyM: fix ? Math.round(fix.accuracy) : null,
+      accuracyM: pinBy === 'gps' ? pinAccuracy : null,
+      placedBy: pinBy,
       description: note.trim(),
-      photos,
+      photos: photos.photos.map((p) => p.blob),
+      photoTakenAt: photos.photos.map((p) => p.takenAt),
       placeLabel,
     });
     await putItem(item);
-    setSaved(t('fieldSaved'));
-    setPin(null);
-    setCategory(null);
-    setNote('');
-    setPhotos([]);
-    refreshOutbox();
-    if (navigator.onLine) sync();
+    setSaved(fields.kind === 'sighting' ? t('sightingSaved') : t('fieldSaved'));
+    clearForm();
+    outbox.refresh();
+    if (navigator.onLine) outbox.sync();
   };
 
-  const pending = outbox.filter((i) => i.state !== 'sent');
+  const pending = outbox.items.filter((i) => i.state !== 'sent');
   return (
     <div className="field">
       <div className="field-map" data-testid="field-map">
-        <LiteMap township={township} areas={areas} basemap={basemap} fix={fix} pin={pin} onPinMove={setPin} focus={focus} />
+        <LiteMap
+          township={township}
+          areas={areas}
+          basemap={basemap}
+          fix={fix}
+          pin={pin}
+          onPinMove={(at) => {
+            setPin(at);
+            setPinBy('hand');
+            setPinAccuracy(null);
+          }}
+          onTap={locating && byHand ? (at) => placeAt(at, 'hand', null) : undefined}
+          focus={focus}
+        />
       </div>
       <div className="field-panel">
         <div className="field-status">
-          <span className={online ? 'online' : 'offline'} data-testid="network">
-            {online ? t('fieldOnline') : t('fieldOffline')}
+          <span className={outbox.online ? 'online' : 'offline'} data-testid="network">
+            {outbox.online ? t('fieldOnline') : t('fieldOffline')}
           </span>
           <span>
             {t('fieldOutbox')} <b data-testid="outbox-count">{pending.length}</b>
           </span>
-          <button type="button" onClick={sync} data-testid="sync-now">
+          <button type="button" onClick={() => outbox.sync(true)} data-testid="sync-now">
             {t('syncNow')}
           </button>
         </div>
-        {!pin && (
-          <button type="button" className="report-button" onClick={dropPin} data-testid="drop-pin">
+        {!pin && !locating && (
+          <button type="button" className="report-button" onClick={startReport} data-testid="drop-pin">
             ＋ {t('reportMode')}
           </button>
         )}
+        {!pin && locating && (
+          <div className="field-form" data-testid="locating" data-state={byHand ? 'by-hand' : 'waiting'}>
+            <p className={geo === 'refused' || geo === 'unavailable' ? 'error' : ''} role="status" data-testid="gps-state">
+              {geo === 'refused'
+                ? t('gpsRefused')
+                : geo === 'unavailable'
+                  ? t('gpsUnavailable')
+                  : fix
+                    ? t('gpsWaitingAccuracy', { m: Math.round(fix.accuracy), need: acceptM })
+                    : t('gpsWaiting')}
+            </p>
+            {byHand ? (
+              <p className="place" data-testid="tap-to-place">
+                {t('tapToPlace')}
+              </p>
+            ) : (
+              <button type="button" className="big" onClick={() => setHandChosen(true)} data-testid="place-by-hand">
+                {t('placeByHand')}
+              </button>
+            )}
+            <button type="button" onClick={clearForm}>
+              {t('cancel')}
+            </button>
+          </div>
+        )}
         {saved && (
-          <p className="toast-inline" role="status">
+          <p className="toast-inline" role="status" data-testid="field-saved">
             {saved}
           </p>
         )}
@@ -166,69 +281,50 @@ export function FieldView({ data }: { data: ReferenceData }) {
             <p className={place ? 'place' : 'place error'} data-testid="field-place">
               {placeLabel}
             </p>
-            {fix && fix.accuracy > GPS_WARN_M && (
+            {pinBy === 'hand' && (
+              <p className="muted small" data-testid="placed-by-hand">
+                {t('placedByHand')}
+              </p>
+            )}
+            {pinBy === 'gps' && pinAccuracy !== null && pinAccuracy > GPS_WARN_M && (
               <p className="error small" data-testid="gps-warning">
-                {t('gpsWeak', { m: Math.round(fix.accuracy) })}
+                {t('gpsWeak', { m: pinAccuracy })}
               </p>
             )}
             <p className="muted small">{t('dragPin')}</p>
             <CategoryButtons categories={categories} value={category} onChange={setCategory} testIdPrefix="category-" big />
+            <textarea rows={2} maxLength={NOTE_MAX} placeholder={t('notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="field-note" />
+            <PhotoQueue queue={photos} inputTestId="field-photo" />
             {nearby.length > 0 && (
+              // right above 提交: the inspector sees it before sending a second report of the same problem
               <div className="nearby" data-testid="nearby">
                 <p className="small">{t('nearbyFound', { n: nearby.length })}</p>
                 <ul className="plain small">
                   {nearby.slice(0, 3).map((n) => (
-                    <li key={n.id}>
-                      {Math.round(n.distanceM)} m · {t(`status.${n.status}` as MessageKey)}
+                    <li key={n.id} className="nearby-item">
+                      <span>
+                        {Math.round(n.distanceM)} m · {t(`status.${n.status}` as MessageKey)}
+                      </span>
+                      <button type="button" disabled={photos.preparing > 0} onClick={() => void queue({ kind: 'sighting', targetId: n.id })} data-testid="add-sighting">
+                        {t('sameProblem')}
+                      </button>
                     </li>
                   ))}
                 </ul>
               </div>
             )}
-            <textarea rows={2} placeholder={t('notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="field-note" />
-            <label className="photo-button">
-              📷 {t('addPhoto')} {photos.length > 0 && `(${photos.length})`}
-              <input
-                type="file"
-                accept="image/*"
-                capture="environment"
-                multiple
-                onChange={(e) => setPhotos([...photos, ...(e.target.files ?? [])])}
-                data-testid="field-photo"
-              />
-            </label>
             <div className="row">
-              <button type="button" onClick={() => setPin(null)}>
+              <button type="button" onClick={clearForm} data-testid="cancel-report">
                 {t('cancel')}
               </button>
-              <button type="button" className="primary big" disabled={!category} onClick={submit} data-testid="submit-report">
+              <button type="button" className="primary big" disabled={!category || !place || photos.preparing > 0} onClick={() => void queue({ kind: 'report' })} data-testid="submit-report">
                 {t('submit')}
               </button>
             </div>
           </div>
         )}
-        <ul className="outbox" data-testid="outbox">
-          {[...outbox].reverse().map((i) => (
-            <li key={i.key} className={`outbox-item ${i.state}`} data-testid="outbox-item" data-state={i.state}>
-              <span>
-                {name(categories.find((c) => c.code === i.category) ?? { nameZh: i.category, nameEn: i.category })} · {i.placeLabel}
-                <small> {formatTime(i.capturedAt)}</small>
-              </span>
-              <b>{t(`outbox.${i.state}` as MessageKey)}</b>
-              {i.state === 'failed' && (
-                <span className="error small" data-testid="outbox-error">
-                  {i.error}{' '}
-                  <button type="button" className="link" onClick={() => void putItem({ ...i, state: 'waiting', error: null }).then(sync)} data-testid="outbox-retry">
-                    {t('retry')}
-                  </button>
-                  <button type="button" className="link" onClick={() => void deleteItem(i.key).then(refreshOutbox)}>
-                    {t('discard')}
-                  </button>
-                </span>
-              )}
-            </li>
-          ))}
-        </ul>
+        <h3 className="small muted">{t('myReports')}</h3>
+        <OutboxList items={outbox.items} categories={categories} statuses={statuses} onChanged={outbox.refresh} onSync={() => outbox.sync()} onSignIn={signOut} />
       </div>
     </div>
   );

@@ -1,28 +1,16 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type * as maplibregl from 'maplibre-gl';
-import {
-  api,
-  unwrap,
-  type AreasCompared,
-  type AreasResponse,
-  type Basemap,
-  type Category,
-  type Chronic,
-  type CreatedReport,
-  type Hotspots,
-  type ReportList,
-  type TimePatterns,
-  type Township,
-} from '../api.ts';
+import type { AreasResponse, Basemap, Category, CreatedReport, Township } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
 import { hexToRgb, type RGB } from '../map/colors.ts';
-import { heatmapLayer, heatmapPoints, HEATMAP_LAYER_ID } from '../map/layers/heatmap.ts';
+import { heatmapLayer } from '../map/layers/heatmap.ts';
 import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
-import { toFeature, type BinaryPoints } from '../map/layers/points.ts';
-import { decodePoints } from '../../server/domain/points.ts';
+import { toFeature } from '../map/layers/points.ts';
+import { useMapData } from './useMapData.ts';
+import { useBenchHooks } from '../map/bench-hooks.ts';
 import { displayFor, shownData } from '../map/display.ts';
 import { FilterPanel, daysBefore, type AnalysisLayer, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
 import { TimeMatrix } from '../components/TimeMatrix.tsx';
@@ -38,8 +26,9 @@ import {
   HOTSPOT_LAYER_ID,
   type AreaTrendFeature,
   type ChronicSpotView,
-  type HotspotCell,
 } from '../map/layers/analysis.ts';
+import { EMERGING_LAYER_ID, emergingCells, emergingLayer, hotspotCells } from '../map/layers/grid-cells.ts';
+import { EMERGING_NAMES, TREND_NAMES } from '../../server/domain/emerging-names.ts';
 import type { PickingInfo } from '@deck.gl/core';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { Legend } from '../components/Legend.tsx';
@@ -59,7 +48,6 @@ export interface ReferenceData {
 }
 
 const FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
-const REPORT_LIMIT = 5000;
 
 /** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
 export function ReviewView({ data }: { data: ReferenceData }) {
@@ -82,13 +70,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   const weeks = useMemo(() => lastWeeks(Date.now(), township.timezone, 12), [township.timezone]);
   const [week, setWeek] = useState<number | null>(null);
   const period = week !== null ? weeks[week]! : { from: filters.from, to: filters.to };
-  const [hotspots, setHotspots] = useState<Hotspots | null>(null);
-  const [chronic, setChronic] = useState<Chronic | null>(null);
-  const [trends, setTrends] = useState<AreasCompared | null>(null);
-  const [patterns, setPatterns] = useState<TimePatterns | null>(null);
   const [colorBy, setColorBy] = useState<'category' | 'state'>('category');
-  const [reports, setReports] = useState<ReportList | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [zoom, setZoom] = useState(12);
   // A link to /?report=<id> opens the map on that item.
@@ -99,47 +81,16 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   const [toast, setToast] = useState<string | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
 
-  const categoryQuery = useMemo(
-    () => (filters.categories.length === categories.length ? {} : { category: filters.categories.join(',') }),
-    [filters.categories, categories.length],
-  );
-
-  useEffect(() => {
-    let live = true;
-    setLoadError(null);
-    if (filters.categories.length === 0) {
-      setReports({ type: 'FeatureCollection', numberReturned: 0, limit: REPORT_LIMIT, truncated: false, features: [] });
-      return;
-    }
-    unwrap(api.reports.$get({ query: { ...categoryQuery, from: period.from, to: period.to, limit: String(REPORT_LIMIT) } }))
-      .then((r) => live && setReports(display.geo(r)))
-      .catch((e: Error) => live && setLoadError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [categoryQuery, period.from, period.to, filters.categories.length, reload]);
-
-  // The analysis layer shown, computed on the server for the same categories and period.
-  useEffect(() => {
-    let live = true;
-    const q = { ...categoryQuery, from: period.from, to: period.to };
-    if (analysis === 'hotspots') unwrap(api.hotspots.$get({ query: q })).then((r) => live && setHotspots(display.geo(r))).catch(() => {});
-    if (analysis === 'chronic') unwrap(api.analysis.chronic.$get({ query: categoryQuery })).then((r) => live && setChronic(display.geo(r))).catch(() => {});
-    if (analysis === 'areas') unwrap(api.analysis.areas.$get({ query: categoryQuery })).then((r) => live && setTrends(display.geo(r))).catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [analysis, categoryQuery, period.from, period.to, display]);
-
-  useEffect(() => {
-    let live = true;
-    unwrap(api.analysis['time-patterns'].$get({ query: { ...categoryQuery, from: filters.from, to: filters.to } }))
-      .then((r) => live && setPatterns(r))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [categoryQuery, filters.from, filters.to]);
+  const { reports, setReports, loadError, hotspots, emerging, chronic, trends, patterns, analysisError, points, setPoints } = useMapData({
+    categories: filters.categories,
+    allCategories: categories.length,
+    period,
+    patternsPeriod: { from: filters.from, to: filters.to },
+    analysis,
+    reload,
+    display,
+  });
+  useBenchHooks(setPoints, display);
 
   const router = useMemo(() => townshipRouter(data.township, data.areas), [data.areas, data.township]);
 
@@ -179,59 +130,23 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   );
   const labels = useMemo(() => buildPlaceLabels(areas, basemap, lang), [areas, basemap, lang]);
   const features = useMemo(() => reports?.features ?? [], [reports]);
-  // Heat and hexagons come from the binary endpoint: every matching report, 5 bytes each, no objects.
-  const [points, setPoints] = useState<BinaryPoints>(() => ({ length: 0, positions: new Float32Array(0) }));
-  useEffect(() => {
-    let live = true;
-    if (filters.categories.length === 0) {
-      setPoints({ length: 0, positions: new Float32Array(0) });
-      return;
-    }
-    api.reports.points
-      .$get({ query: { ...categoryQuery, from: period.from, to: period.to } })
-      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((buf) => {
-        if (!live) return;
-        const d = decodePoints(buf);
-        setPoints({ length: d.count, positions: display.positions(d.positions) });
-      })
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [categoryQuery, period.from, period.to, filters.categories.length, reload, display]);
-
-  useEffect(() => {
-    const h = window.__hotspots;
-    if (!h) return;
-    h.showPoints = async (payload) => {
-      const t0 = performance.now();
-      const d = decodePoints(payload);
-      setPoints({ length: d.count, positions: display.positions(d.positions) });
-      // drawn: the heat layer holds the new points and deck.gl has nothing left to redraw
-      const deck = (h.overlay as unknown as { _deck?: { needsRedraw(o: { clearRedrawFlags: boolean }): unknown; layerManager?: { getLayers(): { id: string; props: { data: unknown } }[] } } })._deck;
-      for (;;) {
-        await new Promise((r) => requestAnimationFrame(() => r(null)));
-        const heat = deck?.layerManager?.getLayers().find((l) => l.id === HEATMAP_LAYER_ID);
-        if (heat && heatmapPoints(heat) === d.count && !deck?.needsRedraw({ clearRedrawFlags: false })) break;
-      }
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null))));
-      return performance.now() - t0;
-    };
-  });
+  // cells come by number on the grid's frame: squares made here, then moved for a GCJ-02 basemap like everything else
+  const hotCells = useMemo(() => (hotspots ? display.geo({ type: 'FeatureCollection', features: hotspotCells(hotspots) }).features : []), [hotspots, display]);
+  const emergingCellList = useMemo(() => (emerging ? display.geo({ type: 'FeatureCollection', features: emergingCells(emerging) }).features : []), [emerging, display]);
 
   const deckLayers = useMemo(
     () => [
       heatmapLayer(points, { visible: analysis === 'heatmap', radiusPixels: 40, zoom }),
       hexagonLayer(points, { visible: analysis === 'hexagons', radiusM: 120 }),
-      hotspotLayer((hotspots?.features ?? []) as HotspotCell[], { visible: analysis === 'hotspots' }),
+      hotspotLayer(hotCells, { visible: analysis === 'hotspots' }),
+      emergingLayer(emergingCellList, { visible: analysis === 'emerging' }),
       areasLayer((trends?.features ?? []) as AreaTrendFeature[], { visible: analysis === 'areas' }),
       chronicLayer((chronic?.spots ?? []) as ChronicSpotView[], { visible: analysis === 'chronic', colors }),
       pinsLayer(features, { visible: layers.pins, colors, selectedId: selected, colorBy }),
       labelsLayer(labels, { visible: layers.labels, zoom, fontFamily: FONT_FAMILY }),
       draftLayer(draft, draftCategory ? (colors[draftCategory] ?? [90, 90, 90]) : [90, 90, 90]),
     ],
-    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, hotspots, trends, chronic],
+    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, hotCells, emergingCellList, trends, chronic],
   );
 
   const onClick = useCallback(
@@ -253,8 +168,23 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     const o = info.object as Record<string, any> | undefined;
     if (!o) return null;
     const id = info.layer?.id;
-    if (id === HOTSPOT_LAYER_ID)
-      return t('tipCell', { count: o.properties.count, z: o.properties.z?.toFixed(2) ?? '—', p: o.properties.p?.toFixed(4) ?? '—' });
+    if (id === HOTSPOT_LAYER_ID) {
+      const z = o.properties.z?.toFixed(2) ?? '—';
+      if (o.properties.neighbourOnly) return t('tipCellNeighbourOnly', { z });
+      const spot = hotspots?.spots.find((s) => s.id === o.properties.spot);
+      return t('tipCell', { count: o.properties.count, z }) + (spot ? ` · ${t('tipSpot', { place: spot.near?.name ?? spot.village ?? '—', reports: spot.reports })}` : '');
+    }
+    if (id === EMERGING_LAYER_ID) {
+      const p = o.properties;
+      const trend = p.trendP !== null && p.trendP <= 0.05 ? (p.tau > 0 ? 'rising' : 'falling') : 'steady';
+      return t('tipEmerging', {
+        category: EMERGING_NAMES[p.category]?.[lang === 'en' ? 'en' : 'zh'] ?? p.category,
+        hot: p.hotWeeks,
+        weeks: emerging?.weeks.length ?? 0,
+        reports: p.reports,
+        trend: TREND_NAMES[trend][lang === 'en' ? 'en' : 'zh'],
+      });
+    }
     if (id === HEXAGON_LAYER_ID) return t('tipHex', { count: o.count ?? o.points?.length ?? 0 });
     if (id === CHRONIC_LAYER_ID) return t('tipChronic', { place: o.nearest?.name ?? '—', count: o.count, weeks: o.weeksActive, of: o.weeks });
     if (id === AREAS_LAYER_ID)
@@ -364,7 +294,9 @@ export function ReviewView({ data }: { data: ReferenceData }) {
           zones={zones}
           analysis={analysis}
           colorBy={colorBy}
-          hotspotInfo={hotspots ? { cellSize: hotspots.cellSize_m, band: hotspots.distanceBand_m } : null}
+          hotspots={hotspots}
+          emerging={emerging}
+          analysisError={analysisError}
         />
         {patterns && (
           <section className="panel" aria-label={t('timePatterns')}>

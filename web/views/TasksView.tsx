@@ -1,83 +1,83 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type * as maplibregl from 'maplibre-gl';
-import { api, unwrap, type ReportFeature, type TaskItem } from '../api.ts';
+import { REFERENCE_URLS, registerOffline } from '../offline/register.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, unwrap, type TaskItem } from '../api.ts';
+import { LiteMap, type Marker } from '../map/LiteMap.tsx';
+import type { Position } from '../../server/domain/geo.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
-import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
-import { buildBasemapStyle } from '../map/basemap.ts';
-import { hexToRgb, type RGB } from '../map/colors.ts';
-import { pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
-import { toFeature } from '../map/layers/points.ts';
-import { displayFor, shownData } from '../map/display.ts';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
-import type { BBox } from '../../server/domain/geo.ts';
+import { groupTasks, TASK_GROUPS, type TaskGroup } from '../../server/domain/task-order.ts';
+import { useOutbox } from '../offline/useOutbox.ts';
+import { OutboxList } from '../components/OutboxList.tsx';
+import { withTimeLimit } from '../offline/transport.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+import { RectifyForm } from './tasks/RectifyForm.tsx';
 
-/** A cleaner's (or unit's) own open items by deadline, on a small map, each one a tap from the rectify-with-photo form. */
-export function TasksView({ data: stored }: { data: ReferenceData }) {
-  // Drawn over a GCJ-02 basemap, everything is shifted the same way.
-  const display = useMemo(() => displayFor(stored.basemap.tiles), [stored.basemap]);
-  const data = useMemo(() => shownData(stored, display), [stored, display]);
+const GROUP_TITLES: Record<TaskGroup, MessageKey> = { urgent: 'tasksUrgent', later: 'tasksLater', backlog: 'tasksBacklog', waiting: 'tasksWaiting' };
+
+/**
+ * A cleaner's (or unit's) own open items on a small map, in the order the day's work goes (due today first, the
+ * backlog after, rectified items waiting for verification last), each one a tap from the rectify-with-photo form.
+ * The list opens offline after one visit, and a rectification goes into the phone's outbox like a report.
+ */
+export function TasksView({ data }: { data: ReferenceData }) {
   const { t, name, formatTime } = useI18n();
-  const { user } = useSession();
+  const { user, signOut } = useSession();
+  const outbox = useOutbox(user.id);
   const [items, setItems] = useState<TaskItem[] | null>(null);
+  const [rectifying, setRectifying] = useState<TaskItem | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const mapRef = useRef<maplibregl.Map | null>(null);
-  const [mapReady, setMapReady] = useState(false);
+  /** The item whose full detail (photos, history) is open: needs the network. */
+  const [detailOf, setDetailOf] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    unwrap(api.tasks.$get())
+    // with a time limit: on a stalled line the service worker's copy answers within seconds
+    withTimeLimit('/api/tasks', (signal) => unwrap(api.tasks.$get({}, { init: { signal } })))
       .then((r) => setItems(r.items))
       .catch((e: Error) => setError(e.message));
   }, []);
   useEffect(load, [load]);
+  // a rectification the outbox has delivered moves its item to "waiting for verification": read the list again
+  // (only those delivered since the view opened: the week's earlier ones must not read the list a second time)
+  const [openedAt] = useState(() => new Date().toISOString());
+  const delivered = outbox.items.filter((i) => i.kind === 'rectify' && i.state === 'sent' && (i.sentAt ?? '') > openedAt).length;
+  useEffect(() => {
+    if (delivered > 0) load();
+  }, [delivered, load]);
+  // After one visit the tasks open with no signal: the shell, the reference data and the list are kept.
+  useEffect(() => void registerOffline(['/tasks', '/api/tasks', ...REFERENCE_URLS]), []);
 
   const categories = useMemo(() => new Map(data.categories.map((c) => [c.code, c])), [data.categories]);
-  const colors = useMemo<Record<string, RGB>>(
-    () => Object.fromEntries(data.categories.map((c) => [c.code, hexToRgb(c.color)])),
-    [data.categories],
-  );
-  const style = useMemo(() => buildBasemapStyle({ ...data, showAreas: true }), [data]);
-  const features = useMemo<ReportFeature[]>(() => (items ?? []).map(toFeature).map((f) => display.geo(f)), [items, display]);
-  const layers = useMemo(() => [pinsLayer(features, { visible: true, colors, selectedId: selected, colorBy: 'state' })], [features, colors, selected]);
+  const groups = useMemo(() => groupTasks(items ?? [], new Date(), data.township.timezone), [items, data.township.timezone]);
+  /** Items with a rectification still in the outbox: shown as done on this phone, not offered again. */
+  const queued = useMemo(() => new Set(outbox.items.filter((i) => i.kind === 'rectify' && i.state !== 'sent' && i.state !== 'failed').map((i) => i.targetId)), [outbox.items]);
+  const placeOf = (i: TaskItem) => [i.zone ? name(i.zone) : null, i.village ? name(i.village) : null].filter(Boolean).join(' · ');
   const myArea = data.areas.features.find((f) => f.properties.id === user.areaId);
-  const bounds = useMemo<BBox>(() => {
-    const pts = features.map((f) => f.geometry.coordinates);
-    if (!pts.length) return data.township.bbox as BBox;
-    const b: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const [x, y] of pts) {
-      b[0] = Math.min(b[0], x);
-      b[1] = Math.min(b[1], y);
-      b[2] = Math.max(b[2], x);
-      b[3] = Math.max(b[3], y);
-    }
-    const pad = 0.002;
-    return [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad];
-  }, [features, data.township.bbox]);
-  useEffect(() => {
-    if (items && mapReady) fitTo(mapRef.current, bounds, 30);
-  }, [items, bounds, mapReady]);
-
-  const onClick = (e: MapClick) => {
-    if (e.picked?.layer?.id === PINS_LAYER_ID && e.picked.object) setSelected((e.picked.object as { id: string }).id);
-  };
+  // The map is the small SVG one the field view uses (the township's own data, no map library): the list is what a
+  // cleaner needs first on a weak signal, the map shows where the items are.
+  const markers = useMemo<Marker[]>(
+    () => (items ?? []).map((i) => ({ id: i.id, at: [i.lon, i.lat] as Position, color: categories.get(i.category)?.color ?? '#888', late: i.overdue, selected: i.id === selected })),
+    [items, categories, selected],
+  );
+  const focus = useMemo<Position | null>(() => {
+    const chosen = items?.find((i) => i.id === selected);
+    return chosen ? [chosen.lon, chosen.lat] : null;
+  }, [items, selected]);
+  // all of the person's items in view when the list arrives
+  const fit = useMemo(() => {
+    if (!items?.length) return null;
+    const xs = items.map((i) => i.lon);
+    const ys = items.map((i) => i.lat);
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const;
+  }, [items]);
 
   return (
     <div className="tasks">
       <div className="tasks-map">
-        <MapView
-          style={style}
-          layers={layers}
-          bounds={bounds}
-          cursor="default"
-          onClick={onClick}
-          onZoom={() => {}}
-          onReady={(m) => {
-            mapRef.current = m;
-            setMapReady(true);
-          }}
-        />
+        <LiteMap township={data.township} areas={data.areas} basemap={data.basemap} fix={null} pin={null} markers={markers} onMarker={setSelected} focus={focus} fit={fit} />
       </div>
       <section className="tasks-list" data-testid="tasks">
         <h2>
@@ -86,41 +86,86 @@ export function TasksView({ data: stored }: { data: ReferenceData }) {
         </h2>
         {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
         {items && items.length === 0 && <p>{t('noTasks')}</p>}
-        <ul className="task-items">
-          {(items ?? []).map((i) => {
-            const c = categories.get(i.category);
-            return (
-              <li key={i.id}>
-                <button
-                  type="button"
-                  className={`task ${i.overdue ? 'late' : ''} ${selected === i.id ? 'selected' : ''}`}
-                  onClick={() => setSelected(i.id)}
-                  data-testid="task-item"
-                  data-report-id={i.id}
-                >
-                  <span className="swatch dot" style={{ background: c?.color ?? '#888' }} />
-                  <span className="task-main">
-                    <strong>{c ? name(c) : i.category}</strong> <bdi>{i.description ?? ''}</bdi>
-                    <small>
-                      {[i.zone ? name(i.zone) : null, i.village ? name(i.village) : null].filter(Boolean).join(' · ')}
-                    </small>
-                  </span>
-                  <span className="task-when">
-                    {i.overdue ? <b className="error">{t('overdue')}</b> : t(`status.${i.status}`)}
-                    <small>{t('deadlineIn', { time: formatTime(i.deadlineAt) })}</small>
-                  </span>
-                </button>
-              </li>
-            );
-          })}
-        </ul>
+        {saved && (
+          <p className="toast-inline" role="status" data-testid="tasks-saved">
+            {saved}
+          </p>
+        )}
+        {TASK_GROUPS.filter((g) => groups[g].length > 0).map((g) => (
+          <section key={g} className={`task-group task-group-${g}`} data-testid={`task-group-${g}`}>
+            <h3>
+              {t(GROUP_TITLES[g])} <span className="muted">{groups[g].length}</span>
+            </h3>
+            <ul className="task-items">
+              {groups[g].map((i) => {
+                const c = categories.get(i.category);
+                const isQueued = queued.has(i.id);
+                return (
+                  <li key={i.id}>
+                    <button
+                      type="button"
+                      className={`task ${i.overdue ? 'late' : ''} ${selected === i.id ? 'selected' : ''}`}
+                      onClick={() => setSelected(i.id)}
+                      data-testid="task-item"
+                      data-report-id={i.id}
+                    >
+                      <span className="swatch dot" style={{ background: c?.color ?? '#888' }} />
+                      <span className="task-main">
+                        <strong>{c ? name(c) : i.category}</strong> <bdi>{i.description ?? ''}</bdi>
+                        <small>{placeOf(i)}</small>
+                      </span>
+                      <span className="task-when">
+                        {isQueued ? <b>{t('outbox.waiting')}</b> : i.overdue ? <b className="error">{t('overdue')}</b> : t(`status.${i.status}` as MessageKey)}
+                        {i.deadlineAt && <small>{t('deadlineIn', { time: formatTime(i.deadlineAt) })}</small>}
+                      </span>
+                    </button>
+                    {rectifying?.id === i.id && (
+                      <RectifyForm
+                        item={rectifying}
+                        title={`${c ? name(c) : i.category}${i.description ? ` · ${i.description}` : ''}`}
+                        userId={user.id}
+                        placeLabel={placeOf(rectifying)}
+                        onCancel={() => setRectifying(null)}
+                        onQueued={() => {
+                          setRectifying(null);
+                          setSelected(null);
+                          setSaved(t('rectifyQueued'));
+                          outbox.refresh();
+                          if (navigator.onLine) outbox.sync();
+                        }}
+                      />
+                    )}
+                    {selected === i.id && !rectifying && (
+                      <div className="row task-actions">
+                        <button type="button" onClick={() => setDetailOf(i.id)} data-testid="task-details">
+                          {t('taskDetails')}
+                        </button>
+                        {i.status === 'notified' && !isQueued && (
+                          <button type="button" className="primary big" onClick={() => setRectifying(i)} data-testid="task-rectify">
+                            {t('rectifyHere')}
+                          </button>
+                        )}
+                      </div>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ))}
+        <OutboxList items={outbox.items.filter((i) => i.kind === 'rectify')} categories={data.categories} onChanged={outbox.refresh} onSync={() => outbox.sync(true)} onSignIn={signOut} />
       </section>
-      {selected && (
+      {detailOf && (
         <ReportDetail
-          id={selected}
+          id={detailOf}
           categories={data.categories}
-          onClose={() => setSelected(null)}
+          onClose={() => setDetailOf(null)}
           onChanged={() => load()}
+          onRectify={() => {
+            const item = items?.find((x) => x.id === detailOf);
+            if (item) setRectifying(item);
+            setDetailOf(null);
+          }}
         />
       )}
     </div>

@@ -38,10 +38,13 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
       // the cleaner of zone 3 finds it among their tasks and rectifies it with a photo
       await map.signOutAndIn('cleaner3');
       await map.openView('tasks');
-      await map.page.click(`[data-testid=task-item][data-report-id="${id}"]`);
-      await map.page.locator('[data-testid=report-detail]').waitFor();
+      await map.openTask(id);
       expect(await map.actionsOffered()).toEqual(['rectify']);
-      await map.act('rectify', { photo: AFTER_PHOTO, note: '已清扫' });
+      // the rectification goes through the phone's outbox, as it would with no signal
+      await map.rectifyTask(id, { photo: AFTER_PHOTO, note: '已清扫' });
+      // …and the item moves to the list of those waiting for the office's verification
+      await map.page.locator(`[data-testid=task-group-waiting] [data-testid=task-item][data-report-id="${id}"]`).waitFor();
+      await map.openTask(id);
       await expectText(map, '[data-testid=detail-status]', '已整改待复查');
       expect(await map.page.locator('[data-testid=detail-photos] img').count()).toBe(1);
 

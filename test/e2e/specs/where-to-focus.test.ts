@@ -5,6 +5,8 @@ import { useTownServer } from '../town-server.ts';
 import { TownMap, type RGB } from '../driver.ts';
 import { BIN_COLORS, HOTSPOT_ALPHA } from '../../../web/map/layers/analysis.ts';
 import { LAND, hexToRgb } from '../../../web/map/colors.ts';
+import { EMERGING_COLORS } from '../../../web/map/layers/grid-cells.ts';
+import { EMERGING_NAMES } from '../../../server/domain/emerging-names.ts';
 
 // A member of the leading group asks where to send people next week: where problems are significantly
 // concentrated, which spots keep coming back, and when they happen.
@@ -23,13 +25,26 @@ describe('where to focus', { timeout: 120_000 }, () => {
       const land = hexToRgb(LAND);
       const hot99 = BIN_COLORS[3]!.map((v, i) => Math.round(a * v + (1 - a) * land[i]!)) as RGB;
       const before = await map.pixelsLike([hot99], 30);
+      const answered = map.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/hotspots');
       await map.showAnalysis('hotspots');
       // The cells come from the worker pool: wait until they have arrived and are drawn.
       await map.page.locator('[data-testid=legend-hotspots][data-state=loaded]').waitFor({ timeout: 60_000 });
       await map.settle();
       const after = await map.pixelsLike([hot99], 30);
       expect(after).toBeGreaterThan(before + 5000);
-      expect(await map.page.locator('[data-testid=legend-hotspots]').textContent()).toContain('99%');
+      const legend = await map.page.locator('[data-testid=legend-hotspots]').textContent();
+      expect(legend).toContain('99%');
+      // the spots in words, with their reports, as the API answered them
+      const answer = await (await answered).json();
+      const listed = await map.page.locator('[data-testid=hotspot-spots] li').allTextContents();
+      expect(listed.length).toBe(Math.min(5, answer.spots.length));
+      expect(listed[0]).toContain(answer.spots[0].near.name);
+      expect(listed[0]).toContain(`${answer.spots[0].reports}条`);
+      // no cold classes offered where no cell could be cold, and the legend says why
+      if (!answer.legend.coldPossible) {
+        expect(legend).not.toContain('冷点(置信度)');
+        expect(await map.page.locator('[data-testid=cold-impossible]').textContent()).toContain('不会出现冷点');
+      }
 
       await map.showAnalysis('chronic');
       const spots = await map.getJson('/api/analysis/chronic');
@@ -59,6 +74,40 @@ describe('where to focus', { timeout: 120_000 }, () => {
       await map.close();
     }
   });
+});
+
+describe('emerging hot spots', { timeout: 120_000 }, () => {
+  for (const lang of ['zh', 'en'] as const) {
+    it(`draws the twelve weeks' categories with a legend in words (${lang})`, async () => {
+      const map = await TownMap.open(town.browser, town.server.url, { as: 'leader', path: lang === 'en' ? '/?lang=en' : '/' });
+      try {
+        await map.zoomToTownCentre();
+        await map.toggleLayer('pins');
+        await map.showAnalysis('none');
+        const answer = await map.getJson('/api/analysis/emerging');
+        const shown = [...new Set<string>(answer.cells.category)];
+        expect(shown.length).toBeGreaterThan(0);
+        const land = hexToRgb(LAND);
+        const a = 170 / 255;
+        const over = (c: RGB) => c.map((v, i) => Math.round(a * v + (1 - a) * land[i]!)) as RGB;
+        const colours = shown.map((c) => over(EMERGING_COLORS[c]!));
+        const before = await map.pixelsLike(colours, 12);
+        await map.showAnalysis('emerging');
+        await map.page.locator('[data-testid=legend-emerging][data-state=loaded]').waitFor({ timeout: 60_000 });
+        await map.settle();
+        expect(await map.pixelsLike(colours, 12)).toBeGreaterThan(before + 2000);
+        // each category on the map is named in the legend, in the UI's language and only in it
+        const items = await map.page.locator('[data-testid=legend-emerging] li').allTextContents();
+        expect(items.map((t) => t.trim()).sort()).toEqual(shown.map((c) => EMERGING_NAMES[c]![lang]).sort());
+        const text = (await map.page.locator('[data-testid=legend-emerging]').textContent())!;
+        if (lang === 'zh') expect(text).not.toMatch(/[A-Za-z]{4,}/);
+        else expect(text).not.toMatch(/[\u4e00-\u9fff]/);
+        expect(map.problems).toEqual([]);
+      } finally {
+        await map.close();
+      }
+    });
+  }
 });
 
 describe('the weekly briefing', { timeout: 120_000 }, () => {

@@ -16,7 +16,7 @@ const at = (x: number, y: number, category: string, observedAt: string, extra: P
 
 describe('time patterns', () => {
   it('counts by local weekday and hour, and compares market days with ordinary days', () => {
-    const days = ['2026-11-24', '2026-11-25', '2026-11-26']; // the 25th is a market day (逢五逢十)
+    const days = ['2026-11-24', '2026-11-25', '2026-11-26'].map((date) => ({ date, share: 1 })); // the 25th is a market day (逢五逢十)
     const incidents = [
       at(0, 0, 'road_stall', '2026-11-25T00:30:00Z'), // Wed 08:30 local
       at(0, 0, 'road_stall', '2026-11-25T01:10:00Z'), // Wed 09:10
@@ -30,7 +30,19 @@ describe('time patterns', () => {
     expect(r.byCategory['weeds']![3]![14]).toBe(1);
     expect(r.all.flat().reduce((a, b) => a + b, 0)).toBe(5);
     expect(r.market).toMatchObject({ marketDays: 1, ordinaryDays: 2 });
-    expect(r.market.byCategory['road_stall']).toEqual({ perMarketDay: 3, perOrdinaryDay: 0.5, ratio: 6 });
+    expect(r.market.byCategory['road_stall']).toMatchObject({ perMarketDay: 3, perOrdinaryDay: 0.5, ratio: 6 });
+    // 3 against 1 over one day and two: the exact test cannot tell that from chance
+    expect(r.market.byCategory['road_stall']!.significant).toBe(false);
+  });
+
+  it('counts a day the period only partly covers by the share it covers', () => {
+    const days = [
+      { date: '2026-11-24', share: 0.5 },
+      { date: '2026-11-25', share: 1 },
+      { date: '2026-11-26', share: 0.25 },
+    ];
+    const r = timePatterns([], { timeZone: 'Asia/Shanghai', marketRule: { kind: 'solar', dayEndings: [0, 5] }, days });
+    expect(r.market).toMatchObject({ marketDays: 1, ordinaryDays: 0.75 });
   });
 });
 
@@ -88,32 +100,46 @@ describe('chronic spots', () => {
   });
 
   it('DBSCAN on a grid labels every point as the textbook algorithm does', () => {
-    // the textbook algorithm, every pair compared: the oracle
+    // the textbook algorithm, every pair compared: the oracle for cores and noise; a border point reached by
+    // several clusters may belong to any of them there, and here to the one with the nearest core
     const reference = (x: number[], y: number[], eps: number, minPts: number) => {
       const n = x.length;
-      const nb = (i: number) => x.map((_, j) => j).filter((j) => (x[i]! - x[j]!) ** 2 + (y[i]! - y[j]!) ** 2 <= eps * eps * (1 + 1e-12));
+      const d2 = (i: number, j: number) => (x[i]! - x[j]!) ** 2 + (y[i]! - y[j]!) ** 2;
+      const nb = (i: number) => x.map((_, j) => j).filter((j) => d2(i, j) <= eps * eps * (1 + 1e-12));
+      const core = x.map((_, i) => nb(i).length >= minPts);
       const label = new Array<number>(n).fill(-2);
       let cluster = 0;
       for (let i = 0; i < n; i++) {
-        if (label[i] !== -2) continue;
-        const ni = nb(i);
-        if (ni.length < minPts) {
-          label[i] = -1;
-          continue;
-        }
+        if (!core[i] || label[i] !== -2) continue;
+        const queue = [i];
         label[i] = cluster;
-        const queue = [...ni];
         while (queue.length) {
           const j = queue.pop()!;
-          if (label[j] === -1) label[j] = cluster;
-          if (label[j] !== -2) continue;
-          label[j] = cluster;
-          const nj = nb(j);
-          if (nj.length >= minPts) queue.push(...nj);
+          for (const k of nb(j)) if (core[k] && label[k] === -2) (label[k] = cluster), queue.push(k);
         }
         cluster++;
       }
-      return label;
+      // borders: the cluster of the nearest core within eps; noise otherwise
+      const borders = x.map((_, i) => {
+        if (core[i]) return null;
+        const near = nb(i).filter((j) => core[j]);
+        if (!near.length) return [] as number[];
+        const best = Math.min(...near.map((j) => d2(i, j)));
+        return [...new Set(near.filter((j) => d2(i, j) === best).map((j) => label[j]!))];
+      });
+      return { label, core, borders };
+    };
+    const samePartition = (a: number[], b: number[], on: boolean[]) => {
+      const ab = new Map<number, number>();
+      const ba = new Map<number, number>();
+      return a.every((l, i) => {
+        if (!on[i]) return true;
+        const m = b[i]!;
+        if ((ab.get(l) ?? m) !== m || (ba.get(m) ?? l) !== l) return false;
+        ab.set(l, m);
+        ba.set(m, l);
+        return true;
+      });
     };
     // clumps, lines and scatter, with repeated spots and points exactly eps apart
     const point = fc.oneof(
@@ -125,7 +151,17 @@ describe('chronic spots', () => {
       fc.property(fc.array(point, { minLength: 1, maxLength: 160 }), fc.constantFrom(2.5, 4, 7.5), fc.integer({ min: 1, max: 8 }), (ps, eps, minPts) => {
         const x = ps.map((p) => p[0]!);
         const y = ps.map((p) => p[1]!);
-        expect([...dbscan({ x: Float64Array.from(x), y: Float64Array.from(y) }, eps, minPts)]).toEqual(reference(x, y, eps, minPts));
+        const got = [...dbscan({ x: Float64Array.from(x), y: Float64Array.from(y) }, eps, minPts)];
+        const ref = reference(x, y, eps, minPts);
+        expect(samePartition(ref.label, got, ref.core)).toBe(true);
+        // each border point in its nearest core's cluster, the same cluster numbers as the cores'
+        const coreLabel = new Map<number, number>();
+        ref.label.forEach((l, i) => ref.core[i] && coreLabel.set(l, got[i]!));
+        ref.borders.forEach((options, i) => {
+          if (!options) return;
+          if (!options.length) expect(got[i]).toBe(-1);
+          else expect(options.map((o) => coreLabel.get(o))).toContain(got[i]);
+        });
       }),
       { numRuns: 400 },
     );

@@ -2,6 +2,7 @@ import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { HexagonLayer } from '@deck.gl/aggregation-layers';
 import { HEAT_RAMP, type RGB } from '../colors.ts';
 import type { BinaryPoints } from './points.ts';
+import type { CellFeature, HotspotCellProps } from './grid-cells.ts';
 
 // The analysis layers, one pure factory each: hexagon bins, hot and cold spots, chronic spots, areas compared.
 
@@ -12,6 +13,8 @@ export const AREAS_LAYER_ID = 'analysis-areas';
 
 /** Opacity of the hot-spot cells, so streets and pins still show through. */
 export const HOTSPOT_ALPHA = 140;
+/** Cells significant only through their neighbours: faint. */
+export const NEIGHBOUR_ONLY_ALPHA = 45;
 
 /** Hot (+) and cold (−) spot colours by confidence bin, as ArcGIS draws them. */
 export const BIN_COLORS: Record<number, RGB> = {
@@ -26,11 +29,11 @@ export const BIN_COLORS: Record<number, RGB> = {
 /** Change from the previous week: falling green, steady grey, rising red. */
 export const CHANGE_COLORS = { fall: [26, 152, 80] as RGB, steady: [220, 220, 210] as RGB, rise: [215, 48, 39] as RGB, none: [240, 240, 235] as RGB };
 
-export function changeColor(change: number | null, current: number): RGB {
-  if (change === null) return current > 0 ? CHANGE_COLORS.rise : CHANGE_COLORS.none;
-  if (change > 0.15) return CHANGE_COLORS.rise;
-  if (change < -0.15) return CHANGE_COLORS.fall;
-  return CHANGE_COLORS.steady;
+/** Rising or falling only when the server's exact test says so; otherwise steady (or nothing in either week). */
+export function changeColor(current: number, previous: number, test: { rising?: boolean; falling?: boolean }): RGB {
+  if (test.rising) return CHANGE_COLORS.rise;
+  if (test.falling) return CHANGE_COLORS.fall;
+  return current === 0 && previous === 0 ? CHANGE_COLORS.none : CHANGE_COLORS.steady;
 }
 
 // The hexagon layer aggregates on the CPU from [lon, lat] pairs: made once per set of points, and only while shown.
@@ -72,23 +75,26 @@ export function hexagonLayer(points: BinaryPoints, ui: { visible: boolean; radiu
   });
 }
 
-export interface HotspotCell {
-  type: 'Feature';
-  geometry: { type: 'Polygon'; coordinates: [number, number][][] };
-  properties: { count: number; z: number | null; p: number | null; bin: number; x_m: number; y_m: number };
-}
+export type HotspotCell = CellFeature<HotspotCellProps>;
 
+/**
+ * Significant cells in ArcGIS's colours. A cell hot only through its neighbours (no report in it) is drawn faint
+ * with an outline, so the eye goes to where the reports are.
+ */
 export function hotspotLayer(cells: readonly HotspotCell[], ui: { visible: boolean }) {
-  const significant = cells.filter((c) => c.properties.bin !== 0);
   return new GeoJsonLayer({
     id: HOTSPOT_LAYER_ID,
     visible: ui.visible,
-    data: { type: 'FeatureCollection', features: significant } as never,
-    stroked: false,
+    data: { type: 'FeatureCollection', features: cells } as never,
+    stroked: true,
     filled: true,
     pickable: true,
-    getFillColor: (f: any) => [...(BIN_COLORS[f.properties.bin as number] ?? [200, 200, 200]), HOTSPOT_ALPHA] as [number, number, number, number],
-    updateTriggers: { getFillColor: cells },
+    lineWidthUnits: 'pixels',
+    getLineWidth: (f: { properties: HotspotCellProps }) => (f.properties.neighbourOnly ? 1.5 : 0),
+    getLineColor: (f: { properties: HotspotCellProps }) => [...(BIN_COLORS[f.properties.bin] ?? [200, 200, 200]), 230] as [number, number, number, number],
+    getFillColor: (f: { properties: HotspotCellProps }) =>
+      [...(BIN_COLORS[f.properties.bin] ?? [200, 200, 200]), f.properties.neighbourOnly ? NEIGHBOUR_ONLY_ALPHA : HOTSPOT_ALPHA] as [number, number, number, number],
+    updateTriggers: { getFillColor: cells, getLineWidth: cells, getLineColor: cells },
   });
 }
 
@@ -124,7 +130,7 @@ export function chronicLayer(spots: readonly ChronicSpotView[], ui: { visible: b
 export interface AreaTrendFeature {
   type: 'Feature';
   geometry: unknown;
-  properties: { id: string; kind: string; nameZh: string; nameEn: string; weekly: number[]; current: number; previous: number; change: number | null };
+  properties: { id: string; kind: string; nameZh: string; nameEn: string; weekly: number[]; current: number; previous: number; change: number | null; rising?: boolean; falling?: boolean };
 }
 
 export function areasLayer(areas: readonly AreaTrendFeature[], ui: { visible: boolean }) {
@@ -140,7 +146,7 @@ export function areasLayer(areas: readonly AreaTrendFeature[], ui: { visible: bo
     getLineColor: [90, 80, 60, 200],
     getLineWidth: 1,
     lineWidthUnits: 'pixels',
-    getFillColor: (f: any) => [...changeColor(f.properties.change, f.properties.current), 110] as [number, number, number, number],
+    getFillColor: (f: any) => [...changeColor(f.properties.current, f.properties.previous, f.properties), 110] as [number, number, number, number],
     updateTriggers: { getFillColor: areas },
   });
 }

@@ -1,0 +1,42 @@
+import { useCallback, useEffect, useState } from 'react';
+import { isMine, listItems, pruneSent, type OutboxItem } from './outbox.ts';
+import { syncOutbox } from './sync.ts';
+
+const SYNC_EVERY_MS = 10_000;
+
+/**
+ * The signed-in person's outbox for a view: their items only (another person on the same phone has their own
+ * queue), sent every 10 s while online and at once when the network comes back; sent items older than a week
+ * leave the phone when the view opens.
+ */
+export function useOutbox(userId: string) {
+  const [items, setItems] = useState<OutboxItem[]>([]);
+  const [online, setOnline] = useState(navigator.onLine);
+  const refresh = useCallback(() => {
+    void listItems().then((all) => setItems(all.filter((i) => isMine(i, userId))));
+  }, [userId]);
+  const sync = useCallback(
+    (force = false) => {
+      void syncOutbox(userId, refresh, { force }).then(refresh);
+    },
+    [userId, refresh],
+  );
+  useEffect(() => {
+    const goOnline = () => {
+      setOnline(true);
+      sync();
+    };
+    const goOffline = () => setOnline(false);
+    window.addEventListener('online', goOnline);
+    window.addEventListener('offline', goOffline);
+    const timer = setInterval(() => navigator.onLine && sync(), SYNC_EVERY_MS);
+    void pruneSent().finally(refresh);
+    sync();
+    return () => {
+      window.removeEventListener('online', goOnline);
+      window.removeEventListener('offline', goOffline);
+      clearInterval(timer);
+    };
+  }, [sync, refresh]);
+  return { items, online, refresh, sync };
+}
