@@ -35,7 +35,7 @@ function viewOf(path: string): ViewName | null {
 
 /** The shell: sign-in, header with the views this role may open, language switch, and the current view. */
 export function App() {
-  const { t, lang, setLang, name } = useI18n();
+  const { t, lang, setLang, name, said } = useI18n();
   const [user, setUser] = useState<Me | null | undefined>(undefined);
   const [demo, setDemo] = useState(false);
   const [data, setData] = useState<ReferenceData | null>(null);
@@ -55,7 +55,7 @@ export function App() {
       .catch(() => {});
     unwrap(api.auth.me.$get())
       .then((r) => setUser(r.user))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(said(e)));
   }, []);
 
   // The county's people switch between townships; the list comes with each township's figures.
@@ -80,7 +80,7 @@ export function App() {
       unwrap(api.basemap.$get()),
     ])
       .then(([township, areas, categories, basemap]) => live && setData({ township, areas, categories, basemap }))
-      .catch((e: Error) => live && setError(e.message));
+      .catch((e: Error) => live && setError(said(e)));
     return () => {
       live = false;
     };

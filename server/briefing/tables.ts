@@ -75,16 +75,16 @@ export function briefingTables(d: BriefingData): Table[] {
     {
       key: 'overdue',
       title: d.headline.current.overdue > d.overdue.length ? `逾期未整改清单(逾期最久的${d.overdue.length}件,共${d.headline.current.overdue}件)` : '逾期未整改清单',
-      headers: ['编号', '类别', '位置', '责任人', '整改期限', '逾期天数'],
+      headers: ['案件编号', '类别', '位置', '责任人', '整改期限', '逾期天数'],
       idColumns: [0],
-      rows: d.overdue.map((o) => [o.id.slice(0, 8), o.categoryZh, placeText(o.place), o.responsible ?? '—', localDateTime(o.deadlineAt, tz), o.daysOverdue]),
+      rows: d.overdue.map((o) => [o.caseNo ?? o.id.slice(0, 8), o.categoryZh, placeText(o.place), o.responsible ?? '—', localDateTime(o.deadlineAt, tz), o.daysOverdue]),
     },
     {
       key: 'recurrences',
       title: '反复出现清单',
-      headers: ['编号', '类别', '位置', '发现时间', '此前问题'],
+      headers: ['案件编号', '类别', '位置', '发现时间', '此前问题'],
       idColumns: [0, 4],
-      rows: d.recurrences.map((r) => [r.id.slice(0, 8), r.categoryZh, placeText(r.place), localDateTime(r.observedAt, tz), r.recurrenceOf.slice(0, 8)]),
+      rows: d.recurrences.map((r) => [r.caseNo ?? r.id.slice(0, 8), r.categoryZh, placeText(r.place), localDateTime(r.observedAt, tz), r.recurrenceOfCase ?? r.recurrenceOf.slice(0, 8)]),
     },
     {
       key: 'focus',

@@ -51,8 +51,9 @@ export interface BriefingData {
   /** Emerging hot spots over the twelve weeks to this one's end (absent in briefings archived before they existed). */
   emerging?: { centre: [number, number]; category: string; categoryZh: string; hotWeeks: number; weeks: number; trend: 'rising' | 'falling' | 'steady'; reports: number; place: PlaceWords; responsible: string | null }[];
   chronic: { centre: [number, number]; count: number; categoryZh: string; weeksActive: number; weeks: number; place: PlaceWords }[];
-  overdue: { id: string; categoryZh: string; place: PlaceWords; responsible: string | null; deadlineAt: string; daysOverdue: number }[];
-  recurrences: { id: string; categoryZh: string; place: PlaceWords; observedAt: string; recurrenceOf: string }[];
+  /** caseNo: absent in briefings stored before items had case numbers (their first 8 id characters are shown). */
+  overdue: { id: string; caseNo?: string | null; categoryZh: string; place: PlaceWords; responsible: string | null; deadlineAt: string; daysOverdue: number }[];
+  recurrences: { id: string; caseNo?: string | null; categoryZh: string; place: PlaceWords; observedAt: string; recurrenceOf: string; recurrenceOfCase?: string | null }[];
   focus: { rule: string; text: string }[];
   map: {
     boundary: unknown;

@@ -32,3 +32,7 @@ export function observedAt(capturedAt: string | null | undefined, receivedAt: st
 export function deadlineFrom(observed: string, deadlineHours: number): string {
   return new Date(Date.parse(observed) + deadlineHours * 3600_000).toISOString();
 }
+
+/** How a list of items can be sorted (the ledger's columns). */
+export const REPORT_SORTS = ['observed', 'deadline', 'case', 'category', 'zone', 'responsible', 'status', 'photos'] as const;
+export type ReportSort = (typeof REPORT_SORTS)[number];

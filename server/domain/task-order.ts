@@ -8,8 +8,19 @@ import { localDate, localMidnightUtc } from './calendar.ts';
 export type TaskGroup = 'urgent' | 'later' | 'backlog' | 'waiting';
 export const TASK_GROUPS: readonly TaskGroup[] = ['urgent', 'later', 'backlog', 'waiting'];
 
-/** A deadline within this long from now is "due soon". */
+/** A deadline within this long from now puts an item among the day's work. */
 export const DUE_SOON_MS = 24 * 3600_000;
+
+/** An item still waiting whose deadline is this close is flagged amber ("即将到期") in the ledger and the tasks. */
+export const DUE_SOON_HOURS = 2;
+
+/** Waiting for rectification, not late yet, and due within DUE_SOON_HOURS. */
+export function isDueSoon(item: Orderable, nowMs: number): boolean {
+  if (item.status !== 'reported' && item.status !== 'notified') return false;
+  if (!item.deadlineAt) return false;
+  const left = Date.parse(item.deadlineAt) - nowMs;
+  return left >= 0 && left <= DUE_SOON_HOURS * 3600_000;
+}
 
 export interface Orderable {
   status: string;

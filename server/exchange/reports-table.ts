@@ -8,6 +8,8 @@ import { localWallClockUtc } from '../domain/calendar.ts';
 
 export const REPORT_COLUMNS = [
   ['id', '编号'],
+  // written for people; an import gives each item its own township's next number
+  ['case_no', '案件编号'],
   ['category', '类别代码'],
   ['category_name', '类别'],
   ['status', '状态代码'],

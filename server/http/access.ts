@@ -60,6 +60,7 @@ export const ACCESS = {
   'GET /api/photos/:id': { roles: ALL },
   'GET /api/photos/:id/thumb': { roles: ALL },
   'GET /api/ledger': { roles: OFFICE },
+  'GET /api/search': { roles: ALL },
   'GET /api/ledger.csv': { roles: OFFICE },
   'GET /api/accountability': { roles: LEADERS },
   'GET /api/accountability.csv': { roles: LEADERS },

@@ -42,5 +42,14 @@ export function validationHook(
   const message = result.error.issues
     .map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`)
     .join('; ');
-  return c.json(errorBody('invalid_input', message), 400);
+  // what each problem is, as a code and its numbers, so a client can say it in its own language
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    code: i.code,
+    ...('minimum' in i ? { minimum: Number(i.minimum) } : {}),
+    ...('maximum' in i ? { maximum: Number(i.maximum) } : {}),
+    ...('origin' in i ? { origin: String(i.origin) } : {}),
+    message: i.message,
+  }));
+  return c.json(errorBody('invalid_input', message, { issues }), 400);
 }

@@ -7,8 +7,8 @@ import { importBasemap } from '../services/basemap-import.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { reportQuery } from './schemas.ts';
-import { filterOf } from './reports.ts';
+import { ledgerQuery } from './schemas.ts';
+import { ledgerFilterOf } from './ledger.ts';
 
 const exportFile = z.object({
   file: z.enum(['reports.geojson', 'reports.csv', 'reports.xlsx'], { error: 'ask for reports.geojson, reports.csv or reports.xlsx' }),
@@ -34,10 +34,9 @@ function formatOf(name: string, said: string | undefined): string {
 
 export const exchangeRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
-    .get('/export/:file', guard(deps, 'GET /api/export/:file'), validate('param', exportFile), validate('query', reportQuery.omit({ limit: true })), async (c) => {
+    .get('/export/:file', guard(deps, 'GET /api/export/:file'), validate('param', exportFile), validate('query', ledgerQuery.omit({ limit: true, offset: true })), async (c) => {
       const format = c.req.valid('param').file.split('.')[1] as 'geojson' | 'csv' | 'xlsx';
-      const { limit: _l, ...filter } = await filterOf(deps, c.req.valid('query'), 0);
-      const out = await exportReports(deps, filter, format, c.get('user')!.id);
+      const out = await exportReports(deps, await ledgerFilterOf(deps, c.req.valid('query'), 0), format, c.get('user')!.id);
       return new Response(new Uint8Array(out.body), {
         status: 200,
         headers: {

@@ -4,12 +4,22 @@ import { accountability, accountabilityCsv, ledgerCsv, listLedger, myTasks, type
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { ledgerQuery, monthQuery } from './schemas.ts';
+import { ledgerQuery, monthQuery, searchQuery } from './schemas.ts';
+import { search } from '../services/search.ts';
 import { filterOf } from './reports.ts';
 import type { z } from 'zod';
 
-async function ledgerFilterOf(deps: Deps, q: z.infer<typeof ledgerQuery>, defaultLimit: number): Promise<LedgerFilter> {
-  return { ...(await filterOf(deps, q, defaultLimit)), overdueOnly: q.overdue === '1', sort: q.sort, offset: q.offset };
+/** The ledger's query as a filter (shared with the exports, so a file holds what the screen shows). */
+export async function ledgerFilterOf(deps: Deps, q: z.infer<typeof ledgerQuery>, defaultLimit: number): Promise<LedgerFilter> {
+  return {
+    ...(await filterOf(deps, q, defaultLimit)),
+    overdueOnly: q.overdue === '1',
+    dueSoonOnly: q.dueSoon === '1',
+    q: q.q,
+    sort: q.sort,
+    dir: q.dir,
+    offset: q.offset,
+  };
 }
 
 /** A CSV download; the Chinese file name travels in filename*, with an ASCII one for old clients. */
@@ -30,6 +40,7 @@ export const ledgerRoutes = (deps: Deps) =>
     .get('/ledger.csv', guard(deps, 'GET /api/ledger.csv'), validate('query', ledgerQuery), async (c) =>
       csvResponse(await ledgerCsv(deps, await ledgerFilterOf(deps, c.req.valid('query'), 10_000)), '台账.csv', 'ledger.csv'),
     )
+    .get('/search', guard(deps, 'GET /api/search'), validate('query', searchQuery), async (c) => c.json(await search(deps, c.req.valid('query').q), 200))
     .get('/tasks', guard(deps, 'GET /api/tasks'), async (c) => c.json({ items: await myTasks(deps, c.get('user')!) }, 200))
     .get('/accountability', guard(deps, 'GET /api/accountability'), validate('query', monthQuery), async (c) =>
       c.json(await accountability(deps, c.req.valid('query').month), 200),

@@ -30,6 +30,7 @@ const marketDays = z.union([o({ kind: z.enum(['solar', 'lunar']), dayEndings: z.
 
 export const reportView = o({
   id,
+  caseNo: nullable(z.string()).describe('the case number people read and type, e.g. NJ-2026-000123'),
   category: z.string(),
   lon: z.number(),
   lat: z.number(),
@@ -130,7 +131,20 @@ export const ANSWERS = {
   'POST /api/photos': { statuses: [201], json: photo, extra: [413, 415, 422] },
   'GET /api/photos/:id': file({ 'image/jpeg': 'the photo as uploaded, its location removed' }),
   'GET /api/photos/:id/thumb': file({ 'image/jpeg': 'upright, at most 480 px' }),
-  'GET /api/ledger': { json: o({ truncated: z.boolean(), rows: z.array(reportView.extend({ daysOpen: z.number(), daysOverdue: z.number(), photoCount: z.number() })) }) },
+  'GET /api/ledger': {
+    json: o({
+      truncated: z.boolean(),
+      total: z.number().describe('how many items match the filters, of which rows is one page'),
+      rows: z.array(reportView.extend({ daysOpen: z.number(), daysOverdue: z.number(), hoursOverdue: z.number(), dueSoon: z.boolean(), photoCount: z.number() })),
+    }),
+  },
+  'GET /api/search': {
+    json: o({
+      items: z.array(reportView),
+      more: z.boolean(),
+      places: z.array(o({ nameZh: z.string(), nameEn: nullable(z.string()), layer: z.string(), kind: z.string(), bbox: z.array(z.number()) })),
+    }),
+  },
   'GET /api/ledger.csv': file({ 'text/csv': 'UTF-8 with a byte-order mark, for Excel and WPS' }),
   'GET /api/accountability': { json: o({ month: z.string(), areas: z.array(accountabilityRow.extend({ area: o({ id, kind: z.string(), nameZh: z.string(), nameEn: z.string() }), person: nullable(z.string()) })), people: z.array(accountabilityRow.extend({ person: personRef, area: nullable(z.string()) })) }) },
   'GET /api/accountability.csv': file({ 'text/csv': 'UTF-8 with a byte-order mark' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REPORT_STATUSES } from '../domain/reports.ts';
+import { REPORT_SORTS, REPORT_STATUSES } from '../domain/reports.ts';
 import { ACTIONS } from '../domain/lifecycle.ts';
 
 // Shapes of what clients send, shared by the routes (and readable by the web through AppType).
@@ -97,7 +97,15 @@ export const transitionBody = z.strictObject({
   action: z.enum(ACTIONS, { error: `action must be one of ${ACTIONS.join(', ')}` }),
   note: z.string().max(2000).optional(),
   photoIds: z.array(photoId).max(10).optional(),
-  duplicateOf: z.uuid('duplicateOf must be a report id').optional(),
+  /** The item this one repeats: its case number (NJ-2026-000123) or id. */
+  duplicateOf: z
+    .string()
+    .trim()
+    .max(40)
+    .refine((v) => z.uuid().safeParse(v).success || /^([A-Za-z][A-Za-z0-9]{0,7}-)?\d{4}-\d{1,9}$/.test(v.replace(/[－—–]/g, '-')), {
+      error: '重复问题须填写案件编号(如 NJ-2026-000123)。duplicateOf must be a case number (e.g. NJ-2026-000123) or a report id.',
+    })
+    .optional(),
   version: z.number().int().min(1).optional(),
 });
 
@@ -106,11 +114,20 @@ export const sightingBody = z.strictObject({
   photoIds: z.array(photoId).max(10).optional(),
 });
 
+const searchText = z.string().trim().min(1, 'the search is empty').max(100, 'a search is at most 100 characters');
+
 export const ledgerQuery = reportQuery.extend({
   overdue: z.enum(['0', '1']).optional(),
-  sort: z.enum(['observed', 'deadline']).optional(),
+  /** Only open items due within the next DUE_SOON_HOURS (not yet late). */
+  dueSoon: z.enum(['0', '1']).optional(),
+  sort: z.enum(REPORT_SORTS, { error: `sort is one of ${REPORT_SORTS.join(', ')}` }).optional(),
+  dir: z.enum(['asc', 'desc']).optional(),
   offset: queryNumber(z.number().int().min(0).max(1_000_000)).optional(),
+  /** A case number, words of the description, or a street or landmark. */
+  q: searchText.optional(),
 });
+
+export const searchQuery = z.object({ q: searchText });
 
 export const monthQuery = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM').optional(),

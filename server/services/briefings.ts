@@ -1,3 +1,4 @@
+import { caseNumbersOf } from '../store/case-numbers.ts';
 import type { Deps } from './context.ts';
 import { currentTownship, townshipRouter } from './context.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
@@ -48,7 +49,7 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
   const tz = t.timezone;
   const cur = weekBounds(week, tz);
   const prev = weekBounds(previousIsoWeek(week), tz);
-  if (cur.from > deps.now().toISOString()) throw new AppError(422, 'week_in_future', `${week} has not started yet.`);
+  if (cur.from > deps.now().toISOString()) throw new AppError(422, 'week_in_future', `${week} 周尚未开始。${week} has not started yet.`);
   const db = deps.store.db;
   const ctx = await viewContext(deps, t);
   const { router } = await townshipRouter(deps, t);
@@ -214,6 +215,7 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
     .slice(0, LIST_LIMIT)
     .map(({ r, days }) => ({
       id: r.id,
+      caseNo: r.case_no,
       categoryZh: catZh(r.category_code),
       place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
       responsible: r.assignee_id ? (ctx.users.get(r.assignee_id)?.display_name ?? null) : personOfArea(r.responsible_area_id),
@@ -221,16 +223,17 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
       daysOverdue: days,
     }));
 
-  const recurrences = counted
-    .filter((r) => inWeek(r, cur) && r.recurrence_of)
-    .slice(0, LIST_LIMIT)
-    .map((r) => ({
-      id: r.id,
-      categoryZh: catZh(r.category_code),
-      place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
-      observedAt: r.observed_at,
-      recurrenceOf: r.recurrence_of!,
-    }));
+  const recurring = counted.filter((r) => inWeek(r, cur) && r.recurrence_of).slice(0, LIST_LIMIT);
+  const earlierCases = await caseNumbersOf(db, recurring.map((r) => r.recurrence_of!));
+  const recurrences = recurring.map((r) => ({
+    id: r.id,
+    caseNo: r.case_no,
+    categoryZh: catZh(r.category_code),
+    place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
+    observedAt: r.observed_at,
+    recurrenceOf: r.recurrence_of!,
+    recurrenceOfCase: earlierCases.get(r.recurrence_of!) ?? null,
+  }));
 
   const pat = await patterns(deps, { from: new Date(Date.parse(cur.to) - 28 * DAY).toISOString(), to: cur.to });
   const headline = { current: headlineFor(cur), previous: headlineFor(prev) };

@@ -6,6 +6,7 @@ import { recordAudit, type AuditActor } from './audit.ts';
 import { assignmentFor } from './reports.ts';
 import { viewContext } from './report-views.ts';
 import { insertReportEvents, insertReports, queryReports, type ReportFilter } from '../store/reports.ts';
+import { ledgerStoreFilter, type LedgerFilter } from './ledger.ts';
 import { existingReportIds, takenReportIds } from '../store/report-bulk.ts';
 import type { ReportEventTable, ReportTable } from '../store/schema.ts';
 import { writeReportTable, type ImportFormat } from '../exchange/report-files.ts';
@@ -22,14 +23,16 @@ import { STATUS_NAMES_ZH } from '../domain/lifecycle.ts';
 export const EXPORT_MAX = 200_000;
 export type ExportFormat = 'geojson' | 'csv' | 'xlsx';
 
-async function exportRows(deps: Deps, filter: Omit<ReportFilter, 'townshipId' | 'limit'>) {
+async function exportRows(deps: Deps, filter: LedgerFilter) {
   const t = await currentTownship(deps);
   const ctx = await viewContext(deps, t);
-  const rows = await queryReports(deps.store.db, deps.store.dialect, { ...filter, townshipId: t.id, limit: EXPORT_MAX });
+  const f = await ledgerStoreFilter(deps, t, filter, ctx.now);
+  const rows = await queryReports(deps.store.db, deps.store.dialect, { ...f, limit: EXPORT_MAX });
   const truncated = rows.length > EXPORT_MAX;
   const tz = t.timezone;
   const name = (id: string | null) => (id ? ctx.areas.get(id)?.nameZh ?? null : null);
   const records = rows.slice(0, EXPORT_MAX).map((r) => ({
+    case_no: r.case_no,
     id: r.id,
     category: r.category_code,
     category_name: ctx.categories.get(r.category_code)?.name_zh ?? r.category_code,
@@ -51,7 +54,7 @@ async function exportRows(deps: Deps, filter: Omit<ReportFilter, 'townshipId' | 
 }
 
 /** The filtered reports as a file. */
-export async function exportReports(deps: Deps, filter: Omit<ReportFilter, 'townshipId' | 'limit'>, format: ExportFormat, who = 'system') {
+export async function exportReports(deps: Deps, filter: LedgerFilter, format: ExportFormat, who = 'system') {
   const { t, records, truncated } = await exportRows(deps, filter);
   const stamp = isoWithOffset(deps.now().toISOString(), t.timezone).slice(0, 10);
   const filename = `reports-${t.code}-${stamp}.${format}`;

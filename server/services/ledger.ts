@@ -2,52 +2,81 @@ import type { Deps } from './context.ts';
 import { currentTownship } from './context.ts';
 import type { SessionUser } from './auth.ts';
 import { sweepOverdue } from './lifecycle.ts';
-import { toView, viewContext, type ReportView } from './report-views.ts';
-import { listReportsObserved, queryReports, type ReportFilter } from '../store/reports.ts';
+import { toView, viewContext, type ReportView, type ViewContext } from './report-views.ts';
+import { searchOf } from './search.ts';
+import { countMatching, listReportsObserved, queryReports, type ReportFilter, type ReportRow } from '../store/reports.ts';
+import type { TownshipRow } from '../store/townships.ts';
 import { countPhotosByReport } from '../store/photos.ts';
 import { listDeductions } from '../store/deductions.ts';
 import { daysOverdue } from '../domain/responsibility.ts';
 import { localDate, localDateTime, localMidnightUtc } from '../domain/calendar.ts';
 import { accountabilityTable } from '../domain/accountability.ts';
 import { toCsv } from '../briefing/csv.ts';
+import { DUE_SOON_HOURS, isDueSoon } from '../domain/task-order.ts';
 
-export type LedgerFilter = Omit<ReportFilter, 'townshipId'> & { overdueOnly?: boolean };
+/** The ledger's filter as the screen sets it: the map's filters, overdue or due soon only, a search, a sort. */
+export type LedgerFilter = Omit<ReportFilter, 'townshipId' | 'search' | 'overdueAt'> & {
+  overdueOnly?: boolean | undefined;
+  dueSoonOnly?: boolean | undefined;
+  /** What was typed in the search box. */
+  q?: string | undefined;
+};
 
 export interface LedgerRow extends ReportView {
   daysOpen: number;
+  /** Whole days past the deadline (0 within the first day late: see hoursOverdue). */
   daysOverdue: number;
+  /** Hours past the deadline, whole, for an item still waiting for rectification; 0 when not late. */
+  hoursOverdue: number;
+  /** Still waiting, not late, and due within DUE_SOON_HOURS. */
+  dueSoon: boolean;
   photoCount: number;
 }
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+
+/** The store filter for a ledger filter as of now: the ledger's page, its CSV and the exports all use it. */
+export async function ledgerStoreFilter(deps: Deps, t: TownshipRow, filter: LedgerFilter, now: string): Promise<Omit<ReportFilter, 'limit'>> {
+  const { overdueOnly, dueSoonOnly, q, limit: _limit, ...f } = filter as LedgerFilter & { limit?: number };
+  return {
+    ...f,
+    townshipId: t.id,
+    overdueAt: overdueOnly ? now : undefined,
+    dueBetween: dueSoonOnly ? [now, new Date(Date.parse(now) + DUE_SOON_HOURS * HOUR).toISOString()] : undefined,
+    search: q ? await searchOf(deps, t, q) : undefined,
+  };
+}
 
 /** The ledger (台账): every item with its place, owner, deadline, state, days open or overdue; current as of now. */
-export async function listLedger(deps: Deps, filter: LedgerFilter): Promise<{ rows: LedgerRow[]; truncated: boolean }> {
+export async function listLedger(deps: Deps, filter: LedgerFilter): Promise<{ rows: LedgerRow[]; truncated: boolean; total: number }> {
   const t = await currentTownship(deps);
   await sweepOverdue(deps, t);
   const ctx = await viewContext(deps, t);
-  const { overdueOnly, ...f } = filter;
-  const rows = await queryReports(deps.store.db, deps.store.dialect, {
-    ...f,
-    townshipId: t.id,
-    overdueAt: overdueOnly ? ctx.now : undefined,
-  });
+  const f = await ledgerStoreFilter(deps, t, filter, ctx.now);
+  const [rows, total] = await Promise.all([
+    queryReports(deps.store.db, deps.store.dialect, { ...f, limit: filter.limit }),
+    countMatching(deps.store.db, deps.store.dialect, f),
+  ]);
   const truncated = rows.length > filter.limit;
   const page = truncated ? rows.slice(0, filter.limit) : rows;
   const photos = await countPhotosByReport(deps.store.db, page.map((r) => r.id));
+  return { truncated, total, rows: page.map((r) => ledgerRow(r, ctx, photos.get(r.id) ?? 0)) };
+}
+
+function ledgerRow(r: ReportRow, ctx: ViewContext, photoCount: number): LedgerRow {
   const nowMs = Date.parse(ctx.now);
+  const end = r.closed_at ? Date.parse(r.closed_at) : nowMs;
+  const waiting = ['reported', 'notified'].includes(r.status);
+  const late = waiting && r.deadline_at !== null && Date.parse(r.deadline_at) < nowMs;
   return {
-    truncated,
-    rows: page.map((r) => {
-      const end = r.closed_at ? Date.parse(r.closed_at) : nowMs;
-      const open = ['reported', 'notified'].includes(r.status);
-      return {
-        ...toView(r, ctx),
-        daysOpen: Math.max(0, Math.floor((end - Date.parse(r.observed_at)) / DAY)),
-        daysOverdue: open ? daysOverdue(r.deadline_at, ctx.now) : 0,
-        photoCount: photos.get(r.id) ?? 0,
-      };
-    }),
+    ...toView(r, ctx),
+    daysOpen: Math.max(0, Math.floor((end - Date.parse(r.observed_at)) / DAY)),
+    daysOverdue: waiting ? daysOverdue(r.deadline_at, ctx.now) : 0,
+    hoursOverdue: late ? Math.floor((nowMs - Date.parse(r.deadline_at!)) / HOUR) : 0,
+    dueSoon: isDueSoon({ status: r.status, deadlineAt: r.deadline_at }, nowMs),
+    photoCount,
   };
 }
 
@@ -67,9 +96,9 @@ export async function ledgerCsv(deps: Deps, filter: LedgerFilter): Promise<strin
   const ctx = await viewContext(deps, t);
   const fmt = (iso: string | null) => (iso ? localDateTime(iso, t.timezone) : '');
   return toCsv(
-    ['编号', '发现时间', '类别', '保洁区', '村(社区)', '责任区域', '责任人', '状态', '整改期限', '是否逾期', '逾期天数', '已历天数', '照片数', '情况说明', '经度', '纬度'],
+    ['案件编号', '发现时间', '类别', '保洁区', '村(社区)', '责任区域', '责任人', '状态', '整改期限', '是否逾期', '逾期天数', '逾期小时', '已历天数', '照片数', '情况说明', '经度', '纬度', '问题ID'],
     rows.map((r) => [
-      r.id,
+      r.caseNo ?? '',
       fmt(r.observedAt),
       ctx.categories.get(r.category)?.name_zh ?? r.category,
       r.zone?.nameZh ?? '',
@@ -80,11 +109,13 @@ export async function ledgerCsv(deps: Deps, filter: LedgerFilter): Promise<strin
       fmt(r.deadlineAt),
       r.overdue ? '是' : '否',
       r.daysOverdue,
+      r.hoursOverdue,
       r.daysOpen,
       r.photoCount,
       r.description ?? '',
       r.lon,
       r.lat,
+      r.id,
     ]),
   );
 }

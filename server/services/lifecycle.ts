@@ -4,6 +4,9 @@ import { currentTownship, townshipRouter } from './context.ts';
 import { queueEvent } from './webhooks.ts';
 import { listWebhooks } from '../store/integrations.ts';
 import { AppError } from './errors.ts';
+import { casePrefixOf } from './search.ts';
+import { normaliseCaseNo } from '../domain/case-numbers.ts';
+import { findReportIdByCaseNo } from '../store/case-numbers.ts';
 import type { SessionUser } from './auth.ts';
 import { requireNewAfterPhotos, requirePhotos } from './photos.ts';
 import { actorOf, itemState, toView, viewContext, type ReportView } from './report-views.ts';
@@ -83,6 +86,16 @@ export async function transition(deps: Deps, user: SessionUser, id: string, req:
   return oncePerKey(deps, t, user, id, opts.idempotencyKey, req.action, () => transitionNow(deps, t, user, id, req, opts.idempotencyKey));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The item a merge names, by its case number as people type it (NJ-2026-000123, 2026-123) or by its id. */
+async function findMergeTarget(deps: Deps, t: TownshipRow, ref: string) {
+  if (UUID.test(ref)) return findReportById(deps.store.db, t.id, ref.toLowerCase());
+  const caseNo = normaliseCaseNo(ref, casePrefixOf(t));
+  const hit = caseNo ? await findReportIdByCaseNo(deps.store.db, t.id, caseNo) : undefined;
+  return hit ? findReportById(deps.store.db, t.id, hit.id) : undefined;
+}
+
 async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: string, req: TransitionRequest, key: string | undefined): Promise<ReportView> {
   const db = deps.store.db;
   const row = await findReportById(db, t.id, id);
@@ -110,6 +123,7 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
   const rule = { deadlineHours: category?.deadline_hours ?? 72, sameDay: category?.same_day === 1 };
   const patch: Partial<Insertable<ReportTable>> = { status: decision.to, updated_at: now };
   const data: Record<string, unknown> = { photoIds };
+  let mergeInto: string | undefined;
 
   switch (req.action) {
     case 'notify': {
@@ -133,12 +147,16 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
       data.deadlineAt = patch.deadline_at;
       break;
     case 'merge': {
-      const target = await findReportById(db, t.id, req.duplicateOf!);
+      const target = await findMergeTarget(deps, t, req.duplicateOf!);
       if (!target || target.id === row.id || !['reported', 'notified', 'rectified'].includes(target.status)) {
-        throw new AppError(422, 'bad_duplicate', '只能合并到另一个未办结的问题。Merge only into another item that is still open.');
+        throw new AppError(422, 'bad_duplicate', '只能合并到另一个未办结的问题。Merge only into another item that is still open.', {
+          duplicateOf: req.duplicateOf!,
+        });
       }
+      mergeInto = target.id;
       patch.duplicate_of = target.id;
       data.duplicateOf = target.id;
+      data.duplicateOfCase = target.case_no;
       break;
     }
     case 'reject':
@@ -156,8 +174,9 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
     }
     await appendEvent(trx, row, req.action, decision.to, user.id, now, req.note, data, key);
     if (req.action === 'merge') {
-      await appendEvent(trx, { ...row, id: req.duplicateOf!, status: row.status }, 'merged_in', null, user.id, now, req.note, {
+      await appendEvent(trx, { ...row, id: mergeInto!, status: row.status }, 'merged_in', null, user.id, now, req.note, {
         from: row.id,
+        fromCase: row.case_no,
       });
     }
     await insertReportPhotos(
@@ -221,11 +240,12 @@ function overduePayload(
   const deadline = row.deadline_at ? localDateTime(row.deadline_at, t.timezone) : '';
   return {
     event: 'report.overdue' as const,
-    title: `【超期未整改】${name} · ${who}`,
+    title: `【超期未整改】${row.case_no ? `${row.case_no} ` : ''}${name} · ${who}`,
     text: `${where}的“${name}”已超过整改期限(${deadline}),扣款 ${d.amount_yuan} 元、扣 ${d.points} 分。\nOverdue since ${deadline}: ${category?.name_en ?? row.category_code}, ${d.amount_yuan} yuan and ${d.points} points off.`,
     link: deps.options.publicUrl ? `${deps.options.publicUrl}/?report=${row.id}` : null,
     data: {
       reportId: row.id,
+      caseNo: row.case_no,
       category: row.category_code,
       deadlineAt: row.deadline_at,
       responsibleAreaId: row.responsible_area_id,

@@ -141,7 +141,7 @@ function toRequest(r: ReportRow, ctx: Awaited<ReturnType<typeof requestContext>>
     service_code: r.category_code,
     description: pub ? null : r.description,
     agency_responsible: who,
-    service_notice: null,
+    service_notice: r.case_no ? `案件编号 ${r.case_no}` : null,
     requested_datetime: isoWithOffset(r.observed_at, tz),
     updated_datetime: isoWithOffset(r.updated_at, tz),
     expected_datetime: r.deadline_at ? isoWithOffset(r.deadline_at, tz) : null,
@@ -214,7 +214,7 @@ export async function open311Post(deps: Deps, p: Open311Post, keyName: string, c
   return [
     {
       service_request_id: report.id,
-      service_notice: `已转交${report.responsibleArea?.nameZh ?? '镇创建办'}处理(来自 ${keyName})。Passed to ${report.responsibleArea?.nameEn ?? 'the campaign office'}.`,
+      service_notice: `案件编号 ${report.caseNo ?? report.id}:已转交${report.responsibleArea?.nameZh ?? '镇创建办'}处理(来自 ${keyName})。Case ${report.caseNo ?? report.id}: passed to ${report.responsibleArea?.nameEn ?? 'the campaign office'}.`,
       account_id: p.account_id ?? null,
     },
   ];

@@ -28,6 +28,8 @@ export interface PersonRef {
 
 export interface ReportView {
   id: string;
+  /** The case number people read and type (NJ-2026-000123). */
+  caseNo: string | null;
   category: string;
   lon: number;
   lat: number;
@@ -88,6 +90,7 @@ export function toView(row: ReportRow, ctx: ViewContext): ReportView {
   const area = (id: string | null) => (id ? areaRef(ctx.areas.get(id)) : null);
   return {
     id: row.id,
+    caseNo: row.case_no,
     category: row.category_code,
     lon: row.lon,
     lat: row.lat,

@@ -144,7 +144,7 @@ export async function createReport(
       throw new AppError(
         409,
         'idempotency_key_reused',
-        'This Idempotency-Key was already used for a different report. Make a new key for each new report.',
+        '此提交编号已用于另一条问题,请重新提交。This Idempotency-Key was already used for a different report. Make a new key for each new report.',
       );
     }
     return { report: toView(existing, ctx), created: false, nearby: [] };
@@ -159,7 +159,7 @@ export async function createReport(
     throw new AppError(
       422,
       'outside_township',
-      `The spot (${input.lon}, ${input.lat}) lies outside ${t.name_zh} (${t.name_en}). Move the pin inside the township boundary.`,
+      `该位置不在${t.name_zh}范围内,请把图钉移到镇界以内。The spot (${input.lon}, ${input.lat}) lies outside ${t.name_en}. Move the pin inside the township boundary.`,
     );
   }
   const photoIds = [...new Set(input.photoIds ?? [])];
@@ -243,7 +243,7 @@ export async function createReport(
     throw err;
   }
   const saved = await findReportById(db, t.id, row.id);
-  if (!saved) throw new AppError(500, 'report_not_saved', 'The report could not be read back after saving. Try again.');
+  if (!saved) throw new AppError(500, 'report_not_saved', '问题已保存但未能读回,请重试。The report could not be read back after saving. Try again.');
   return {
     report: toView(saved, ctx),
     created: true,
@@ -285,7 +285,7 @@ async function sightingNow(
   key: string | undefined,
 ): Promise<ReportView> {
   const row = await findReportById(deps.store.db, t.id, id);
-  if (!row) throw new AppError(404, 'report_not_found', `No report with id ${id} in ${t.name_zh}.`);
+  if (!row) throw new AppError(404, 'report_not_found', `${t.name_zh}没有这个问题。No report with id ${id} in ${t.name_en}.`);
   if (!['reported', 'notified', 'rectified'].includes(row.status)) {
     throw new AppError(409, 'item_not_open', '该问题已办结,请新报一条。This item is no longer open; report a new one.');
   }
@@ -356,7 +356,7 @@ export async function getReport(deps: Deps, id: string, viewer: SessionUser | nu
   const t = await currentTownship(deps);
   const ctx = await viewContext(deps, t);
   const row = await findReportById(deps.store.db, t.id, id);
-  if (!row) throw new AppError(404, 'report_not_found', `No report with id ${id} in ${t.name_zh}.`);
+  if (!row) throw new AppError(404, 'report_not_found', `${t.name_zh}没有这个问题。No report with id ${id} in ${t.name_en}.`);
   const [events, photos, deductions] = await Promise.all([
     listReportEvents(deps.store.db, id),
     listReportPhotos(deps.store.db, id),

@@ -48,6 +48,7 @@ export function listReportsForBriefing(db: Db, townshipId: string, since: string
     .selectFrom('reports')
     .select([
       'id',
+      'case_no',
       'category_code',
       'lon',
       'lat',

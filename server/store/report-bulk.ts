@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, ReportTable } from './schema.ts';
 import type { Store } from './connect.ts';
 import { BATCH } from './reports.ts';
+import { assignCaseNumbers } from './case-numbers.ts';
 
 // Many reports at once: imports, the demo town and the benchmark, and the id checks imports make first.
 
@@ -14,7 +15,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 const REPORT_COLUMNS = [
   'id', 'township_id', 'category_code', 'lon', 'lat', 'accuracy_m', 'description', 'status', 'zone_id', 'village_id',
   'unit_id', 'reporter_id', 'duplicate_of', 'captured_at', 'received_at', 'observed_at', 'deadline_at', 'closed_at',
-  'updated_at', 'idempotency_key', 'assignee_id', 'responsible_area_id', 'rectified_by', 'recurrence_of',
+  'updated_at', 'idempotency_key', 'assignee_id', 'responsible_area_id', 'rectified_by', 'recurrence_of', 'case_no',
 ] as const;
 
 /**
@@ -22,6 +23,7 @@ const REPORT_COLUMNS = [
  * in a transaction, on PostgreSQL one COPY in one transaction. Returns how many were written.
  */
 export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite' | 'pool'>, rows: Insertable<ReportTable>[]): Promise<number> {
+  await assignCaseNumbers(store.db, rows);
   if (!store.sqlite) {
     if (!store.pool) throw new Error('A bulk load needs the SQLite handle or the PostgreSQL pool.');
     await copyReports(store.pool, rows);

@@ -1,6 +1,8 @@
-import { sql, type Kysely, type Transaction, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction, type Insertable, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Database, ReportEventTable, ReportStatus, ReportTable } from './schema.ts';
 import type { Dialect, Store } from './connect.ts';
+import { assignCaseNumbers } from './case-numbers.ts';
+import type { ReportSort } from '../domain/reports.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type ReportRow = Selectable<ReportTable>;
@@ -22,8 +24,14 @@ export interface ReportFilter {
   responsibleAreaId?: string | undefined;
   /** Only items still waiting for rectification whose deadline is before this instant. */
   overdueAt?: string | undefined;
-  sort?: 'observed' | 'deadline' | undefined;
+  /** Only items still waiting for rectification whose deadline falls in [from, to). */
+  dueBetween?: readonly [string, string] | undefined;
+  sort?: ReportSort | undefined;
+  /** The sort's direction; each sort has its natural one (newest seen first, soonest deadline first). */
+  dir?: 'asc' | 'desc' | undefined;
   offset?: number | undefined;
+  /** What a search box matched: a case number exactly, words of the description, or places (boxes) named. */
+  search?: ReportSearch | undefined;
   /** Only these reports. */
   ids?: readonly string[] | undefined;
   /** Only items still open, or closed at or after this instant (duplicate and recurrence checks). */
@@ -31,10 +39,21 @@ export interface ReportFilter {
   limit: number;
 }
 
+export { REPORT_SORTS, type ReportSort } from '../domain/reports.ts';
+
+export interface ReportSearch {
+  caseNo?: string | undefined;
+  /** Every word must appear in the description, or in the case number. */
+  words?: readonly string[] | undefined;
+  /** Or the report lies in one of these boxes (around a street or landmark of that name). */
+  boxes?: readonly (readonly [number, number, number, number])[] | undefined;
+}
+
 // SQLite's bound-parameter limit is generous, but batches keep each statement's memory small.
 export const BATCH = 400;
 
 export async function insertReports(db: Db, rows: Insertable<ReportTable>[]): Promise<void> {
+  await assignCaseNumbers(db, rows);
   for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('reports').values(rows.slice(i, i + BATCH)).execute();
 }
 
@@ -183,7 +202,42 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan
   if (f.overdueAt) {
     q = q.where(off('status'), 'in', ['reported', 'notified']).where('deadline_at', '<', f.overdueAt);
   }
+  if (f.dueBetween) {
+    q = q.where(off('status'), 'in', ['reported', 'notified']).where('deadline_at', '>=', f.dueBetween[0]).where('deadline_at', '<', f.dueBetween[1]);
+  }
+  if (f.search) q = q.where(searched(f.search));
   return q;
+}
+
+/** LIKE's own characters in a typed word are matched as themselves. */
+const likeWord = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function searched(s: ReportSearch) {
+  return (eb: ExpressionBuilder<Database, 'reports'>) => {
+    if (s.caseNo) return eb('case_no', '=', s.caseNo);
+    const any = [];
+    if (s.words?.length) {
+      any.push(
+        eb.and(
+          s.words.map((w) =>
+            eb.or([sql<boolean>`description LIKE ${likeWord(w)} ESCAPE '\\'`, sql<boolean>`case_no LIKE ${likeWord(w.toUpperCase())} ESCAPE '\\'`]),
+          ),
+        ),
+      );
+    }
+    for (const [minLon, minLat, maxLon, maxLat] of s.boxes ?? []) {
+      any.push(eb.and([eb('lon', '>=', minLon), eb('lon', '<=', maxLon), eb('lat', '>=', minLat), eb('lat', '<=', maxLat)]));
+    }
+    return any.length ? eb.or(any) : sql<boolean>`1 = 0`;
+  };
+}
+
+/** How many reports match the filter (the ledger's true total). */
+export async function countMatching(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>): Promise<number> {
+  const r = await filtered(db, dialect, f)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** A page of the filter's reports can be filled by the walk when the box holds a few pages' worth or more. */
@@ -211,10 +265,30 @@ export function queryNearbyCandidates(db: Db, dialect: Dialect, f: ReportFilter)
 }
 
 function ordered<Q extends SelectQueryBuilder<Database, 'reports', any>>(q: Q, f: ReportFilter): Q {
-  const sorted =
-    f.sort === 'deadline'
-      ? q.orderBy(sql`deadline_at IS NULL`).orderBy('deadline_at', 'asc').orderBy('seq', 'asc')
-      : q.orderBy('observed_at', 'desc').orderBy('seq', 'desc');
+  const sort = f.sort ?? 'observed';
+  // each sort's natural direction: newest seen, soonest (most overdue) deadline, most photos first; names A → Z
+  const natural = sort === 'observed' || sort === 'photos' ? 'desc' : 'asc';
+  const dir = f.dir ?? natural;
+  const key =
+    sort === 'deadline'
+      ? sql`deadline_at`
+      : sort === 'case'
+        ? sql`case_no`
+        : sort === 'category'
+          ? sql`category_code`
+          : sort === 'status'
+            ? sql`status`
+            : sort === 'zone'
+              ? sql`(SELECT name_zh FROM areas WHERE areas.id = reports.zone_id)`
+              : sort === 'responsible'
+                ? sql`coalesce((SELECT display_name FROM users WHERE users.id = reports.assignee_id), (SELECT name_zh FROM areas WHERE areas.id = reports.responsible_area_id))`
+                : sort === 'photos'
+                  ? sql`(SELECT count(*) FROM report_photos WHERE report_photos.report_id = reports.id)`
+                  : sql`observed_at`;
+  // items without the key (no deadline, no zone) last in either direction
+  let sorted = sort === 'observed' ? q : q.orderBy(sql`${key} IS NULL`).orderBy(sql`${key}`, dir);
+  if (sort !== 'observed' && sort !== 'deadline') sorted = sorted.orderBy('observed_at', 'desc');
+  sorted = sort === 'observed' ? sorted.orderBy('observed_at', dir).orderBy('seq', dir) : sorted.orderBy('seq', dir);
   return sorted.limit(f.limit + 1).offset(f.offset ?? 0) as Q;
 }
 

@@ -27,6 +27,7 @@ export interface Database {
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   deployment_secrets: DeploymentSecretTable;
+  case_counters: CaseCounterTable;
 }
 
 export interface ApiKeyTable {
@@ -118,6 +119,15 @@ export interface TownshipTable {
   created_at: string;
   /** JSON MarketDayRule: when the township holds its market (赶集日). */
   market_days: Generated<string>;
+  /** What its case numbers start with (NJ in NJ-2026-000123); null: from its name, when first needed. */
+  case_prefix: Generated<string | null>;
+}
+
+export interface CaseCounterTable {
+  township_id: string;
+  year: number;
+  /** The last number given in that township and year. */
+  last: number;
 }
 
 export type AreaKind = 'cleaning_zone' | 'village' | 'community' | 'unit';
@@ -267,6 +277,8 @@ export interface ReportTable {
   /** Insertion order; also the key of the SQLite R*Tree. */
   seq: Generated<number>;
   id: string;
+  /** The case number (案件编号) people read and type, NJ-2026-000123: given when the item is stored. */
+  case_no: Generated<string | null>;
   township_id: string;
   category_code: string;
   lon: number;

@@ -48,7 +48,7 @@ describe.each(DIALECTS)('export and import (%s)', (dialect) => {
     expect(geo.body.features).toHaveLength(n);
     expect(geo.body.features[0].geometry.coordinates).toEqual([list.body.features[0].geometry.coordinates[0], list.body.features[0].geometry.coordinates[1]]);
     const csv = await office.call('GET', '/api/export/reports.csv?category=weeds,exposed_garbage');
-    expect(csv.body.startsWith('\uFEFF编号 id,类别代码 category')).toBe(true);
+    expect(csv.body.startsWith('\uFEFF编号 id,案件编号 case_no,类别代码 category')).toBe(true);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="reports-.*\.csv"/);
     expect(csvRecords(csv.body)).toHaveLength(n);
     const xlsx = await source.app.request('/api/export/reports.xlsx?category=weeds,exposed_garbage', { headers: { cookie: await cookieOf(source, 'office') } });

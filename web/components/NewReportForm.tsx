@@ -18,7 +18,7 @@ interface Props {
 
 /** The pin being placed: its zone and village (known before sending), a category, a note, submit. */
 export function NewReportForm({ position, route, categories, category, onCategory, onCreated, onCancel }: Props) {
-  const { t, name } = useI18n();
+  const { t, name, said } = useI18n();
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [busy, setBusy] = useState(false);
@@ -57,7 +57,7 @@ export function NewReportForm({ position, route, categories, category, onCategor
       );
       onCreated(created as CreatedReport);
     } catch (e) {
-      setError((e as Error).message);
+      setError(said(e));
     } finally {
       setBusy(false);
     }

@@ -9,7 +9,7 @@ export interface PickedPhoto {
 
 /** Takes a photo with the phone's camera (or picks one) and uploads it at once. */
 export function PhotoPicker({ photos, onChange, testId }: { photos: PickedPhoto[]; onChange(p: PickedPhoto[]): void; testId: string }) {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -41,7 +41,7 @@ export function PhotoPicker({ photos, onChange, testId }: { photos: PickedPhoto[
               }
               onChange([...photos, ...added.filter((a) => !photos.some((p) => p.id === a.id))]);
             } catch (err) {
-              setError((err as Error).message);
+              setError(said(err));
             } finally {
               setBusy(false);
             }

@@ -16,7 +16,7 @@ interface Props {
 
 /** One item: photos before and after, who answers for it, its history, and the actions the viewer may take. */
 export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: Props) {
-  const { t, name, formatTime } = useI18n();
+  const { t, name, formatTime, said } = useI18n();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [acting, setActing] = useState<ReportAction | null>(null);
@@ -25,7 +25,7 @@ export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: 
     setError(null);
     return unwrap(api.reports[':id'].$get({ param: { id } }))
       .then((d) => setDetail(d))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(said(e)));
   }, [id]);
 
   useEffect(() => {
@@ -39,7 +39,14 @@ export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: 
   return (
     <aside className="panel detail" data-testid="report-detail" aria-label={t('detail')}>
       <header className="row">
-        <h2>{t('detail')}</h2>
+        <h2>
+          {t('detail')}
+          {detail?.caseNo && (
+            <span className="case-no" data-testid="detail-case-no">
+              {detail.caseNo}
+            </span>
+          )}
+        </h2>
         <button type="button" className="link" onClick={onClose} aria-label={t('close')}>
           ✕
         </button>
@@ -170,7 +177,7 @@ function ActionForm({
   onCancel(): void;
   onDone(d: { id: string; status: string; overdue: boolean }): void;
 }) {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [duplicateOf, setDuplicateOf] = useState('');
@@ -197,7 +204,7 @@ function ActionForm({
       );
       onDone({ id: r.id, status: r.status, overdue: r.overdue });
     } catch (e) {
-      setError((e as Error).message);
+      setError(said(e));
     } finally {
       setBusy(false);
     }
@@ -209,7 +216,7 @@ function ActionForm({
       {action === 'merge' && (
         <label>
           {t('mergeInto')}
-          <input value={duplicateOf} onChange={(e) => setDuplicateOf(e.target.value)} />
+          <input value={duplicateOf} onChange={(e) => setDuplicateOf(e.target.value)} placeholder="NJ-2026-000123" data-testid="merge-into" />
         </label>
       )}
       <label>

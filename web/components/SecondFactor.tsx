@@ -17,14 +17,14 @@ export function SecondFactor() {
         setStart(r);
         setError(null);
       })
-      .catch((e: ApiFailure) => setError(said(e.message)));
+      .catch((e: ApiFailure) => setError(said(e)));
   const confirm = () =>
     unwrap(api.auth['second-factor'].confirm.$post({ json: { secret: start!.secret, code: code.trim() } }))
       .then((r) => {
         setCodes(r.recoveryCodes);
         setError(null);
       })
-      .catch((e: ApiFailure) => setError(said(e.message)));
+      .catch((e: ApiFailure) => setError(said(e)));
   return (
     <section className="panel wide" data-testid="second-factor">
       <h2>{t('secondFactorTitle')}</h2>

@@ -1,6 +1,7 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import { zhCN, type MessageKey } from './zh-CN.ts';
 import { en } from './en.ts';
+import { errorText } from './errors.ts';
 
 export type Lang = 'zh-CN' | 'en';
 const messages: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
@@ -12,20 +13,14 @@ export interface I18n {
   /** Picks the zh or en name of a record that has both. */
   name(r: { nameZh: string; nameEn: string } | null | undefined): string;
   formatTime(iso: string | null | undefined): string;
-  /** The part of a server's bilingual message ("中文。English.") in the UI's language. */
-  said(message: string): string;
+  /**
+   * A server's refusal in the UI's language: its bilingual message's half ("中文。English."), or for input errors
+   * each problem worded from its code. Takes the message or the failure itself.
+   */
+  said(message: unknown): string;
 }
 
-/**
- * The server words its refusals in both languages, Chinese first ("…。The …"), so any client can show them;
- * the web shows the half in its own language, keeping a leading file name ("x.zip:").
- */
-export function bilingualPart(message: string, lang: Lang): string {
-  const m = /^([\x20-\x7e]*?[:：])?([\s\S]*?。)\s*([\s\S]+)$/.exec(message);
-  if (!m || !/[\u4e00-\u9fff]/.test(m[2]!) || !/[A-Za-z]/.test(m[3]!)) return message;
-  const prefix = m[1] ?? '';
-  return lang === 'en' ? `${prefix ? `${prefix.replace(/[:：]$/, '')}: ` : ''}${m[3]!.trim()}` : `${prefix}${m[2]}`;
-}
+export { bilingualPart } from './errors.ts';
 
 const I18nContext = createContext<I18n | null>(null);
 
@@ -62,7 +57,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       name: (r) => (r ? (lang === 'en' ? r.nameEn : r.nameZh) : ''),
       formatTime: (iso) => (iso ? fmt.format(new Date(iso)) : '—'),
-      said: (message) => bilingualPart(message, lang),
+      said: (message) => errorText(message, lang),
     };
   }, [lang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -7,7 +7,7 @@ import { lastWeeks } from '../components/WeekPlayer.tsx';
 
 /** The weekly briefing: pick a week, read it as the page the leading group gets, download PDF/CSV/XLSX. */
 export function BriefingView({ data }: { data: ReferenceData }) {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const { user } = useSession();
   // Complete weeks only: the current one is not over yet.
   const weeks = useMemo(() => lastWeeks(Date.now() - 7 * 86_400_000, data.township.timezone, 12).reverse(), [data.township.timezone]);
@@ -20,7 +20,7 @@ export function BriefingView({ data }: { data: ReferenceData }) {
   useEffect(() => {
     unwrap(api.briefings.$get())
       .then((r) => setArchive(r.briefings))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(said(e)));
   }, [version]);
 
   const archived = new Map(archive.map((a) => [a.week, a.generatedAt]));
@@ -32,7 +32,7 @@ export function BriefingView({ data }: { data: ReferenceData }) {
       await unwrap(api.briefings[':week'].regenerate.$post({ param: { week } }));
       setVersion((v) => v + 1);
     } catch (e) {
-      setError((e as Error).message);
+      setError(said(e));
     } finally {
       setBusy(false);
     }

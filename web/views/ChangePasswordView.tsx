@@ -17,7 +17,7 @@ export function ChangePasswordView({ user, onChanged }: { user: Me; onChanged(u:
     try {
       onChanged((await unwrap(api.auth.password.$post({ json: { current, next } }))).user);
     } catch (err) {
-      setError(said((err as ApiFailure).message));
+      setError(said(err));
     } finally {
       setBusy(false);
     }

@@ -25,7 +25,7 @@ export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTowns
         setTownships(r.townships);
         setError(null);
       })
-      .catch((e: ApiFailure) => setError(e.message));
+      .catch((e: ApiFailure) => setError(said(e)));
   }, []);
   useEffect(load, [load]);
 

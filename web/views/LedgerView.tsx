@@ -27,44 +27,95 @@ export function LedgerView({ data }: { data: ReferenceData }) {
   );
 }
 
+type Sort = 'observed' | 'deadline' | 'case' | 'category' | 'zone' | 'responsible' | 'status' | 'photos';
+
+/** How late an item is, in days and hours ("逾期1天5小时", "逾期13小时"). */
+export function lateness(t: ReturnType<typeof useI18n>['t'], hours: number): string {
+  const d = Math.floor(hours / 24);
+  return d > 0 ? t('overdueDaysHours', { d, h: hours % 24 }) : t('overdueHours', { h: hours });
+}
+
 function LedgerTable({ data }: { data: ReferenceData }) {
-  const { t, name, formatTime } = useI18n();
+  const { t, name, formatTime, said } = useI18n();
   const [status, setStatus] = useState('');
   const [category, setCategory] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
-  const [sort, setSort] = useState<'observed' | 'deadline'>('observed');
+  const [dueSoonOnly, setDueSoonOnly] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  // sorted by deadline, the longest overdue come first
+  const [sort, setSort] = useState<{ by: Sort; dir?: 'asc' | 'desc' }>({ by: 'observed' });
   const [limit, setLimit] = useState(PAGE);
   const [result, setResult] = useState<LedgerResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const categories = useMemo(() => new Map(data.categories.map((c) => [c.code, c])), [data.categories]);
+  // what the screen shows is what every file holds: the same query for the list, its CSV and the exports
   const query = useMemo(() => {
-    const q: Record<string, string> = { sort };
-    if (status) q.status = status;
-    if (category) q.category = category;
-    if (overdueOnly) q.overdue = '1';
-    return q;
-  }, [status, category, overdueOnly, sort]);
+    const out: Record<string, string> = { sort: sort.by };
+    if (sort.dir) out.dir = sort.dir;
+    if (status) out.status = status;
+    if (category) out.category = category;
+    if (overdueOnly) out.overdue = '1';
+    if (dueSoonOnly) out.dueSoon = '1';
+    if (q) out.q = q;
+    return out;
+  }, [status, category, overdueOnly, dueSoonOnly, q, sort]);
 
   useEffect(() => {
     let live = true;
     setError(null);
     unwrap(api.ledger.$get({ query: { ...query, limit: String(limit) } }))
       .then((r) => live && setResult(r))
-      .catch((e: Error) => live && setError(e.message));
+      .catch((e: Error) => live && setError(said(e)));
     return () => {
       live = false;
     };
-  }, [query, limit, reload]);
+  }, [query, limit, reload, said]);
 
-  const csvHref = `/api/ledger.csv?${new URLSearchParams(query).toString()}`;
-  // The export takes the map's filters (status and category here), not the ledger's sort or overdue switch.
-  const exportQuery = Object.fromEntries(Object.entries(query).filter(([k]) => k === 'status' || k === 'category'));
+  const params = new URLSearchParams(query).toString();
+  const sortBy = (by: Sort) =>
+    setSort((s) => (s.by === by ? { by, dir: (s.dir ?? natural(by)) === 'asc' ? 'desc' : 'asc' } : { by }));
+  const header = (by: Sort, label: MessageKey) => {
+    const on = sort.by === by;
+    const dir = sort.dir ?? natural(by);
+    return (
+      <th className="sortable" aria-sort={on ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+        <button type="button" onClick={() => sortBy(by)} data-testid={`sort-${by}`} title={on ? t(dir === 'asc' ? 'sortAsc' : 'sortDesc') : t('sortBy')}>
+          {t(label)}
+          {on ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
+        </button>
+      </th>
+    );
+  };
   return (
     <section className="panel wide">
       <div className="toolbar">
-        <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="ledger-status">
+        <form
+          className="search-box"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setLimit(PAGE);
+            setQ(typed.trim());
+          }}
+        >
+          <input
+            type="search"
+            value={typed}
+            onChange={(e) => {
+              setTyped(e.target.value);
+              if (!e.target.value) setQ('');
+            }}
+            placeholder={t('searchPlaceholder')}
+            aria-label={t('search')}
+            maxLength={100}
+            data-testid="ledger-search"
+          />
+          <button type="submit">{t('search')}</button>
+        </form>
+        <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="ledger-status" aria-label={t('colStatus')}>
           <option value="">{t('allStatuses')}</option>
           {REPORT_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -72,7 +123,7 @@ function LedgerTable({ data }: { data: ReferenceData }) {
             </option>
           ))}
         </select>
-        <select value={category} onChange={(e) => setCategory(e.target.value)}>
+        <select value={category} onChange={(e) => setCategory(e.target.value)} aria-label={t('colCategory')}>
           <option value="">{t('allCategories')}</option>
           {data.categories.map((c) => (
             <option key={c.code} value={c.code}>
@@ -81,39 +132,53 @@ function LedgerTable({ data }: { data: ReferenceData }) {
           ))}
         </select>
         <label className="check">
-          <input type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.target.checked)} data-testid="ledger-overdue" />
+          <input
+            type="checkbox"
+            checked={overdueOnly}
+            onChange={(e) => {
+              setOverdueOnly(e.target.checked);
+              // the overdue list reads best longest-late first
+              if (e.target.checked) setSort({ by: 'deadline' });
+            }}
+            data-testid="ledger-overdue"
+          />
           {t('overdueOnly')}
         </label>
-        <select value={sort} onChange={(e) => setSort(e.target.value as 'observed' | 'deadline')} aria-label={t('sortBy')}>
-          <option value="observed">{t('sortObserved')}</option>
-          <option value="deadline">{t('sortDeadline')}</option>
-        </select>
-        <a className="button" href={csvHref} download data-testid="ledger-csv">
+        <label className="check">
+          <input type="checkbox" checked={dueSoonOnly} onChange={(e) => setDueSoonOnly(e.target.checked)} data-testid="ledger-due-soon" />
+          {t('dueSoonOnly')}
+        </label>
+        <a className="button" href={`/api/ledger.csv?${params}`} download data-testid="ledger-csv">
           {t('exportCsv')}
         </a>
         <span className="export" data-testid="export-links">
           {t('exportAs')}:{' '}
           {(['geojson', 'csv', 'xlsx'] as const).map((f) => (
-            <a key={f} className="button" href={`/api/export/reports.${f}?${new URLSearchParams(exportQuery).toString()}`} download data-testid={`export-${f}`}>
+            <a key={f} className="button" href={`/api/export/reports.${f}?${params}`} download data-testid={`export-${f}`}>
               {{ geojson: 'GeoJSON', csv: 'CSV', xlsx: 'Excel' }[f]}
             </a>
           ))}
         </span>
-        {result && <span className="muted">{t('rowsShown', { n: result.rows.length })}</span>}
+        {result && (
+          <span className="muted" data-testid="ledger-total" data-total={result.total}>
+            {t('rowsTotal', { n: result.total, shown: result.rows.length })}
+          </span>
+        )}
       </div>
       {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
       <div className="table-wrap">
         <table data-testid="ledger-table">
           <thead>
             <tr>
-              <th>{t('colObserved')}</th>
-              <th>{t('colCategory')}</th>
-              <th>{t('colPlace')}</th>
-              <th>{t('colResponsible')}</th>
-              <th>{t('colDeadline')}</th>
-              <th>{t('colStatus')}</th>
+              {header('case', 'caseNo')}
+              {header('observed', 'colObserved')}
+              {header('category', 'colCategory')}
+              {header('zone', 'colPlace')}
+              {header('responsible', 'colResponsible')}
+              {header('deadline', 'colDeadline')}
+              {header('status', 'colStatus')}
               <th>{t('colDays')}</th>
-              <th>{t('colPhotos')}</th>
+              {header('photos', 'colPhotos')}
             </tr>
           </thead>
           <tbody>
@@ -121,6 +186,7 @@ function LedgerTable({ data }: { data: ReferenceData }) {
               const c = categories.get(r.category);
               return (
                 <tr key={r.id} className={r.overdue ? 'late' : ''} onClick={() => setSelected(r.id)} data-testid="ledger-row" data-report-id={r.id}>
+                  <td className="case-no">{r.caseNo}</td>
                   <td>{formatTime(r.observedAt)}</td>
                   <td>
                     <span className="swatch dot" style={{ background: c?.color ?? '#888' }} />
@@ -131,7 +197,23 @@ function LedgerTable({ data }: { data: ReferenceData }) {
                     <bdi>{r.assignee?.displayName ?? (r.responsibleArea ? name(r.responsibleArea) : '—')}</bdi>
                   </td>
                   <td>{formatTime(r.deadlineAt)}</td>
-                  <td>{r.overdue ? <b className="error">{t('overdueDays', { n: r.daysOverdue })}</b> : t(`status.${r.status}` as MessageKey)}</td>
+                  <td data-testid="ledger-state">
+                    {r.overdue ? (
+                      <b className="error late-time">{lateness(t, r.hoursOverdue)}</b>
+                    ) : (
+                      <>
+                        {t(`status.${r.status}` as MessageKey)}
+                        {r.dueSoon && (
+                          <>
+                            {' '}
+                            <span className="due-soon" data-testid="due-soon">
+                              {t('dueSoon')}
+                            </span>
+                          </>
+                        )}
+                      </>
+                    )}
+                  </td>
                   <td>{r.daysOpen}</td>
                   <td>{r.photoCount || ''}</td>
                 </tr>
@@ -152,8 +234,10 @@ function LedgerTable({ data }: { data: ReferenceData }) {
   );
 }
 
+const natural = (by: Sort): 'asc' | 'desc' => (by === 'observed' || by === 'photos' ? 'desc' : 'asc');
+
 function AccountabilityTable({ timezone }: { timezone: string }) {
-  const { t, name } = useI18n();
+  const { t, name, said } = useI18n();
   const [month, setMonth] = useState(localDate(Date.now(), timezone).slice(0, 7));
   const [by, setBy] = useState<'area' | 'person'>('area');
   const [result, setResult] = useState<Accountability | null>(null);
@@ -163,7 +247,7 @@ function AccountabilityTable({ timezone }: { timezone: string }) {
     setError(null);
     unwrap(api.accountability.$get({ query: { month } }))
       .then((r) => live && setResult(r))
-      .catch((e: Error) => live && setError(e.message));
+      .catch((e: Error) => live && setError(said(e)));
     return () => {
       live = false;
     };

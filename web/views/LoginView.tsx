@@ -23,7 +23,7 @@ export function LoginView({ onSignedIn, demo }: { onSignedIn(u: Me): void; demo:
       if (f.code === 'second_factor_required') {
         setNeedsCode(true);
         setError(null);
-      } else setError(said(f.message));
+      } else setError(said(f));
     } finally {
       setBusy(false);
     }

@@ -34,6 +34,7 @@ import type { MessageKey } from '../i18n/zh-CN.ts';
 import { Legend } from '../components/Legend.tsx';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import { NewReportForm } from '../components/NewReportForm.tsx';
+import { SearchBox } from '../components/SearchBox.tsx';
 import { townshipRouter } from '../township.ts';
 import { localDate } from '../../server/domain/calendar.ts';
 import { FIELD_ROLES } from '../../server/domain/lifecycle.ts';
@@ -231,6 +232,19 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   return (
     <div className="review">
       <div className="sidebar">
+        <SearchBox
+          onItem={(id, at) => {
+            cancelPlacing();
+            setSelected(id);
+            const [x, y] = display.toScreen(at);
+            fitTo(mapRef.current, [x - 0.001, y - 0.001, x + 0.001, y + 0.001]);
+          }}
+          onPlace={(b) => {
+            const [x0, y0] = display.toScreen([b[0], b[1]]);
+            const [x1, y1] = display.toScreen([b[2], b[3]]);
+            fitTo(mapRef.current, [x0 - 0.001, y0 - 0.001, x1 + 0.001, y1 + 0.001]);
+          }}
+        />
         {mayReport && (
           <button
             type="button"

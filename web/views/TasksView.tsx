@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
-import { groupTasks, TASK_GROUPS, type TaskGroup } from '../../server/domain/task-order.ts';
+import { groupTasks, isDueSoon, TASK_GROUPS, type TaskGroup } from '../../server/domain/task-order.ts';
 import { useOutbox } from '../offline/useOutbox.ts';
 import { OutboxList } from '../components/OutboxList.tsx';
 import { withTimeLimit } from '../offline/transport.ts';
@@ -22,7 +22,7 @@ const GROUP_TITLES: Record<TaskGroup, MessageKey> = { urgent: 'tasksUrgent', lat
  * The list opens offline after one visit, and a rectification goes into the phone's outbox like a report.
  */
 export function TasksView({ data }: { data: ReferenceData }) {
-  const { t, name, formatTime } = useI18n();
+  const { t, name, formatTime, said } = useI18n();
   const { user, signOut } = useSession();
   const outbox = useOutbox(user.id);
   const [items, setItems] = useState<TaskItem[] | null>(null);
@@ -37,7 +37,7 @@ export function TasksView({ data }: { data: ReferenceData }) {
     // with a time limit: on a stalled line the service worker's copy answers within seconds
     withTimeLimit('/api/tasks', (signal) => unwrap(api.tasks.$get({}, { init: { signal } })))
       .then((r) => setItems(r.items))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(said(e)));
   }, []);
   useEffect(load, [load]);
   // a rectification the outbox has delivered moves its item to "waiting for verification": read the list again
@@ -112,10 +112,22 @@ export function TasksView({ data }: { data: ReferenceData }) {
                       <span className="swatch dot" style={{ background: c?.color ?? '#888' }} />
                       <span className="task-main">
                         <strong>{c ? name(c) : i.category}</strong> <bdi>{i.description ?? ''}</bdi>
-                        <small>{placeOf(i)}</small>
+                        <small>
+                          {i.caseNo && <span className="case-no">{i.caseNo}</span>} {placeOf(i)}
+                        </small>
                       </span>
                       <span className="task-when">
-                        {isQueued ? <b>{t('outbox.waiting')}</b> : i.overdue ? <b className="error">{t('overdue')}</b> : t(`status.${i.status}` as MessageKey)}
+                        {isQueued ? (
+                          <b>{t('outbox.waiting')}</b>
+                        ) : i.overdue ? (
+                          <b className="error">{t('overdue')}</b>
+                        ) : isDueSoon(i, Date.now()) ? (
+                          <b className="due-soon" data-testid="due-soon">
+                            {t('dueSoon')}
+                          </b>
+                        ) : (
+                          t(`status.${i.status}` as MessageKey)
+                        )}
                         {i.deadlineAt && <small>{t('deadlineIn', { time: formatTime(i.deadlineAt) })}</small>}
                       </span>
                     </button>

@@ -155,7 +155,7 @@ describe.each(DIALECTS)('office files into the ledger (%s)', (dialect) => {
     const idColumns = (sheet: XLSX.WorkSheet) => {
       const cols = new Set<number>();
       const header = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true });
-      header.forEach((row) => (row as unknown[]).forEach((v, c) => { if (v === '编号') cols.add(c); }));
+      header.forEach((row) => (row as unknown[]).forEach((v, c) => { if (v === '编号' || v === '案件编号') cols.add(c); }));
       return cols;
     };
     let checked = 0;
@@ -166,7 +166,7 @@ describe.each(DIALECTS)('office files into the ledger (%s)', (dialect) => {
         if (ref.startsWith('!')) continue;
         const c = cell as XLSX.CellObject;
         if (ids.has(XLSX.utils.decode_cell(ref).c)) {
-          if (c.v !== '编号') expect(c.t, `${name}!${ref}`).toBe('s');
+          if (c.v !== '编号' && c.v !== '案件编号') expect(c.t, `${name}!${ref}`).toBe('s');
           continue;
         }
         if (c.t === 's') expect(String(c.v), `${name}!${ref}`).not.toMatch(/^-?\d+(\.\d+)?%?$/);

@@ -9,7 +9,7 @@ type BoundaryImport = InferResponseType<typeof api.import.boundaries.$post, 200>
 
 /** Upload, check row by row, then import the whole file in one go. */
 export function ImportTab() {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [what, setWhat] = useState<'reports' | 'boundaries' | 'basemap'>('reports');
   const [file, setFile] = useState<File | null>(null);
   const [result, setResult] = useState<ReportImport | BoundaryImport | null>(null);
@@ -27,7 +27,7 @@ export function ImportTab() {
       // a refused file still says row by row what is wrong
       const details = e instanceof ApiFailure ? (e.details as ReportImport | BoundaryImport | undefined) : undefined;
       if (details) setResult(details);
-      setError((e as Error).message);
+      setError(said(e));
     } finally {
       setBusy(false);
     }

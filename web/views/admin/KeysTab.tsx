@@ -6,12 +6,12 @@ import { api, unwrap } from '../../api.ts';
 type ApiKey = InferResponseType<(typeof api)['api-keys']['$get'], 200>['keys'][number];
 
 export function KeysTab() {
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, said } = useI18n();
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [nameText, setNameText] = useState('');
   const [fresh, setFresh] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void unwrap(api['api-keys'].$get()).then((r) => setKeys(r.keys), (e: Error) => setError(e.message)), []);
+  const load = useCallback(() => void unwrap(api['api-keys'].$get()).then((r) => setKeys(r.keys), (e: Error) => setError(said(e))), []);
   useEffect(load, [load]);
   const issue = async () => {
     try {
@@ -20,7 +20,7 @@ export function KeysTab() {
       setNameText('');
       load();
     } catch (e) {
-      setError((e as Error).message);
+      setError(said(e));
     }
   };
   return (
@@ -53,7 +53,7 @@ export function KeysTab() {
                 {k.revokedAt ? (
                   t('keysRevoked')
                 ) : (
-                  <button type="button" onClick={() => void unwrap(api['api-keys'][':id'].$delete({ param: { id: k.id } })).then(load, (e: Error) => setError(e.message))}>
+                  <button type="button" onClick={() => void unwrap(api['api-keys'][':id'].$delete({ param: { id: k.id } })).then(load, (e: Error) => setError(said(e)))}>
                     {t('keysRevoke')}
                   </button>
                 )}

@@ -10,23 +10,26 @@ const ROLES = ['admin', 'leader', 'office', 'inspector', 'cleaner', 'unit'] as c
 
 /** The township's people: add one, reset a password (which signs them out), deactivate. */
 export function PeopleTab({ data }: { data: ReferenceData }) {
-  const { t, name } = useI18n();
+  const { t, name, said } = useI18n();
   const [people, setPeople] = useState<Person[]>([]);
   const [draft, setDraft] = useState({ username: '', displayName: '', role: 'inspector' as (typeof ROLES)[number], password: '', areaId: '' });
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const areaName = useMemo(() => new Map(data.areas.features.map((a) => [a.id as string, name(a.properties)])), [data.areas, name]);
-  const load = useCallback(() => void unwrap(api.users.$get()).then((r) => setPeople(r.users), (e: Error) => setError(e.message)), []);
+  const load = useCallback(() => void unwrap(api.users.$get()).then((r) => setPeople(r.users), (e: Error) => setError(said(e))), []);
   useEffect(load, [load]);
-  const act = async (f: () => Promise<unknown>, message: string) => {
+  /** Does it; true when done. A refused form keeps what was typed, so it can be corrected. */
+  const act = async (f: () => Promise<unknown>, message: string): Promise<boolean> => {
     try {
       await f();
       setError(null);
       setDone(message);
       load();
+      return true;
     } catch (e) {
-      setError((e as Error).message);
+      setError(said(e));
       setDone(null);
+      return false;
     }
   };
   const change = (id: string, json: { password?: string; mustChangePassword?: boolean; active?: boolean }) => unwrap(api.users[':id'].$patch({ param: { id }, json }));
@@ -35,7 +38,7 @@ export function PeopleTab({ data }: { data: ReferenceData }) {
     <section className="panel wide">
       <div className="toolbar">
         <input placeholder={t('peopleUsername')} value={draft.username} onChange={(e) => setDraft({ ...draft, username: e.target.value })} size={12} data-testid="person-username" />
-        <input placeholder={t('peopleName')} value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} size={10} />
+        <input placeholder={t('peopleName')} value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} size={10} data-testid="person-name" />
         <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as (typeof ROLES)[number] })}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -55,21 +58,26 @@ export function PeopleTab({ data }: { data: ReferenceData }) {
               ))}
           </select>
         )}
-        <input type="password" placeholder={t('peoplePassword')} value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} size={16} />
+        <input type="password" placeholder={t('peoplePassword')} value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} size={16} data-testid="person-password" />
         <button
           type="button"
           className="primary"
+          data-testid="person-add"
           onClick={() =>
             void act(
               () => unwrap(api.users.$post({ json: { username: draft.username, displayName: draft.displayName, role: draft.role, password: draft.password, ...(needsArea && draft.areaId ? { areaId: draft.areaId } : {}) } })),
               t('saved'),
-            ).then(() => setDraft({ ...draft, username: '', displayName: '', password: '' }))
+            ).then((ok) => ok && setDraft({ ...draft, username: '', displayName: '', password: '' }))
           }
         >
           {t('peopleAdd')}
         </button>
       </div>
-      {error && <p className="error">{error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="people-error">
+          {error}
+        </p>
+      )}
       {done && <p className="ok">{done}</p>}
       <div className="table-wrap">
         <table data-testid="people-table">

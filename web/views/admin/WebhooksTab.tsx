@@ -9,11 +9,11 @@ type HookEvent = Hook['events'][number];
 const EVENTS: HookEvent[] = ['report.overdue', 'briefing.ready'];
 
 export function WebhooksTab() {
-  const { t } = useI18n();
+  const { t, said } = useI18n();
   const [hooks, setHooks] = useState<Hook[]>([]);
   const [draft, setDraft] = useState({ name: '', format: 'wecom' as Hook['format'], url: '', events: EVENTS, secret: '', keyword: '' });
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void unwrap(api.webhooks.$get()).then((r) => setHooks(r.webhooks), (e: Error) => setError(e.message)), []);
+  const load = useCallback(() => void unwrap(api.webhooks.$get()).then((r) => setHooks(r.webhooks), (e: Error) => setError(said(e))), []);
   useEffect(load, [load]);
   const add = async () => {
     try {
@@ -24,7 +24,7 @@ export function WebhooksTab() {
       setError(null);
       load();
     } catch (e) {
-      setError((e as Error).message);
+      setError(said(e));
     }
   };
   const toggle = (ev: HookEvent) => setDraft({ ...draft, events: draft.events.includes(ev) ? draft.events.filter((x) => x !== ev) : [...draft.events, ev] });
@@ -78,7 +78,7 @@ export function WebhooksTab() {
               </td>
               <td>
                 {h.active && (
-                  <button type="button" onClick={() => void unwrap(api.webhooks[':id'].$delete({ param: { id: h.id } })).then(load, (e: Error) => setError(e.message))}>
+                  <button type="button" onClick={() => void unwrap(api.webhooks[':id'].$delete({ param: { id: h.id } })).then(load, (e: Error) => setError(said(e)))}>
                     {t('hooksRemove')}
                   </button>
                 )}

@@ -34,7 +34,7 @@ export function AddTownship({ onAdded }: { onAdded(code: string): void }) {
     } catch (e) {
       const f = e as ApiFailure;
       if (f.details && typeof f.details === 'object' && 'problems' in (f.details as object)) setReport(f.details as TownshipAddReport);
-      setError(f.message);
+      setError(said(f));
     } finally {
       setBusy(false);
     }

@@ -44,7 +44,7 @@ export function SetupUpload({ township, kind, onDone }: { township?: CountyTowns
     } catch (e) {
       const f = e as ApiFailure;
       const rows = (f.details as { rows?: Array<{ line: number; problems: string[] }>; fileProblems?: string[] } | undefined) ?? {};
-      setSummary({ ok: false, text: said(f.message), lines: [...(rows.fileProblems ?? []), ...(rows.rows ?? []).filter((x) => x.problems.length).map((x) => `${x.line}: ${x.problems.join(' ')}`)] });
+      setSummary({ ok: false, text: said(f), lines: [...(rows.fileProblems ?? []), ...(rows.rows ?? []).filter((x) => x.problems.length).map((x) => `${x.line}: ${x.problems.join(' ')}`)] });
     } finally {
       setBusy(false);
     }
@@ -94,7 +94,7 @@ function FirstAdmin({ township }: { township: CountyTownship }) {
       setDraft({ username: '', displayName: '', password: '' });
     } catch (e) {
       // The form keeps what was typed, so a refused password or name can be corrected.
-      setMessage({ ok: false, text: said((e as Error).message) });
+      setMessage({ ok: false, text: said(e) });
     } finally {
       setBusy(false);
     }
