@@ -4,7 +4,8 @@ import { accountability, accountabilityCsv, ledgerCsv, listLedger, myTasks, type
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { ledgerQuery, monthQuery, searchQuery } from './schemas.ts';
+import { ledgerQuery, monthQuery, ratesQuery, searchQuery } from './schemas.ts';
+import { caseRates } from '../services/rates.ts';
 import { search } from '../services/search.ts';
 import { filterOf } from './reports.ts';
 import type { z } from 'zod';
@@ -40,6 +41,10 @@ export const ledgerRoutes = (deps: Deps) =>
     .get('/ledger.csv', guard(deps, 'GET /api/ledger.csv'), validate('query', ledgerQuery), async (c) =>
       csvResponse(await ledgerCsv(deps, await ledgerFilterOf(deps, c.req.valid('query'), 10_000)), '台账.csv', 'ledger.csv'),
     )
+    .get('/rates', guard(deps, 'GET /api/rates'), validate('query', ratesQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await caseRates(deps, q.period, q.by), 200);
+    })
     .get('/search', guard(deps, 'GET /api/search'), validate('query', searchQuery), async (c) => c.json(await search(deps, c.req.valid('query').q), 200))
     .get('/tasks', guard(deps, 'GET /api/tasks'), async (c) => c.json({ items: await myTasks(deps, c.get('user')!) }, 200))
     .get('/accountability', guard(deps, 'GET /api/accountability'), validate('query', monthQuery), async (c) =>

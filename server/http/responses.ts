@@ -138,6 +138,24 @@ export const ANSWERS = {
       rows: z.array(reportView.extend({ daysOpen: z.number(), daysOverdue: z.number(), hoursOverdue: z.number(), dueSoon: z.boolean(), photoCount: z.number() })),
     }),
   },
+  'GET /api/rates': {
+    json: (() => {
+      const rates = o({
+        key: z.string(),
+        due: z.number().describe('应结案数'),
+        parked: z.number().describe('缓办数'),
+        closed: z.number().describe('结案数'),
+        closedOnTime: z.number().describe('按期结案数'),
+        reworked: z.number().describe('返工数 (failed re-inspection)'),
+        closeRate: nullable(z.number()).describe('结案率 %'),
+        onTimeRate: nullable(z.number()).describe('按期结案率 %'),
+        reworkRate: nullable(z.number()).describe('返工率 %'),
+        score: nullable(z.number()),
+        grade: nullable(z.enum(['A', 'B', 'C', 'D', 'E'])),
+      });
+      return o({ period: z.string(), by: z.string(), from: z.string(), to: z.string(), total: rates, rows: z.array(rates.extend({ name: o({ nameZh: z.string(), nameEn: z.string() }) })) });
+    })(),
+  },
   'GET /api/search': {
     json: o({
       items: z.array(reportView),

@@ -129,6 +129,14 @@ export const ledgerQuery = reportQuery.extend({
 
 export const searchQuery = z.object({ q: searchText });
 
+export const ratesQuery = z.object({
+  period: z
+    .string()
+    .regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, '统计周期为月(2026-11)、季度(2026-Q4)或年(2026)。period is a month 2026-11, a quarter 2026-Q4 or a year 2026.')
+    .optional(),
+  by: z.enum(['area', 'person', 'category']).optional(),
+});
+
 export const monthQuery = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month is YYYY-MM').optional(),
 });

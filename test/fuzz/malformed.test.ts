@@ -92,7 +92,13 @@ describe('malformed requests against the real server', () => {
         if (res.status >= 400) {
           expect(res.type, label).toMatch(/^application\/json/);
           const body = JSON.parse(res.body) as unknown;
-          expect(body, label).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+          // the error shape; a refused input also lists its problems, each with a code, for the client's words
+          const { details, ...rest } = (body as { error: { details?: unknown } }).error;
+          expect({ error: rest }, label).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+          if (details !== undefined) {
+            const issues = (details as { issues?: unknown }).issues;
+            if (issues !== undefined) expect(issues, label).toEqual(expect.arrayContaining([expect.objectContaining({ code: expect.any(String), message: expect.any(String) })]));
+          }
         }
       }),
       { numRuns: RUNS, endOnFailure: true },

@@ -7,10 +7,11 @@ import { fieldLabel } from '../../i18n/errors.ts';
 
 type AuditEntry = InferResponseType<typeof api.audit.$get, 200>['entries'][number];
 
-/** A stored value as a person reads it: a shape is "(图形)", a list or object in short JSON. */
-function shown(v: unknown, shape: string): string {
+/** A stored value as a person reads it: yes or no, a shape is "(图形)", a list or object in short JSON. */
+function shown(v: unknown, words: { shape: string; yes: string; no: string }): string {
   if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'object' && v && 'type' in v && 'coordinates' in v) return shape;
+  if (typeof v === 'boolean') return v ? words.yes : words.no;
+  if (typeof v === 'object' && v && 'type' in v && 'coordinates' in v) return words.shape;
   if (typeof v === 'object') {
     const s = JSON.stringify(v);
     return s.length > 80 ? `${s.slice(0, 77)}…` : s;
@@ -36,7 +37,7 @@ export function AuditTab() {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => void unwrap(api.audit.$get({ query: { limit: '200' } })).then((r) => setEntries(r.entries), (e: Error) => setError(said(e))), [said]);
-  const shape = t('auditShape');
+  const shape = { shape: t('auditShape'), yes: t('yes'), no: t('no') };
   return (
     <section className="panel wide">
       {error && <p className="error">{error}</p>}

@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The items due in [from, to) (deadline in force in the period; rejected and duplicate items are no cases), with
+ * when they were last rectified and how often re-inspection failed: what the standard rates are counted from.
+ */
+export function listDueItems(db: Db, townshipId: string, from: string, to: string) {
+  return db
+    .selectFrom('reports')
+    .select(['id', 'responsible_area_id', 'assignee_id', 'category_code', 'status', 'deadline_at'])
+    .select((eb) => [
+      eb
+        .selectFrom('report_events')
+        .select((e) => e.fn.max('at').as('at'))
+        .whereRef('report_events.report_id', '=', 'reports.id')
+        .where('report_events.type', '=', 'rectify')
+        .as('last_rectified_at'),
+      eb
+        .selectFrom('report_events')
+        .select((e) => e.fn.countAll<number | string>().as('n'))
+        .whereRef('report_events.report_id', '=', 'reports.id')
+        .where('report_events.type', '=', 'reopen')
+        .as('reopens'),
+    ])
+    .where('township_id', '=', townshipId)
+    .where('deadline_at', '>=', from)
+    .where('deadline_at', '<', to)
+    .where('status', 'not in', ['rejected', 'duplicate'])
+    .execute();
+}
