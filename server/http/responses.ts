@@ -53,6 +53,8 @@ export const reportView = o({
   deadlineAt: nullable(instant),
   closedAt: nullable(instant),
   updatedAt: instant,
+  parkedAt: nullable(instant).describe('parked (挂账) since; no deadline while parked'),
+  extensionUntil: nullable(instant).describe('an extension asked for, waiting for the office'),
 });
 
 const photo = o({ id, url: z.string(), thumbUrl: z.string(), width: z.number(), height: z.number(), takenAt: nullable(instant) });
@@ -74,7 +76,7 @@ const webhook = o({
   name: z.string(),
   format: z.enum(['json', 'wecom', 'dingtalk']),
   url: z.string(),
-  events: z.array(z.enum(['report.overdue', 'briefing.ready'])),
+  events: z.array(z.enum(['report.overdue', 'report.urged', 'briefing.ready'])),
   active: z.boolean(),
   createdAt: instant,
   signed: z.boolean(),

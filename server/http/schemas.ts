@@ -97,6 +97,13 @@ export const transitionBody = z.strictObject({
   action: z.enum(ACTIONS, { error: `action must be one of ${ACTIONS.join(', ')}` }),
   note: z.string().max(2000).optional(),
   photoIds: z.array(photoId).max(10).optional(),
+  /** dispatch: the zone, village or unit it goes to. */
+  toAreaId: z.uuid('toAreaId must be an area id').optional(),
+  /** extend: the new deadline asked for: an instant, or a day (then the end of that working day, 17:30 local). */
+  until: z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, { error: '延期日期格式应为 2026-12-05 或带时区的时间。until is a date (2026-12-05) or an ISO date-time with offset.' })
+    .optional(),
   /** The item this one repeats: its case number (NJ-2026-000123) or id. */
   duplicateOf: z
     .string()
@@ -225,7 +232,7 @@ export const webhookBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   format: z.enum(['json', 'wecom', 'dingtalk'], { error: 'format is json, wecom (企业微信群机器人) or dingtalk (钉钉群机器人)' }),
   url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) address' }).max(2000),
-  events: z.array(z.enum(['report.overdue', 'briefing.ready'], { error: 'events are report.overdue and briefing.ready' })).min(1).max(2),
+  events: z.array(z.enum(['report.overdue', 'report.urged', 'briefing.ready'], { error: 'events are report.overdue, report.urged and briefing.ready' })).min(1).max(3),
   /** DingTalk's 加签 secret (SEC…). */
   secret: z.string().trim().regex(/^SEC[0-9a-f]{20,120}$/i, "a DingTalk signing secret starts with SEC and is hexadecimal (the robot's 加签 setting)").optional(),
   /** A keyword the robot requires (自定义关键词): put into every message. */

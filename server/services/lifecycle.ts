@@ -25,9 +25,9 @@ import { listAreas } from '../store/areas.ts';
 import { findUsersForArea } from '../store/users.ts';
 import type { Database, DeductionTable, ReportTable } from '../store/schema.ts';
 import type { TownshipRow } from '../store/townships.ts';
-import { decide, type Action } from '../domain/lifecycle.ts';
+import { decide, extensionProblem, type Action } from '../domain/lifecycle.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
-import { localDate, localDateTime } from '../domain/calendar.ts';
+import { localDate, localDateTime, localWallClockUtc } from '../domain/calendar.ts';
 
 const SWEEP_CHUNK = 500;
 
@@ -36,6 +36,10 @@ export interface TransitionRequest {
   note?: string | undefined;
   photoIds?: string[] | undefined;
   duplicateOf?: string | undefined;
+  /** dispatch: the zone, village or unit it goes to. */
+  toAreaId?: string | undefined;
+  /** extend: the new deadline asked for (ISO instant). */
+  until?: string | undefined;
   /** The version the user saw; a different current version means someone else acted first. */
   version?: number | undefined;
 }
@@ -103,11 +107,14 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
   if (req.version !== undefined && req.version !== row.version) throw stale(row);
 
   const photoIds = [...new Set(req.photoIds ?? [])];
+  // a day asked for is the end of that working day in the township
+  const day = req.until ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(req.until) : null;
+  if (day) req = { ...req, until: new Date(localWallClockUtc(Number(day[1]), Number(day[2]), Number(day[3]), 17, 30, 0, t.timezone)).toISOString() };
   const decision = decide(
     req.action,
     actorOf(user),
     itemState(row),
-    { photoCount: photoIds.length, note: req.note, duplicateOf: req.duplicateOf },
+    { photoCount: photoIds.length, note: req.note, duplicateOf: req.duplicateOf, toAreaId: req.toAreaId, until: req.until },
   );
   if (!decision.ok) {
     const status = decision.reason === 'illegal' ? 409 : decision.reason === 'forbidden' ? 403 : 422;
@@ -160,6 +167,60 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
       break;
     }
     case 'reject':
+      patch.extension_until = null;
+      break;
+    case 'dispatch': {
+      const { areas } = await townshipRouter(deps, t);
+      const area = areas.find((a) => a.id === req.toAreaId);
+      if (!area) throw new AppError(422, 'unknown_area', '没有这个责任区域。No such area in this township.', { toAreaId: req.toAreaId });
+      const [person] = await findUsersForArea(db, area.id, ['cleaner', 'unit']);
+      patch.responsible_area_id = area.id;
+      patch.assignee_id = person?.id ?? null;
+      patch.deadline_at = deadlineFor(rule, now, t.timezone);
+      patch.extension_until = null;
+      Object.assign(data, { toAreaId: area.id, fromAreaId: row.responsible_area_id, assigneeId: patch.assignee_id, deadlineAt: patch.deadline_at });
+      break;
+    }
+    case 'return':
+      // not theirs: back to the office, unassigned and without a deadline, until it is dispatched again
+      patch.assignee_id = null;
+      patch.responsible_area_id = null;
+      patch.deadline_at = null;
+      patch.extension_until = null;
+      Object.assign(data, { fromAreaId: row.responsible_area_id, fromAssigneeId: row.assignee_id });
+      break;
+    case 'extend': {
+      const problem = extensionProblem(row.deadline_at, req.until!, now);
+      if (problem) throw new AppError(422, 'bad_extension', problem, { until: req.until });
+      patch.extension_until = new Date(req.until!).toISOString();
+      data.until = patch.extension_until;
+      break;
+    }
+    case 'approve_extension':
+      patch.deadline_at = row.extension_until;
+      patch.extension_until = null;
+      Object.assign(data, { deadlineAt: row.extension_until, before: row.deadline_at });
+      break;
+    case 'refuse_extension':
+      patch.extension_until = null;
+      data.until = row.extension_until;
+      break;
+    case 'park':
+      patch.parked_at = now;
+      patch.parked_deadline_at = row.deadline_at;
+      patch.deadline_at = null;
+      patch.extension_until = null;
+      data.deadlineAt = row.deadline_at;
+      break;
+    case 'restore':
+      // a fresh limit from today for an item that had been sent out; one never sent waits for dispatch
+      patch.parked_at = null;
+      patch.parked_deadline_at = null;
+      patch.deadline_at = row.status === 'notified' ? deadlineFor(rule, now, t.timezone) : null;
+      data.deadlineAt = patch.deadline_at;
+      break;
+    case 'urge':
+      data.deadlineAt = row.deadline_at;
       break;
   }
 
@@ -172,7 +233,13 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
     if (!(await updateReportIfUnchanged(trx, row.id, { status: row.status, version: row.version }, patch))) {
       throw stale((await findReportById(trx, t.id, row.id)) ?? row);
     }
-    await appendEvent(trx, row, req.action, decision.to, user.id, now, req.note, data, key);
+    // park, restore, urge and the extension steps leave the state as it was: an event without a move
+    const moves = decision.to !== row.status || req.action === 'reopen' || req.action === 'dispatch';
+    await appendEvent(trx, row, req.action, moves ? decision.to : null, user.id, now, req.note, data, key);
+    if (req.action === 'urge') {
+      const hooks = (await listWebhooks(trx, t.id)).filter((h) => h.active === 1);
+      if (hooks.length) await queueEvent(deps, trx, t, hooks, `urge:${row.id}:${now}`, await urgePayload(deps, trx, t, row, req.note ?? null));
+    }
     if (req.action === 'merge') {
       await appendEvent(trx, { ...row, id: mergeInto!, status: row.status }, 'merged_in', null, user.id, now, req.note, {
         from: row.id,
@@ -224,6 +291,22 @@ async function appendEvent(
  * Charges every item past its deadline and still not rectified: one deduction per missed deadline
  * for the responsible area and person, and an "overdue" event. Safe to run from several servers.
  */
+/** The message a group chat gets when the office urges an item (催办), with an @-mention of whoever answers for it. */
+async function urgePayload(deps: Deps, trx: Transaction<Database>, t: TownshipRow, row: ReportRow, note: string | null) {
+  const areas = await listAreas(trx, t.id);
+  const area = areas.find((a) => a.id === row.responsible_area_id);
+  const category = (await listCategories(trx, t.id)).find((c) => c.code === row.category_code);
+  const name = category?.name_zh ?? row.category_code;
+  const deadline = row.deadline_at ? localDateTime(row.deadline_at, t.timezone) : '—';
+  return {
+    event: 'report.urged' as const,
+    title: `【催办】${row.case_no ? `${row.case_no} ` : ''}${name} · ${area?.name_zh ?? t.name_zh}`,
+    text: `请尽快整改,期限 ${deadline}。${note ? `\n${note}` : ''}\nPlease rectify soon; due ${deadline}.`,
+    link: deps.options.publicUrl ? `${deps.options.publicUrl}/?report=${row.id}` : null,
+    data: { reportId: row.id, caseNo: row.case_no, deadlineAt: row.deadline_at, responsibleAreaId: row.responsible_area_id, responsiblePhone: area?.responsible_phone ?? null, lon: row.lon, lat: row.lat },
+  };
+}
+
 /** The message a group chat gets when an item passes its deadline. */
 function overduePayload(
   deps: Deps,

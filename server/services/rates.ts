@@ -26,9 +26,9 @@ export async function caseRates(deps: Deps, period: string | undefined, by: Rate
     all: true,
     key: (by === 'area' ? r.responsible_area_id : by === 'person' ? r.assignee_id : r.category_code) ?? '',
     closed: r.status === 'closed',
-    closedOnTime: r.status === 'closed' && r.last_rectified_at !== null && String(r.last_rectified_at) <= r.deadline_at!,
+    closedOnTime: r.status === 'closed' && r.deadline_at !== null && r.last_rectified_at !== null && String(r.last_rectified_at) <= r.deadline_at,
     reworked: Number(r.reopens) > 0,
-    parked: false,
+    parked: r.parked_at !== null,
   }));
   const total = ratesTable(facts.map((f) => ({ ...f, key: 'all' })))[0] ?? ratesOf('all', { due: 0, parked: 0, closed: 0, closedOnTime: 0, reworked: 0 });
   const nameOf = (key: string) => {

@@ -52,6 +52,10 @@ export interface ReportView {
   deadlineAt: string | null;
   closedAt: string | null;
   updatedAt: string;
+  /** Parked (挂账) since; null when not. */
+  parkedAt: string | null;
+  /** An extension asked for and not yet answered: the deadline asked for. */
+  extensionUntil: string | null;
 }
 
 export interface ViewContext {
@@ -113,6 +117,8 @@ export function toView(row: ReportRow, ctx: ViewContext): ReportView {
     deadlineAt: row.deadline_at,
     closedAt: row.closed_at,
     updatedAt: row.updated_at,
+    parkedAt: row.parked_at,
+    extensionUntil: row.extension_until,
   };
 }
 
@@ -126,6 +132,8 @@ export function itemState(row: ReportRow): ItemState {
     responsibleAreaId: row.responsible_area_id,
     rectifiedBy: row.rectified_by,
     assigneeId: row.assignee_id,
+    parkedAt: row.parked_at,
+    extensionUntil: row.extension_until,
   };
 }
 

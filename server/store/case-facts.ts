@@ -4,13 +4,14 @@ import type { Database } from './schema.ts';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
- * The items due in [from, to) (deadline in force in the period; rejected and duplicate items are no cases), with
+ * The items due in [from, to) (deadline in force in the period, or for a parked item the one it had; rejected and
+ * duplicate items are no cases), with
  * when they were last rectified and how often re-inspection failed: what the standard rates are counted from.
  */
 export function listDueItems(db: Db, townshipId: string, from: string, to: string) {
   return db
     .selectFrom('reports')
-    .select(['id', 'responsible_area_id', 'assignee_id', 'category_code', 'status', 'deadline_at'])
+    .select(['id', 'responsible_area_id', 'assignee_id', 'category_code', 'status', 'deadline_at', 'parked_at'])
     .select((eb) => [
       eb
         .selectFrom('report_events')
@@ -26,8 +27,13 @@ export function listDueItems(db: Db, townshipId: string, from: string, to: strin
         .as('reopens'),
     ])
     .where('township_id', '=', townshipId)
-    .where('deadline_at', '>=', from)
-    .where('deadline_at', '<', to)
+    // a parked item counts by the deadline it had when it was parked (缓办)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('deadline_at', '>=', from), eb('deadline_at', '<', to)]),
+        eb.and([eb('parked_at', 'is not', null), eb('parked_deadline_at', '>=', from), eb('parked_deadline_at', '<', to)]),
+      ]),
+    )
     .where('status', 'not in', ['rejected', 'duplicate'])
     .execute();
 }

@@ -18,6 +18,7 @@ import * as secondFactor from './migrations/2026-12-02T1500-second-factor.ts';
 import * as robots from './migrations/2026-12-03T0900-robots.ts';
 import * as eventKeys from './migrations/2026-12-04T0900-event-keys.ts';
 import * as caseNumbers from './migrations/2026-12-05T0900-case-numbers.ts';
+import * as caseSteps from './migrations/2026-12-06T0900-case-steps.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T0900-robots': robots,
   '2026-12-04T0900-event-keys': eventKeys,
   '2026-12-05T0900-case-numbers': caseNumbers,
+  '2026-12-06T0900-case-steps': caseSteps,
 };
 
 const PG_TIMESTAMPTZ = 1184;

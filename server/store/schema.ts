@@ -315,6 +315,12 @@ export interface ReportTable {
   source: Generated<string>;
   /** A photo link given by an Open311 client. */
   media_url: string | null;
+  /** Parked (挂账) since then, out of overdue and of what had to be closed; null when not parked. */
+  parked_at: Generated<string | null>;
+  /** The deadline the item had when it was parked. */
+  parked_deadline_at: Generated<string | null>;
+  /** The new deadline the responsible party asked for, waiting for the office's answer. */
+  extension_until: Generated<string | null>;
 }
 
 export interface ReportEventTable {

@@ -69,6 +69,16 @@ export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: 
             </p>
           )}
           {detail.recurrenceOf && <p className="badge">{t('recurrence')}</p>}
+          {detail.parkedAt && (
+            <p className="badge" data-testid="detail-parked">
+              {t('parkedSince', { time: formatTime(detail.parkedAt) })}
+            </p>
+          )}
+          {detail.extensionUntil && (
+            <p className="badge due-soon" data-testid="detail-extension">
+              {t('extensionAsked', { time: formatTime(detail.extensionUntil) })}
+            </p>
+          )}
           <dl>
             <dt>{t('zone')}</dt>
             <dd>{detail.zone ? name(detail.zone) : t('noZone')}</dd>
@@ -177,13 +187,28 @@ function ActionForm({
   onCancel(): void;
   onDone(d: { id: string; status: string; overdue: boolean }): void;
 }) {
-  const { t, said } = useI18n();
+  const { t, name, said } = useI18n();
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [duplicateOf, setDuplicateOf] = useState('');
+  const [toAreaId, setToAreaId] = useState('');
+  const [until, setUntil] = useState('');
+  const [areas, setAreas] = useState<{ id: string; name: string; kind: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const needsPhoto = action === 'rectify';
+  // these steps must say why
+  const needsReason = ['reject', 'return', 'extend', 'park', 'refuse_extension'].includes(action);
+  useEffect(() => {
+    if (action !== 'dispatch') return;
+    void unwrap(api.areas.$get({ query: {} })).then((r) =>
+      setAreas(
+        r.features
+          .map((f) => ({ id: String(f.id), name: name(f.properties), kind: f.properties.kind }))
+          .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name, 'zh-CN')),
+      ),
+    );
+  }, [action, name]);
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -198,6 +223,8 @@ function ActionForm({
             note: note.trim() || undefined,
             photoIds: photos.length ? photos.map((p) => p.id) : undefined,
             duplicateOf: action === 'merge' ? duplicateOf.trim() : undefined,
+            toAreaId: action === 'dispatch' ? toAreaId : undefined,
+            until: action === 'extend' ? until : undefined,
             version: detail.version,
           },
         }),
@@ -219,8 +246,27 @@ function ActionForm({
           <input value={duplicateOf} onChange={(e) => setDuplicateOf(e.target.value)} placeholder="NJ-2026-000123" data-testid="merge-into" />
         </label>
       )}
+      {action === 'dispatch' && (
+        <label>
+          {t('dispatchTo')}
+          <select value={toAreaId} onChange={(e) => setToAreaId(e.target.value)} data-testid="dispatch-area">
+            <option value="">—</option>
+            {areas.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {action === 'extend' && (
+        <label>
+          {t('extendUntil')}
+          <input type="date" value={until} min={new Date().toISOString().slice(0, 10)} onChange={(e) => setUntil(e.target.value)} data-testid="extend-until" />
+        </label>
+      )}
       <label>
-        {action === 'reject' ? t('rejectReason') : t('actionNote')}
+        {action === 'reject' ? t('rejectReason') : needsReason ? t('stepReason') : t('actionNote')}
         <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="action-note" />
       </label>
       {error && (
@@ -236,7 +282,7 @@ function ActionForm({
           type="button"
           className="primary"
           onClick={submit}
-          disabled={busy || (needsPhoto && photos.length === 0) || (action === 'reject' && !note.trim())}
+          disabled={busy || (needsPhoto && photos.length === 0) || (needsReason && !note.trim()) || (action === 'dispatch' && !toAreaId) || (action === 'extend' && !until)}
           data-testid="action-submit"
         >
           {t('confirm')}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, ROLES, allowedActions, decide, type Action, type Actor, type ItemState, type Role } from '../../../server/domain/lifecycle.ts';
+import { ACTIONS, ROLES, allowedActions, decide, extensionProblem, type Action, type Actor, type ItemState, type Role } from '../../../server/domain/lifecycle.ts';
 import { REPORT_STATUSES, type ReportStatus } from '../../../server/domain/reports.ts';
 
 // The whole table, written out independently of the state machine: from which states, and by whom.
@@ -10,14 +10,31 @@ const LEGAL_FROM: Record<Action, ReportStatus[]> = {
   reopen: ['rectified'],
   reject: ['reported', 'notified'],
   merge: ['reported', 'notified', 'rectified'],
+  dispatch: ['reported', 'notified'],
+  return: ['notified'],
+  extend: ['notified'],
+  approve_extension: ['notified'],
+  refuse_extension: ['notified'],
+  park: ['reported', 'notified'],
+  restore: ['reported', 'notified'],
+  urge: ['notified'],
 };
-const TO: Record<Action, ReportStatus> = {
+/** Where each action leads; park, restore and urge leave the state as it was. */
+const TO: Record<Action, ReportStatus | 'same'> = {
   notify: 'notified',
   rectify: 'rectified',
   verify: 'closed',
   reopen: 'notified',
   reject: 'rejected',
   merge: 'duplicate',
+  dispatch: 'notified',
+  return: 'reported',
+  extend: 'notified',
+  approve_extension: 'notified',
+  refuse_extension: 'notified',
+  park: 'same',
+  restore: 'same',
+  urge: 'same',
 };
 const WHO: Record<Action, Role[]> = {
   notify: ['office', 'admin'],
@@ -26,6 +43,20 @@ const WHO: Record<Action, Role[]> = {
   reopen: ['office', 'inspector', 'admin'],
   reject: ['office', 'admin'],
   merge: ['office', 'admin'],
+  dispatch: ['office', 'admin'],
+  return: ['cleaner', 'unit'],
+  extend: ['cleaner', 'unit'],
+  approve_extension: ['office', 'admin'],
+  refuse_extension: ['office', 'admin'],
+  park: ['office', 'admin'],
+  restore: ['office', 'admin'],
+  urge: ['office', 'admin'],
+};
+/** What an item must be like for the action to make sense at all: parked to restore, asked for time to answer. */
+const NEEDS: Partial<Record<Action, Partial<ItemState>>> = {
+  restore: { parkedAt: '2026-11-20T00:00:00.000Z' },
+  approve_extension: { extensionUntil: '2026-12-05T09:00:00.000Z' },
+  refuse_extension: { extensionUntil: '2026-12-05T09:00:00.000Z' },
 };
 
 const item = (status: ReportStatus, extra: Partial<ItemState> = {}): ItemState => ({
@@ -42,7 +73,7 @@ const actorOf = (role: Role): Actor => ({
   role,
   areaId: role === 'cleaner' ? 'zone-3' : role === 'unit' ? 'unit-market' : null,
 });
-const full = { photoCount: 1, note: '理由', duplicateOf: 'other-item' };
+const full = { photoCount: 1, note: '理由', duplicateOf: 'other-item', toAreaId: 'zone-1', until: '2026-12-05T09:00:00.000Z' };
 
 describe('the rectification state machine, state × action × role', () => {
   for (const status of REPORT_STATUSES) {
@@ -50,14 +81,14 @@ describe('the rectification state machine, state × action × role', () => {
       for (const role of ROLES) {
         it(`${role} ${action} from ${status}`, () => {
           // A unit answers for items of its own office area.
-          const d = decide(action, actorOf(role), item(status, role === 'unit' ? { responsibleAreaId: 'unit-market' } : {}), full);
+          const d = decide(action, actorOf(role), item(status, { ...NEEDS[action], ...(role === 'unit' ? { responsibleAreaId: 'unit-market' } : {}) }), full);
           if (!WHO[action].includes(role)) {
             expect(d).toMatchObject({ ok: false, reason: 'forbidden' });
           } else if (!LEGAL_FROM[action].includes(status)) {
             expect(d).toMatchObject({ ok: false, reason: 'illegal' });
             if (!d.ok) expect(d.message).toContain('不能');
           } else {
-            expect(d).toEqual({ ok: true, to: TO[action] });
+            expect(d).toEqual({ ok: true, to: TO[action] === 'same' ? status : TO[action] });
           }
         });
       }
@@ -103,9 +134,50 @@ describe('the rules beyond the table', () => {
   });
 
   it('offers only the actions the viewer may take', () => {
-    expect(allowedActions(actorOf('cleaner'), item('notified'))).toEqual(['rectify']);
+    expect(allowedActions(actorOf('cleaner'), item('notified'))).toEqual(['rectify', 'return', 'extend']);
     expect(allowedActions(actorOf('leader'), item('notified'))).toEqual([]);
     expect(allowedActions(actorOf('office'), item('rectified'))).toEqual(['verify', 'reopen', 'merge']);
+    expect(allowedActions(actorOf('office'), item('notified'))).toEqual(['rectify', 'reject', 'merge', 'dispatch', 'park', 'urge']);
+    expect(allowedActions(actorOf('office'), item('notified', { parkedAt: '2026-11-20T00:00:00.000Z' }))).toEqual(['reject', 'merge', 'restore']);
+    expect(allowedActions(actorOf('office'), item('notified', { extensionUntil: '2026-12-05T09:00:00.000Z' }))).toContain('approve_extension');
     expect(allowedActions(actorOf('inspector'), item('closed'))).toEqual([]);
+  });
+});
+
+describe('the case steps around the loop', () => {
+  const cleaner: Actor = { id: 'cleaner3', role: 'cleaner', areaId: 'zone-3' };
+  const office: Actor = { id: 'o', role: 'office', areaId: null };
+  it('wants a reason to return, ask for time, park or refuse, a place to dispatch to, and a date to extend to', () => {
+    for (const a of ['return', 'extend'] as const) expect(decide(a, cleaner, item('notified'), { photoCount: 0, until: 'x' })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(decide('park', office, item('notified'), { photoCount: 0 })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(decide('refuse_extension', office, item('notified', { extensionUntil: 'x' }), { photoCount: 0 })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(decide('approve_extension', office, item('notified', { extensionUntil: 'x' }), { photoCount: 0 }).ok).toBe(true);
+    expect(decide('dispatch', office, item('reported'), { photoCount: 0 })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(decide('extend', cleaner, item('notified'), { photoCount: 0, note: '材料未到' })).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+  it('asks for one extension at a time, and answers only one that was asked', () => {
+    expect(decide('extend', cleaner, item('notified', { extensionUntil: 'x' }), full)).toMatchObject({ ok: false, reason: 'illegal' });
+    expect(decide('approve_extension', office, item('notified'), full)).toMatchObject({ ok: false, reason: 'illegal' });
+  });
+  it('holds a parked item still until it is restored', () => {
+    const parked = item('notified', { parkedAt: '2026-11-20T00:00:00.000Z' });
+    for (const a of ['rectify', 'urge', 'dispatch', 'park', 'extend'] as const) {
+      const who = a === 'rectify' || a === 'extend' ? cleaner : office;
+      expect(decide(a, who, parked, full), a).toMatchObject({ ok: false, reason: 'illegal' });
+    }
+    expect(decide('restore', office, parked, full)).toEqual({ ok: true, to: 'notified' });
+    expect(decide('reject', office, parked, full).ok).toBe(true);
+    expect(decide('restore', office, item('notified'), full)).toMatchObject({ ok: false, reason: 'illegal' });
+  });
+  it('lets only the party the item was sent to return it or ask for time', () => {
+    const other: Actor = { id: 'c1', role: 'cleaner', areaId: 'zone-1' };
+    expect(decide('return', other, item('notified'), full)).toMatchObject({ ok: false, reason: 'forbidden' });
+    expect(decide('return', cleaner, item('notified'), full)).toEqual({ ok: true, to: 'reported' });
+  });
+  it('keeps an extension within a month past the deadline in force', () => {
+    const now = '2026-11-30T02:00:00.000Z';
+    expect(extensionProblem('2026-11-30T10:00:00.000Z', '2026-11-30T09:00:00.000Z', now)).toMatch(/晚于/);
+    expect(extensionProblem('2026-11-30T10:00:00.000Z', '2026-12-31T10:00:00.000Z', now)).toMatch(/30/);
+    expect(extensionProblem('2026-11-30T10:00:00.000Z', '2026-12-03T10:00:00.000Z', now)).toBeNull();
   });
 });
