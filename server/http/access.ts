@@ -64,6 +64,7 @@ export const ACCESS = {
   'GET /api/ledger.csv': { roles: OFFICE },
   'GET /api/accountability': { roles: LEADERS },
   'GET /api/rates': { roles: LEADERS },
+  'GET /api/headline': { roles: LEADERS },
   'GET /api/accountability.csv': { roles: LEADERS },
   'GET /api/briefings': { roles: OFFICE },
   'GET /api/briefings/:file': { roles: OFFICE },

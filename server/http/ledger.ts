@@ -6,6 +6,7 @@ import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
 import { ledgerQuery, monthQuery, ratesQuery, searchQuery } from './schemas.ts';
 import { caseRates } from '../services/rates.ts';
+import { headline } from '../services/headline.ts';
 import { search } from '../services/search.ts';
 import { filterOf } from './reports.ts';
 import type { z } from 'zod';
@@ -41,6 +42,7 @@ export const ledgerRoutes = (deps: Deps) =>
     .get('/ledger.csv', guard(deps, 'GET /api/ledger.csv'), validate('query', ledgerQuery), async (c) =>
       csvResponse(await ledgerCsv(deps, await ledgerFilterOf(deps, c.req.valid('query'), 10_000)), '台账.csv', 'ledger.csv'),
     )
+    .get('/headline', guard(deps, 'GET /api/headline'), async (c) => c.json(await headline(deps), 200))
     .get('/rates', guard(deps, 'GET /api/rates'), validate('query', ratesQuery), async (c) => {
       const q = c.req.valid('query');
       return c.json(await caseRates(deps, q.period, q.by), 200);

@@ -31,6 +31,7 @@ const SUMMARIES: Record<RouteKey, string> = {
   'GET /api/photos/:id': 'A photo',
   'GET /api/photos/:id/thumb': "A photo's upright 480 px thumbnail",
   'GET /api/ledger': 'The ledger (台账) with filters, search, sort and paging, and the true total',
+  'GET /api/headline': "The leading group's headline: today's and this week's new and closed items, overdue now, 按期结案率 this week and last",
   'GET /api/rates': 'The standard rates (结案率, 按期结案率, 返工率), score and grade A–E per area, person or category, for a month, quarter or year',
   'GET /api/search': 'Find items by case number, words of the description, or a street or landmark',
   'GET /api/ledger.csv': 'The ledger as CSV for Excel and WPS',

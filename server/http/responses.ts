@@ -140,6 +140,15 @@ export const ANSWERS = {
       rows: z.array(reportView.extend({ daysOpen: z.number(), daysOverdue: z.number(), hoursOverdue: z.number(), dueSoon: z.boolean(), photoCount: z.number() })),
     }),
   },
+  'GET /api/headline': {
+    json: o({
+      at: instant,
+      overdue: z.number().describe('items overdue now'),
+      today: o({ new: z.number(), closed: z.number() }),
+      week: o({ new: z.number(), closed: z.number(), onTimeRate: nullable(z.number()).describe('按期结案率 % so far this week') }),
+      lastWeek: o({ new: z.number(), closed: z.number(), onTimeRate: nullable(z.number()) }),
+    }),
+  },
   'GET /api/rates': {
     json: (() => {
       const rates = o({

@@ -37,3 +37,26 @@ export function listDueItems(db: Db, townshipId: string, from: string, to: strin
     .where('status', 'not in', ['rejected', 'duplicate'])
     .execute();
 }
+
+/** How many items were seen, and how many closed, in [from, to). */
+export async function countSeenAndClosed(db: Db, townshipId: string, from: string, to: string): Promise<{ seen: number; closed: number }> {
+  const [seen, closed] = await Promise.all([
+    db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('township_id', '=', townshipId)
+      .where('observed_at', '>=', from)
+      .where('observed_at', '<', to)
+      .where('status', '!=', 'duplicate')
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('township_id', '=', townshipId)
+      .where('status', '=', 'closed')
+      .where('closed_at', '>=', from)
+      .where('closed_at', '<', to)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { seen: Number(seen.n), closed: Number(closed.n) };
+}

@@ -65,6 +65,7 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'GET /api/ledger': { query: [...REPORT_Q, 'limit', 'overdue', 'dueSoon', 'sort', 'dir', 'offset', 'q'] },
   'GET /api/search': { query: ['q'] },
   'GET /api/rates': { query: ['period', 'by'] },
+  'GET /api/headline': {},
   'GET /api/ledger.csv': { query: [...REPORT_Q, 'limit', 'overdue', 'sort', 'offset'] },
   'GET /api/accountability': { query: ['month'] },
   'GET /api/accountability.csv': { query: ['month'] },

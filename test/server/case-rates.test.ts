@@ -92,6 +92,25 @@ describe.each(DIALECTS)('the rates over the demo town on %s', (dialect) => {
     }
   });
 
+  it('gives the leading group today’s and this week’s figures, as counted here', async () => {
+    const leader = await app.as('leader');
+    const h = (await leader.call('GET', '/api/headline')).body;
+    const now = app.clock.now.toISOString();
+    // the demo clock: Monday 30 November 2026, 10:00 in the township
+    const today = localMidnightUtc('2026-11-30', 'Asia/Shanghai');
+    const lastMonday = localMidnightUtc('2026-11-23', 'Asia/Shanghai');
+    const count = async (where: ReturnType<typeof sql>) => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM reports WHERE ${where}`.execute(app.deps.store.db)).rows[0]!.n);
+    expect(h.today.new).toBe(await count(sql`observed_at >= ${today} AND observed_at < ${now} AND status <> 'duplicate'`));
+    expect(h.week.new).toBe(h.today.new);
+    expect(h.lastWeek.new).toBe(await count(sql`observed_at >= ${lastMonday} AND observed_at < ${today} AND status <> 'duplicate'`));
+    expect(h.lastWeek.closed).toBe(await count(sql`status = 'closed' AND closed_at >= ${lastMonday} AND closed_at < ${today}`));
+    expect(h.overdue).toBe(await count(sql`status IN ('reported', 'notified') AND deadline_at < ${now}`));
+    expect(h.lastWeek.new).toBeGreaterThan(10);
+    expect(h.overdue).toBeGreaterThan(0);
+    expect(typeof h.lastWeek.onTimeRate).toBe('number');
+    expectError(await (await app.as('inspector')).call('GET', '/api/headline'), 403);
+  });
+
   it('by person and by category add up to the same township, and refuse a period that is not one', async () => {
     const leader = await app.as('leader');
     const byArea = (await leader.call('GET', '/api/rates?period=2026-11')).body;

@@ -51,6 +51,7 @@ type RoutesFitTheirDocs = {
   ledger: Fits<Ok<typeof api.ledger.$get>, Doc<'GET /api/ledger'>>;
   search: Fits<Ok<typeof api.search.$get>, Doc<'GET /api/search'>>;
   rates: Fits<Ok<typeof api.rates.$get>, Doc<'GET /api/rates'>>;
+  headline: Fits<Ok<typeof api.headline.$get>, Doc<'GET /api/headline'>>;
   accountability: Fits<Ok<typeof api.accountability.$get>, Doc<'GET /api/accountability'>>;
   briefings: Fits<Ok<typeof api.briefings.$get>, Doc<'GET /api/briefings'>>;
   regenerate: Fits<Ok<(typeof api.briefings)[':week']['regenerate']['$post']>, Doc<'POST /api/briefings/:week/regenerate'>>;
@@ -122,6 +123,7 @@ describe('what the API answers, as documented', () => {
       ['GET /api/ledger', '/api/ledger?limit=50&overdue=1&sort=responsible&q=%E5%B8%82%E5%9C%BA'],
       ['GET /api/search', '/api/search?q=%E5%B8%82%E5%9C%BA'],
       ['GET /api/rates', '/api/rates?period=2026-Q4&by=person'],
+      ['GET /api/headline', '/api/headline'],
       ['GET /api/accountability', '/api/accountability'],
       ['GET /api/hotspots', '/api/hotspots'],
       ['GET /api/analysis/chronic', '/api/analysis/chronic?weeks=12'],

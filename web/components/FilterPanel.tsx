@@ -6,7 +6,14 @@ export interface Filters {
   categories: string[];
   from: string;
   to: string;
+  /** '' every state, 'open' not yet closed, 'closed' closed. */
+  state?: '' | 'open' | 'closed';
+  /** '' everywhere, or a zone's or village's id. */
+  areaId?: string;
 }
+
+/** The report statuses a state filter stands for. */
+export const STATE_STATUSES: Record<'open' | 'closed', string> = { open: 'reported,notified,rectified', closed: 'closed' };
 
 export interface LayerToggles {
   areas: boolean;
@@ -26,6 +33,8 @@ interface Props {
   analysis: AnalysisLayer;
   onAnalysis(a: AnalysisLayer): void;
   today: string;
+  /** Zones and villages to narrow the map to. */
+  areas?: { id: string; name: string }[];
 }
 
 export function daysBefore(ymd: string, days: number): string {
@@ -45,7 +54,7 @@ const ANALYSIS_LABEL: Record<AnalysisLayer, MessageKey> = {
   none: 'layerNone',
 };
 
-export function FilterPanel({ categories, filters, onFilters, layers, onLayers, analysis, onAnalysis, today }: Props) {
+export function FilterPanel({ categories, filters, onFilters, layers, onLayers, analysis, onAnalysis, today, areas = [] }: Props) {
   const { t, name } = useI18n();
   const toggleCategory = (code: string) => {
     const set = new Set(filters.categories);
@@ -82,6 +91,29 @@ export function FilterPanel({ categories, filters, onFilters, layers, onLayers, 
             </li>
           ))}
         </ul>
+        <div className="row scope-filters">
+          <label>
+            {t('filterState')}{' '}
+            <select value={filters.state ?? ''} onChange={(e) => onFilters({ ...filters, state: e.target.value as Filters['state'] })} data-testid="filter-state">
+              <option value="">{t('allStatuses')}</option>
+              <option value="open">{t('filterOpen')}</option>
+              <option value="closed">{t('filterClosed')}</option>
+            </select>
+          </label>
+          {areas.length > 0 && (
+            <label>
+              {t('filterArea')}{' '}
+              <select value={filters.areaId ?? ''} onChange={(e) => onFilters({ ...filters, areaId: e.target.value })} data-testid="filter-area">
+                <option value="">{t('allAreas')}</option>
+                {areas.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
         <h2>{t('dateRange')}</h2>
         <div className="row small-buttons">
           <button type="button" onClick={() => preset(7)}>{t('last7')}</button>

@@ -12,7 +12,8 @@ import { toFeature } from '../map/layers/points.ts';
 import { useMapData } from './useMapData.ts';
 import { useBenchHooks } from '../map/bench-hooks.ts';
 import { displayFor, shownData } from '../map/display.ts';
-import { FilterPanel, daysBefore, type AnalysisLayer, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
+import { FilterPanel, STATE_STATUSES, daysBefore, type AnalysisLayer, type Filters, type LayerToggles } from '../components/FilterPanel.tsx';
+import { Headline } from '../components/Headline.tsx';
 import { TimeMatrix } from '../components/TimeMatrix.tsx';
 import { WeekPlayer, lastWeeks } from '../components/WeekPlayer.tsx';
 import {
@@ -51,6 +52,9 @@ export interface ReferenceData {
 const FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
 /** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
+/** From this zoom on (a street or two across) the leading group's map shows the items themselves. */
+const STREET_ZOOM = 15;
+
 export function ReviewView({ data }: { data: ReferenceData }) {
   const { t, lang, name } = useI18n();
   // The leading group and the county's people read the map; only field roles report from it.
@@ -82,6 +86,15 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   const [toast, setToast] = useState<string | null>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
 
+  const areaKinds = useMemo(() => new Map(areas.features.map((f) => [String(f.properties.id), f.properties.kind])), [areas]);
+  const areaChoices = useMemo(
+    () =>
+      areas.features
+        .filter((f) => f.properties.kind !== 'unit')
+        .map((f) => ({ id: String(f.properties.id), name: name(f.properties), kind: f.properties.kind }))
+        .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name, 'zh-CN')),
+    [areas, name],
+  );
   const { reports, setReports, loadError, hotspots, emerging, chronic, trends, patterns, analysisError, points, setPoints } = useMapData({
     categories: filters.categories,
     allCategories: categories.length,
@@ -90,6 +103,11 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     analysis,
     reload,
     display,
+    scope: {
+      status: filters.state ? STATE_STATUSES[filters.state] : undefined,
+      zone: filters.areaId && areaKinds.get(filters.areaId) === 'cleaning_zone' ? filters.areaId : undefined,
+      village: filters.areaId && areaKinds.get(filters.areaId) !== 'cleaning_zone' ? filters.areaId : undefined,
+    },
   });
   useBenchHooks(setPoints, display);
 
@@ -143,11 +161,12 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       emergingLayer(emergingCellList, { visible: analysis === 'emerging' }),
       areasLayer((trends?.features ?? []) as AreaTrendFeature[], { visible: analysis === 'areas' }),
       chronicLayer((chronic?.spots ?? []) as ChronicSpotView[], { visible: analysis === 'chronic', colors }),
-      pinsLayer(features, { visible: layers.pins, colors, selectedId: selected, colorBy }),
+      // the leading group opens on where to focus: heat at township zoom, the items themselves from street zoom
+      pinsLayer(features, { visible: layers.pins && (mayReport || zoom >= STREET_ZOOM), colors, selectedId: selected, colorBy }),
       labelsLayer(labels, { visible: layers.labels, zoom, fontFamily: FONT_FAMILY }),
       draftLayer(draft, draftCategory ? (colors[draftCategory] ?? [90, 90, 90]) : [90, 90, 90]),
     ],
-    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, hotCells, emergingCellList, trends, chronic],
+    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, hotCells, emergingCellList, trends, chronic, mayReport],
   );
 
   const onClick = useCallback(
@@ -245,6 +264,12 @@ export function ReviewView({ data }: { data: ReferenceData }) {
             fitTo(mapRef.current, [x0 - 0.001, y0 - 0.001, x1 + 0.001, y1 + 0.001]);
           }}
         />
+        {!mayReport && <Headline reload={reload} />}
+        {!mayReport && layers.pins && zoom < STREET_ZOOM && (
+          <p className="muted small" data-testid="pins-hint">
+            {t('pinsFromStreet')}
+          </p>
+        )}
         {mayReport && (
           <button
             type="button"
@@ -281,6 +306,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
           analysis={analysis}
           onAnalysis={setAnalysis}
           today={today}
+          areas={areaChoices}
         />
         <section className="panel">
           <WeekPlayer weeks={weeks} value={week} onChange={setWeek} />

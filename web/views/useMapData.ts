@@ -23,9 +23,11 @@ export interface MapDataInput {
   /** Bumped after a change (a new report) to load again. */
   reload: number;
   display: ReturnType<typeof displayFor>;
+  /** Only items in these states, of this zone or village (pins and heat). */
+  scope?: { status?: string | undefined; zone?: string | undefined; village?: string | undefined } | undefined;
 }
 
-export function useMapData({ categories, allCategories, period, patternsPeriod, analysis, reload, display }: MapDataInput) {
+export function useMapData({ categories, allCategories, period, patternsPeriod, analysis, reload, display, scope }: MapDataInput) {
   const [reports, setReports] = useState<ReportList | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [hotspots, setHotspots] = useState<Hotspots | null>(null);
@@ -38,6 +40,10 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
 
   const none = categories.length === 0;
   const categoryQuery = useMemo(() => (categories.length === allCategories ? {} : { category: categories.join(',') }), [categories, allCategories]);
+  const scopeQuery = useMemo(
+    () => Object.fromEntries(Object.entries({ status: scope?.status, zone: scope?.zone, village: scope?.village }).filter(([, v]) => v)) as Record<string, string>,
+    [scope?.status, scope?.zone, scope?.village],
+  );
 
   useEffect(() => {
     let live = true;
@@ -46,13 +52,13 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
       setReports({ type: 'FeatureCollection', numberReturned: 0, limit: REPORT_LIMIT, truncated: false, features: [] });
       return;
     }
-    unwrap(api.reports.$get({ query: { ...categoryQuery, from: period.from, to: period.to, limit: String(REPORT_LIMIT) } }))
+    unwrap(api.reports.$get({ query: { ...categoryQuery, ...scopeQuery, from: period.from, to: period.to, limit: String(REPORT_LIMIT) } }))
       .then((r) => live && setReports(display.geo(r)))
       .catch((e: Error) => live && setLoadError(e.message));
     return () => {
       live = false;
     };
-  }, [categoryQuery, period.from, period.to, none, reload]);
+  }, [categoryQuery, scopeQuery, period.from, period.to, none, reload]);
 
   useEffect(() => {
     let live = true;
@@ -90,7 +96,7 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
       return;
     }
     api.reports.points
-      .$get({ query: { ...categoryQuery, from: period.from, to: period.to } })
+      .$get({ query: { ...categoryQuery, ...scopeQuery, from: period.from, to: period.to } })
       .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
       .then((buf) => {
         if (!live) return;
@@ -101,7 +107,7 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
     return () => {
       live = false;
     };
-  }, [categoryQuery, period.from, period.to, none, reload, display]);
+  }, [categoryQuery, scopeQuery, period.from, period.to, none, reload, display]);
 
   return { reports, setReports, loadError, hotspots, emerging, chronic, trends, patterns, analysisError, points, setPoints };
 }
