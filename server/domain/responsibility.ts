@@ -1,3 +1,4 @@
+import { addWorkingDays, addWorkingHours, type WorkCalendar } from './working-time.ts';
 import { tzOffsetMs } from './calendar.ts';
 import { distanceMetres, type Position } from './geo.ts';
 import type { ReportStatus } from './reports.ts';
@@ -20,9 +21,13 @@ export function responsibleArea(place: Place, responsibility: 'area' | 'unit'): 
 }
 
 export interface DeadlineRule {
+  /** The limit, in `unit` (hours, working hours, or working days). */
   deadlineHours: number;
   /** "日产日清": due by the end of the local day it was notified. */
   sameDay: boolean;
+  unit?: 'hours' | 'working_hours' | 'working_days' | undefined;
+  /** Needed for a limit in working time. */
+  calendar?: WorkCalendar | undefined;
 }
 
 /** Less than this left in the day, and a same-day item is due by the end of the next day instead. */
@@ -31,6 +36,8 @@ export const SAME_DAY_MIN_HOURS = 3;
 /** The deadline for an item notified at `at` in the township's time zone. */
 export function deadlineFor(rule: DeadlineRule, at: string, timeZone: string): string {
   const t = Date.parse(at);
+  if (!rule.sameDay && rule.calendar && rule.unit === 'working_hours') return new Date(addWorkingHours(t, rule.deadlineHours, rule.calendar, timeZone)).toISOString();
+  if (!rule.sameDay && rule.calendar && rule.unit === 'working_days') return new Date(addWorkingDays(t, rule.deadlineHours, rule.calendar, timeZone)).toISOString();
   if (!rule.sameDay) return new Date(t + rule.deadlineHours * 3600_000).toISOString();
   const offset = tzOffsetMs(timeZone, t);
   const localMidnightAfter = Math.floor((t + offset) / 86_400_000) * 86_400_000 + 86_400_000 - offset;

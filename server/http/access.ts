@@ -45,6 +45,8 @@ export const ACCESS = {
   'GET /api/township': { roles: ALL, publicRead: true },
   'GET /api/areas': { roles: ALL, publicRead: true },
   'PUT /api/township/market-days': { roles: ['admin', 'office'] },
+  'GET /api/township/calendar': { roles: ALL },
+  'PUT /api/township/calendar': { roles: ['admin', 'office'] },
   'GET /api/categories': { roles: ALL, publicRead: true },
   'GET /api/basemap': { roles: ALL, publicRead: true },
   'GET /api/basemap/tiles.pmtiles': { roles: ALL, publicRead: true },

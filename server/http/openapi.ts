@@ -16,6 +16,8 @@ const SUMMARIES: Record<RouteKey, string> = {
   'GET /api/township': 'The township: names, time zone, boundary, bounding box, market days',
   'GET /api/areas': 'Cleaning zones, villages, communities and units as GeoJSON',
   'PUT /api/township/market-days': 'Set when the township holds its market',
+  'GET /api/township/calendar': "A year of the township's working calendar: statutory holidays, make-up working days, its own changes",
+  'PUT /api/township/calendar': 'Mark days off or worked (a local holiday, next year\'s notice), or back to the shipped calendar',
   'GET /api/categories': 'Problem categories with colour, deadline and deduction',
   'GET /api/basemap': 'Roads and landmarks for the offline basemap, and the online or local tiles if configured',
   'GET /api/basemap/tiles.pmtiles': 'The local PMTiles basemap, read with HTTP range requests',

@@ -28,6 +28,15 @@ const areaRef = o({ id, kind: z.string(), code: z.string(), nameZh: z.string(), 
 const personRef = o({ id, displayName: z.string(), role: z.string() });
 const marketDays = z.union([o({ kind: z.enum(['solar', 'lunar']), dayEndings: z.array(z.number()) }), o({ kind: z.literal('weekdays'), days: z.array(z.number()) })]);
 
+const calendarAnswer = o({
+  year: z.number(),
+  shipped: z.boolean().describe('whether the year ships with the State Council notice; otherwise weekends and the office\'s days only'),
+  workingHours: o({ start: z.string(), end: z.string() }),
+  holidays: z.array(z.string()).describe('weekdays off'),
+  workdays: z.array(z.string()).describe('weekend days worked (调休)'),
+  own: z.array(o({ day: z.string(), kind: z.string(), note: nullable(z.string()) })),
+});
+
 export const reportView = o({
   id,
   caseNo: nullable(z.string()).describe('the case number people read and type, e.g. NJ-2026-000123'),
@@ -68,7 +77,7 @@ const reportDetail = reportView.extend({
 });
 const person = o({ id, username: z.string(), displayName: z.string(), role, areaId: nullable(id), phone: nullable(z.string()), active: z.boolean(), createdAt: instant });
 const sessionUser = o({ id, townshipId: nullable(id), county: z.boolean(), mustChangePassword: z.boolean(), username: z.string(), displayName: z.string(), role, areaId: nullable(id) });
-const category = o({ code: z.string(), nameZh: z.string(), nameEn: z.string(), color: z.string(), deadlineHours: z.number(), deductionYuan: z.number(), duplicateRadiusM: z.number(), active: z.boolean() });
+const category = o({ code: z.string(), nameZh: z.string(), nameEn: z.string(), color: z.string(), deadlineHours: z.number(), deadlineUnit: z.enum(['hours', 'working_hours', 'working_days']), deductionYuan: z.number(), duplicateRadiusM: z.number(), active: z.boolean() });
 const area = o({ id, code: z.string(), kind: areaKind, nameZh: z.string(), nameEn: z.string(), geometry: polygonal, rerouted: z.number().describe('open items routed anew') });
 const apiKey = o({ id, name: z.string(), prefix: z.string(), createdAt: instant, revokedAt: nullable(instant), lastUsedAt: nullable(instant), crs: z.string() });
 const webhook = o({
@@ -111,6 +120,8 @@ export const ANSWERS = {
     ),
   },
   'PUT /api/township/market-days': { json: o({ marketDays, marketDaysText: z.string() }), extra: [422] },
+  'GET /api/township/calendar': { json: calendarAnswer },
+  'PUT /api/township/calendar': { json: calendarAnswer },
   'GET /api/categories': { json: z.array(category) },
   'GET /api/basemap': {
     json: o({

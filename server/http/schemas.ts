@@ -157,6 +157,19 @@ export const areaQuery = z.object({
 });
 
 const digits = z.array(z.number().int().min(0).max(9)).min(1).max(10);
+const ymd = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 2027-01-01。A day is YYYY-MM-DD.');
+
+export const calendarQuery = z.object({ year: queryNumber(z.number().int().min(2000).max(2100)).optional() });
+
+export const calendarBody = z.strictObject({
+  /** Days the office marks off ('holiday'), worked ('workday'), or back to the shipped calendar (null); one year. */
+  days: z
+    .array(z.strictObject({ day: ymd, kind: z.enum(['holiday', 'workday']).nullable(), note: z.string().max(100).optional() }))
+    .min(1)
+    .max(366)
+    .refine((d) => new Set(d.map((x) => x.day.slice(0, 4))).size === 1, { error: '一次只能修改同一年的日期。Change one year at a time.' }),
+});
+
 export const marketDaysBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('solar'), dayEndings: digits }),
   z.strictObject({ kind: z.literal('lunar'), dayEndings: digits }),
@@ -196,6 +209,8 @@ export const categoryPatchBody = z.strictObject({
   nameEn: name.optional(),
   color: z.string().regex(/^#[0-9a-f]{6}$/i, 'colours are #rrggbb').optional(),
   deadlineHours: z.number().int().min(1).max(24 * 90).optional(),
+  /** How deadlineHours is read: calendar hours, working hours (08:30–17:30 on working days) or working days. */
+  deadlineUnit: z.enum(['hours', 'working_hours', 'working_days']).optional(),
   deductionYuan: z.number().min(0).max(10_000).optional(),
   scorePoints: z.number().min(0).max(100).optional(),
   active: z.boolean().optional(),

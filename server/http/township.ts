@@ -8,7 +8,10 @@ import { guard } from './access.ts';
 import { parseRange } from './ranges.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { areaQuery, marketDaysBody } from './schemas.ts';
+import { areaQuery, calendarBody, calendarQuery, marketDaysBody } from './schemas.ts';
+import { calendarYear, changeCalendar } from '../services/working-calendar.ts';
+import { currentTownship } from '../services/context.ts';
+import { localDate } from '../domain/calendar.ts';
 
 export const townshipRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -19,6 +22,12 @@ export const townshipRoutes = (deps: Deps) =>
     })
     .put('/township/market-days', guard(deps, 'PUT /api/township/market-days'), validate('json', marketDaysBody), async (c) =>
       c.json(await setMarketDays(deps, c.get('user')!, c.req.valid('json')), 200),
+    )
+    .get('/township/calendar', guard(deps, 'GET /api/township/calendar'), validate('query', calendarQuery), async (c) =>
+      c.json(await calendarYear(deps, c.req.valid('query').year ?? Number(localDate(deps.now(), (await currentTownship(deps)).timezone).slice(0, 4))), 200),
+    )
+    .put('/township/calendar', guard(deps, 'PUT /api/township/calendar'), validate('json', calendarBody), async (c) =>
+      c.json(await changeCalendar(deps, c.get('user')!, c.req.valid('json').days), 200),
     )
     .get('/categories', guard(deps, 'GET /api/categories'), async (c) => c.json(await listCategories(deps), 200))
     .get('/basemap', guard(deps, 'GET /api/basemap'), async (c) => c.json(await getBasemap(deps), 200))

@@ -143,7 +143,7 @@ export async function updateCategoryRules(
   deps: Deps,
   actor: SessionUser,
   code: string,
-  patch: { nameZh?: string | undefined; nameEn?: string | undefined; color?: string | undefined; deadlineHours?: number | undefined; deductionYuan?: number | undefined; scorePoints?: number | undefined; active?: boolean | undefined; sameDay?: boolean | undefined },
+  patch: { nameZh?: string | undefined; nameEn?: string | undefined; color?: string | undefined; deadlineHours?: number | undefined; deadlineUnit?: 'hours' | 'working_hours' | 'working_days' | undefined; deductionYuan?: number | undefined; scorePoints?: number | undefined; active?: boolean | undefined; sameDay?: boolean | undefined },
 ) {
   const t = await currentTownship(deps);
   const before = (await listCategories(deps.store.db, t.id)).find((c) => c.code === code);
@@ -153,6 +153,7 @@ export async function updateCategoryRules(
     ...(patch.nameEn !== undefined ? { name_en: patch.nameEn } : {}),
     ...(patch.color !== undefined ? { color: patch.color } : {}),
     ...(patch.deadlineHours !== undefined ? { deadline_hours: patch.deadlineHours } : {}),
+    ...(patch.deadlineUnit !== undefined ? { deadline_unit: patch.deadlineUnit } : {}),
     ...(patch.deductionYuan !== undefined ? { deduction_yuan: patch.deductionYuan } : {}),
     ...(patch.scorePoints !== undefined ? { score_points: patch.scorePoints } : {}),
     ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
@@ -170,6 +171,7 @@ export async function updateCategoryRules(
     nameEn: after.name_en,
     color: after.color,
     deadlineHours: after.deadline_hours,
+    deadlineUnit: after.deadline_unit,
     deductionYuan: after.deduction_yuan,
     duplicateRadiusM: after.duplicate_radius_m,
     scorePoints: after.score_points,

@@ -110,6 +110,7 @@ export async function listCategories(deps: Deps) {
     nameEn: c.name_en,
     color: c.color,
     deadlineHours: c.deadline_hours,
+    deadlineUnit: c.deadline_unit,
     deductionYuan: c.deduction_yuan,
     /** Within this distance an open item of the category is taken for the same problem (the phone's hint uses it too). */
     duplicateRadiusM: c.duplicate_radius_m,

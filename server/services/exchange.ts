@@ -7,6 +7,7 @@ import { assignmentFor } from './reports.ts';
 import { viewContext } from './report-views.ts';
 import { insertReportEvents, insertReports, queryReports, type ReportFilter } from '../store/reports.ts';
 import { ledgerStoreFilter, type LedgerFilter } from './ledger.ts';
+import { ruleWith, workCalendar } from './working-calendar.ts';
 import { existingReportIds, takenReportIds } from '../store/report-bulk.ts';
 import type { ReportEventTable, ReportTable } from '../store/schema.ts';
 import { writeReportTable, type ImportFormat } from '../exchange/report-files.ts';
@@ -137,12 +138,13 @@ export async function importReports(
   // Open rows whose deadline is already past: charged at once by the next sweep unless waived (the default) — the
   // responsible party never had the chance the deadline gives.
   const treatment = opts.pastDeadlines ?? 'waive';
+  const calendar = await workCalendar(deps, t);
   const nowMs = now.getTime();
   const past = fresh.filter((c) => {
     const v = c.value!;
     const cat = ctx.categories.get(v.category);
     if (!cat || !(v.status === 'reported' || v.status === 'notified')) return false;
-    return Date.parse(deadlineFor({ deadlineHours: cat.deadline_hours, sameDay: cat.same_day === 1 }, v.observedAt, t.timezone)) < nowMs;
+    return Date.parse(deadlineFor(ruleWith(cat, calendar), v.observedAt, t.timezone)) < nowMs;
   }).length;
   const report: ImportReport = {
     dryRun: opts.dryRun,
@@ -188,7 +190,7 @@ export async function importReports(
         captured_at: v.observedAt,
         received_at: nowIso,
         observed_at: v.observedAt,
-        deadline_at: open || v.status === 'rectified' ? deadlineFor({ deadlineHours: category.deadline_hours, sameDay: category.same_day === 1 }, v.observedAt, t.timezone) : null,
+        deadline_at: open || v.status === 'rectified' ? deadlineFor(ruleWith(category, calendar), v.observedAt, t.timezone) : null,
         closed_at: open || v.status === 'rectified' ? null : v.observedAt,
         updated_at: nowIso,
         idempotency_key: null,

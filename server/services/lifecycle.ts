@@ -4,6 +4,7 @@ import { currentTownship, townshipRouter } from './context.ts';
 import { queueEvent } from './webhooks.ts';
 import { listWebhooks } from '../store/integrations.ts';
 import { AppError } from './errors.ts';
+import { deadlineRule } from './working-calendar.ts';
 import { casePrefixOf } from './search.ts';
 import { normaliseCaseNo } from '../domain/case-numbers.ts';
 import { findReportIdByCaseNo } from '../store/case-numbers.ts';
@@ -127,7 +128,7 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
   const categories = await listCategories(db, t.id);
   const category = categories.find((c) => c.code === row.category_code);
   const now = deps.now().toISOString();
-  const rule = { deadlineHours: category?.deadline_hours ?? 72, sameDay: category?.same_day === 1 };
+  const rule = await deadlineRule(deps, t, category);
   const patch: Partial<Insertable<ReportTable>> = { status: decision.to, updated_at: now };
   const data: Record<string, unknown> = { photoIds };
   let mergeInto: string | undefined;

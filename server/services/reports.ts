@@ -4,6 +4,7 @@ import type { ReportEventTable } from '../store/schema.ts';
 import type { Deps } from './context.ts';
 import { currentTownship, townshipRouter } from './context.ts';
 import { AppError } from './errors.ts';
+import { deadlineRule } from './working-calendar.ts';
 import type { SessionUser } from './auth.ts';
 import { photoRef, requirePhotos } from './photos.ts';
 import { oncePerKey, type Done } from './once-per-key.ts';
@@ -188,7 +189,7 @@ export async function createReport(
     captured_at: input.capturedAt ? new Date(input.capturedAt).toISOString() : null,
     received_at: now,
     observed_at: observedAt(input.capturedAt, now, input.sentAt),
-    deadline_at: assignee ? deadlineFor({ deadlineHours: category.deadline_hours, sameDay: category.same_day === 1 }, now, t.timezone) : null,
+    deadline_at: assignee ? deadlineFor(await deadlineRule(deps, t, category), now, t.timezone) : null,
     closed_at: null,
     updated_at: now,
     idempotency_key: opts.idempotencyKey ?? null,

@@ -19,6 +19,7 @@ import * as robots from './migrations/2026-12-03T0900-robots.ts';
 import * as eventKeys from './migrations/2026-12-04T0900-event-keys.ts';
 import * as caseNumbers from './migrations/2026-12-05T0900-case-numbers.ts';
 import * as caseSteps from './migrations/2026-12-06T0900-case-steps.ts';
+import * as workingTime from './migrations/2026-12-07T0900-working-time.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T0900-event-keys': eventKeys,
   '2026-12-05T0900-case-numbers': caseNumbers,
   '2026-12-06T0900-case-steps': caseSteps,
+  '2026-12-07T0900-working-time': workingTime,
 };
 
 const PG_TIMESTAMPTZ = 1184;

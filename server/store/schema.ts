@@ -28,6 +28,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   deployment_secrets: DeploymentSecretTable;
   case_counters: CaseCounterTable;
+  calendar_days: CalendarDayTable;
 }
 
 export interface ApiKeyTable {
@@ -169,6 +170,18 @@ export interface CategoryTable {
   duplicate_radius_m: number;
   /** Who answers for an item: the cleaning zone / village ('area') or the unit at the spot ('unit'). */
   responsibility: 'area' | 'unit';
+  /** How deadline_hours is read: calendar 'hours', 'working_hours' or 'working_days' (then it counts days). */
+  deadline_unit: Generated<DeadlineUnit>;
+}
+
+export type DeadlineUnit = 'hours' | 'working_hours' | 'working_days';
+
+export interface CalendarDayTable {
+  township_id: string;
+  /** Local YYYY-MM-DD. */
+  day: string;
+  kind: 'holiday' | 'workday';
+  note: string | null;
 }
 
 export interface BasemapFeatureTable {

@@ -44,6 +44,8 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'GET /api/township': {},
   'GET /api/areas': { query: ['kind'] },
   'PUT /api/township/market-days': { body: 'json', template: { kind: 'solar', dayEndings: [5, 0] }, required: ['kind', 'dayEndings'] },
+  'GET /api/township/calendar': { query: ['year'] },
+  'PUT /api/township/calendar': { body: 'json', template: { days: [{ day: '2027-01-01', kind: 'holiday' }] }, required: ['days'] },
   'GET /api/categories': {},
   'GET /api/basemap': {},
   'GET /api/basemap/tiles.pmtiles': {},
@@ -155,6 +157,7 @@ const BAD_QUERY: Record<string, string[]> = {
   minPoints: ['1', '1e6', 'x'],
   top: ['0', '101', 'NaN'],
   before: ['0', '-1', 'x', '1e400'],
+  year: ['1999', '2101', 'x', '2026.5'],
 };
 
 /** Path parameter values that are never a valid id of their kind. */

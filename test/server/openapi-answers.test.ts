@@ -38,6 +38,7 @@ type RoutesFitTheirDocs = {
   township: Fits<Ok<typeof api.township.$get>, Doc<'GET /api/township'>>;
   areas: Fits<Ok<typeof api.areas.$get>, Doc<'GET /api/areas'>>;
   marketDays: Fits<Ok<(typeof api.township)['market-days']['$put']>, Doc<'PUT /api/township/market-days'>>;
+  calendar: Fits<Ok<typeof api.township.calendar.$get>, Doc<'GET /api/township/calendar'>>;
   categories: Fits<Ok<typeof api.categories.$get>, Doc<'GET /api/categories'>>;
   basemap: Fits<Ok<typeof api.basemap.$get>, Doc<'GET /api/basemap'>>;
   reports: Fits<Ok<typeof api.reports.$get>, Doc<'GET /api/reports'>>;
@@ -124,6 +125,7 @@ describe('what the API answers, as documented', () => {
       ['GET /api/search', '/api/search?q=%E5%B8%82%E5%9C%BA'],
       ['GET /api/rates', '/api/rates?period=2026-Q4&by=person'],
       ['GET /api/headline', '/api/headline'],
+      ['GET /api/township/calendar', '/api/township/calendar?year=2026'],
       ['GET /api/accountability', '/api/accountability'],
       ['GET /api/hotspots', '/api/hotspots'],
       ['GET /api/analysis/chronic', '/api/analysis/chronic?weeks=12'],
@@ -152,6 +154,7 @@ describe('what the API answers, as documented', () => {
     const rejected = await call(office, 'POST /api/reports/:id/transitions', `/api/reports/${ids.report}/transitions`, { action: 'reject', note: '不属于本镇' });
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
     await call(admin, 'PUT /api/township/market-days', '/api/township/market-days', { kind: 'solar', dayEndings: [1, 4, 7] });
+    await call(office, 'PUT /api/township/calendar', '/api/township/calendar', { days: [{ day: '2026-12-31', kind: 'holiday', note: '镇庆' }] });
     await call(admin, 'PATCH /api/categories/:code', '/api/categories/exposed_garbage', { deadlineHours: 24 });
     const person = await call(admin, 'POST /api/users', '/api/users', { username: 'checker', displayName: '核查员', role: 'inspector', password: PASSWORD });
     await call(admin, 'PATCH /api/users/:id', `/api/users/${person.body.id}`, { displayName: '核查员甲' });

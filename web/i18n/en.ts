@@ -453,6 +453,7 @@ export const en: Record<MessageKey, string> = {
   filterArea: 'Area',
   allAreas: 'All areas',
   pinsFromStreet: 'Zoom in to a street to see the items',
+  'audit.township.calendar': 'Working calendar changed',
   yes: 'yes',
   no: 'no',
   'sortAsc': 'ascending',

@@ -452,6 +452,7 @@ export const zhCN = {
   filterArea: '区域',
   allAreas: '全部区域',
   pinsFromStreet: '放大到街道可见问题点位',
+  'audit.township.calendar': '修改工作日历',
   yes: '是',
   no: '否',
   'sortAsc': '升序',
