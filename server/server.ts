@@ -9,7 +9,7 @@ import { openStore, migrate, type Store } from './store/connect.ts';
 import { createDeps, withTownship, type Deps } from './services/context.ts';
 import { countTownships, listTownshipIds } from './store/townships.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
-import { sweepOverdue } from './services/lifecycle.ts';
+import { noticeDueSoon, sweepOverdue } from './services/lifecycle.ts';
 import { dueBriefing } from './services/briefings.ts';
 import type { BriefingJob } from './briefing-job.ts';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -88,6 +88,7 @@ async function runJobs(deps: Deps, config: Config, jobs: JobProcesses, log: (msg
   for (const id of await listTownshipIds(deps.store.db)) {
     await withTownship(id, async () => {
       await sweepOverdue(deps).catch((err) => log(`overdue sweep failed: ${(err as Error).message}`));
+      await noticeDueSoon(deps).catch((err) => log(`due-soon notice failed: ${(err as Error).message}`));
       // Monday's briefing for the week before, once, whichever server gets there first; composed in a
       // process of its own so the server keeps answering meanwhile.
       const week = await dueBriefing(deps, config.briefingHour).catch((err) => (log(`briefing job failed: ${(err as Error).message}`), null));

@@ -85,7 +85,7 @@ const webhook = o({
   name: z.string(),
   format: z.enum(['json', 'wecom', 'dingtalk']),
   url: z.string(),
-  events: z.array(z.enum(['report.overdue', 'report.urged', 'briefing.ready'])),
+  events: z.array(z.enum(['report.overdue', 'report.due_soon', 'report.urged', 'briefing.ready'])),
   active: z.boolean(),
   createdAt: instant,
   signed: z.boolean(),

@@ -247,7 +247,7 @@ export const webhookBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   format: z.enum(['json', 'wecom', 'dingtalk'], { error: 'format is json, wecom (企业微信群机器人) or dingtalk (钉钉群机器人)' }),
   url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) address' }).max(2000),
-  events: z.array(z.enum(['report.overdue', 'report.urged', 'briefing.ready'], { error: 'events are report.overdue, report.urged and briefing.ready' })).min(1).max(3),
+  events: z.array(z.enum(['report.overdue', 'report.due_soon', 'report.urged', 'briefing.ready'], { error: 'events are report.overdue, report.due_soon, report.urged and briefing.ready' })).min(1).max(4),
   /** DingTalk's 加签 secret (SEC…). */
   secret: z.string().trim().regex(/^SEC[0-9a-f]{20,120}$/i, "a DingTalk signing secret starts with SEC and is hexadecimal (the robot's 加签 setting)").optional(),
   /** A keyword the robot requires (自定义关键词): put into every message. */

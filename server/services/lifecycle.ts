@@ -13,6 +13,7 @@ import { requireNewAfterPhotos, requirePhotos } from './photos.ts';
 import { actorOf, itemState, toView, viewContext, type ReportView } from './report-views.ts';
 import { oncePerKey, type Done } from './once-per-key.ts';
 import {
+  findDueBetween,
   findOverdueUncharged,
   findReportById,
   insertReportEvents,
@@ -27,6 +28,7 @@ import { findUsersForArea } from '../store/users.ts';
 import type { Database, DeductionTable, ReportTable } from '../store/schema.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { decide, extensionProblem, type Action } from '../domain/lifecycle.ts';
+import { DUE_SOON_HOURS } from '../domain/task-order.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
 import { localDate, localDateTime, localWallClockUtc } from '../domain/calendar.ts';
 
@@ -341,6 +343,37 @@ function overduePayload(
       lat: row.lat,
     },
   };
+}
+
+/**
+ * Tells the group robots subscribed to report.due_soon about each item due within DUE_SOON_HOURS, once per
+ * deadline (the delivery's key holds it), with an @-mention of whoever answers for it. Returns how many items.
+ */
+export async function noticeDueSoon(deps: Deps, township?: TownshipRow): Promise<number> {
+  const t = township ?? (await currentTownship(deps));
+  const db = deps.store.db;
+  const hooks = (await listWebhooks(db, t.id)).filter((h) => h.active === 1 && (JSON.parse(h.events) as string[]).includes('report.due_soon'));
+  if (!hooks.length) return 0;
+  const now = deps.now();
+  const soon = await findDueBetween(db, t.id, now.toISOString(), new Date(now.getTime() + DUE_SOON_HOURS * 3_600_000).toISOString());
+  if (!soon.length) return 0;
+  const areas = new Map((await listAreas(db, t.id)).map((a) => [a.id, a]));
+  const categories = new Map((await listCategories(db, t.id)).map((c) => [c.code, c]));
+  await db.transaction().execute(async (trx) => {
+    for (const row of soon) {
+      const area = row.responsible_area_id ? areas.get(row.responsible_area_id) : undefined;
+      const name = categories.get(row.category_code)?.name_zh ?? row.category_code;
+      const deadline = localDateTime(row.deadline_at!, t.timezone);
+      await queueEvent(deps, trx, t, hooks, `due-soon:${row.id}:${row.deadline_at}`, {
+        event: 'report.due_soon',
+        title: `【即将到期】${row.case_no ? `${row.case_no} ` : ''}${name} · ${area?.name_zh ?? t.name_zh}`,
+        text: `整改期限 ${deadline},请抓紧处理。\nDue at ${deadline}.`,
+        link: deps.options.publicUrl ? `${deps.options.publicUrl}/?report=${row.id}` : null,
+        data: { reportId: row.id, caseNo: row.case_no, deadlineAt: row.deadline_at, responsibleAreaId: row.responsible_area_id, responsiblePhone: area?.responsible_phone ?? null, lon: row.lon, lat: row.lat },
+      });
+    }
+  });
+  return soon.length;
 }
 
 export async function sweepOverdue(deps: Deps, township?: TownshipRow): Promise<number> {

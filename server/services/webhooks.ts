@@ -27,7 +27,7 @@ import {
 // item becomes overdue and when a weekly briefing is ready. Queued in the database with the event (so a crash loses
 // none and two servers send each once), delivered with exponential back-off.
 
-export const WEBHOOK_EVENTS = ['report.overdue', 'report.urged', 'briefing.ready'] as const;
+export const WEBHOOK_EVENTS = ['report.overdue', 'report.due_soon', 'report.urged', 'briefing.ready'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** After this many failed attempts a delivery is given up (about a day of retrying). */

@@ -375,6 +375,19 @@ export async function addSighting(db: Db, id: string, at: string): Promise<void>
 }
 
 /** Items past their deadline, still not rectified, with no deduction yet for that deadline. */
+/** Items still waiting for rectification, not parked, whose deadline falls in [from, to). */
+export function findDueBetween(db: Db, townshipId: string, from: string, to: string): Promise<ReportRow[]> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('township_id', '=', townshipId)
+    .where('status', 'in', ['reported', 'notified'])
+    .where('deadline_at', '>=', from)
+    .where('deadline_at', '<', to)
+    .where('parked_at', 'is', null)
+    .execute();
+}
+
 export function findOverdueUncharged(db: Db, townshipId: string, now: string): Promise<ReportRow[]> {
   return db
     .selectFrom('reports')

@@ -3,6 +3,7 @@ import { DIALECTS } from '../helpers/stores.ts';
 import { demoApp, expectError, type Client, type TestApp } from '../helpers/app.ts';
 import { alongRoad, demoTown } from '../helpers/town.ts';
 import { localPlane } from '../../server/domain/geo.ts';
+import { noticeDueSoon } from '../../server/services/lifecycle.ts';
 
 // The steps of a case around the loop, as the office and the responsible parties take them: dispatch to another
 // party, return an item that is not theirs, ask for more time (approved, refused), park and restore, urge.
@@ -134,12 +135,41 @@ describe.each(DIALECTS)('the steps of a case over %s', (dialect) => {
     expect(parked.closeRate).toBe(Math.round((parked.closed / (parked.due - parked.parked)) * 10_000) / 100);
   });
 
-  it('urges the responsible party: a step in the history and a message to the group robots', async () => {
+  it('reminds the group robots once when an item is due within two hours', async () => {
     const admin = await app.as('admin');
+    const hook = await admin.call('POST', '/api/webhooks', { name: '保洁群', format: 'json', url: 'http://127.0.0.1:9/soon', events: ['report.due_soon'] });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    const item = await newStall();
+    const reminders = async () =>
+      (await app.deps.store.db.selectFrom('webhook_deliveries').select(['payload']).where('event', '=', 'report.due_soon').execute())
+        .map((q) => JSON.parse(q.payload))
+        .filter((p) => p.data.reportId === item.id);
+    await noticeDueSoon(app.deps);
+    expect(await reminders()).toEqual([]);
+    app.clock.advance(2.5 * HOUR);
+    await noticeDueSoon(app.deps);
+    await noticeDueSoon(app.deps);
+    const sent = await reminders();
+    expect(sent).toHaveLength(1);
+    expect(sent[0].title).toContain(item.caseNo);
+    expect(sent[0].title).toContain('即将到期');
+    // a parked item is not reminded
+    const parkedOne = await newStall();
+    office = await app.signInAgain('office');
+    await act(office, parkedOne.id, { action: 'park', note: '待协调' });
+    app.clock.advance(2.5 * HOUR);
+    await noticeDueSoon(app.deps);
+    const all = (await app.deps.store.db.selectFrom('webhook_deliveries').select(['payload']).where('event', '=', 'report.due_soon').execute()).map((q) => JSON.parse(q.payload).data.reportId);
+    expect(all).not.toContain(parkedOne.id);
+    office = await app.signInAgain('office');
+  });
+
+  it('urges the responsible party: a step in the history and a message to the group robots', async () => {
+    const admin = await app.signInAgain('admin');
     const hook = await admin.call('POST', '/api/webhooks', { name: '创建办群', format: 'json', url: 'http://127.0.0.1:9/urge', events: ['report.urged'] });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
     const item = await newStall();
-    expectError(await act(await app.as('leader'), item.id, { action: 'urge' }), 403);
+    expectError(await act(await app.signInAgain('leader'), item.id, { action: 'urge' }), 403);
     const urged = await act(office, item.id, { action: 'urge', note: '今天下班前完成' });
     expect(urged.status).toBe(200);
     expect(urged.body.status).toBe('notified');

@@ -434,6 +434,7 @@ export const en: Record<MessageKey, string> = {
   'event.restore': 'Restored',
   'event.urge': 'Urged',
   'event.report.urged': 'Urging notice',
+  'event.report.due_soon': 'Due-soon reminder',
   'dispatchTo': 'Send to (area or unit)',
   'extendUntil': 'Until',
   'stepReason': 'Reason',

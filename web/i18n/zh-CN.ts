@@ -433,6 +433,7 @@ export const zhCN = {
   'event.restore': '恢复办理',
   'event.urge': '催办',
   'event.report.urged': '催办通知',
+  'event.report.due_soon': '即将到期提醒',
   'dispatchTo': '派往(区域或单位)',
   'extendUntil': '延至',
   'stepReason': '理由',

@@ -6,7 +6,7 @@ import { api, unwrap } from '../../api.ts';
 
 type Hook = InferResponseType<typeof api.webhooks.$get, 200>['webhooks'][number];
 type HookEvent = Hook['events'][number];
-const EVENTS: HookEvent[] = ['report.overdue', 'report.urged', 'briefing.ready'];
+const EVENTS: HookEvent[] = ['report.overdue', 'report.due_soon', 'report.urged', 'briefing.ready'];
 
 export function WebhooksTab() {
   const { t, said } = useI18n();
