@@ -57,6 +57,7 @@ export const ACCESS = {
   'POST /api/reports': { roles: FIELD },
   'POST /api/reports/:id/transitions': { roles: FIELD },
   'POST /api/reports/:id/sightings': { roles: FIELD },
+  'POST /api/reports/bulk-transitions': { roles: ['admin', 'office'] },
   'GET /api/tasks': { roles: FIELD },
   'POST /api/photos': { roles: FIELD },
   'GET /api/photos/:id': { roles: ALL },

@@ -28,6 +28,7 @@ const SUMMARIES: Record<RouteKey, string> = {
   'POST /api/reports': 'Report a problem (Idempotency-Key makes retries safe)',
   'POST /api/reports/:id/transitions': 'Move an item through rectification',
   'POST /api/reports/:id/sightings': 'Add a sighting to an open item',
+  'POST /api/reports/bulk-transitions': 'Notify or urge many items at once (the ledger): each item answered on its own',
   'GET /api/tasks': "The signed-in cleaner's or unit's open items",
   'POST /api/photos': 'Upload a photo (JPEG, PNG, WebP; 10 MB, 50 MP)',
   'GET /api/photos/:id': 'A photo',

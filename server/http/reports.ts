@@ -4,13 +4,13 @@ import type { Deps } from '../services/context.ts';
 import { currentTownship } from '../services/context.ts';
 import { addSightingTo, createReport, findNearby, getReport, listReports, pointsBinary, REPORT_LIST_DEFAULT } from '../services/reports.ts';
 import { gzipSync } from 'node:zlib';
-import { transition } from '../services/lifecycle.ts';
+import { bulkTransition, transition } from '../services/lifecycle.ts';
 import type { ReportStatus } from '../domain/reports.ts';
 import { localMidnightUtc, nextLocalDate } from '../domain/calendar.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { idempotencyHeader, nearbyQuery, newReportBody, reportQuery, sightingBody, transitionBody } from './schemas.ts';
+import { bulkTransitionBody, idempotencyHeader, nearbyQuery, newReportBody, reportQuery, sightingBody, transitionBody } from './schemas.ts';
 
 const pointsQuery = reportQuery.omit({ limit: true });
 
@@ -59,6 +59,9 @@ export const reportRoutes = (deps: Deps) =>
       const out = gzip ? gzipSync(body, { level: 1 }) : body;
       return new Response(out as Uint8Array<ArrayBuffer>, { status: 200, headers });
     })
+    .post('/bulk-transitions', guard(deps, 'POST /api/reports/bulk-transitions'), validate('json', bulkTransitionBody), async (c) =>
+      c.json(await bulkTransition(deps, c.get('user')!, c.req.valid('json').ids, c.req.valid('json')), 200),
+    )
     .get('/nearby', guard(deps, 'GET /api/reports/nearby'), validate('query', nearbyQuery), async (c) => {
       const q = c.req.valid('query');
       return c.json(await findNearby(deps, q.category, q.lon, q.lat), 200);

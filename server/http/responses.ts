@@ -139,6 +139,13 @@ export const ANSWERS = {
   'GET /api/reports/:id': { json: reportDetail },
   'POST /api/reports': { statuses: [201, 200], json: reportView.extend({ nearby: z.array(reportView.extend({ distanceM: z.number() })) }), extra: [409, 422] },
   'POST /api/reports/:id/transitions': { json: reportView, extra: [409, 422] },
+  'POST /api/reports/bulk-transitions': {
+    json: o({
+      done: z.number(),
+      refused: z.number(),
+      results: z.array(o({ id, ok: z.boolean(), status: z.string().optional(), code: z.string().optional(), message: z.string().optional() })),
+    }),
+  },
   'POST /api/reports/:id/sightings': { statuses: [201], json: o({ id }), extra: [409, 422] },
   'GET /api/tasks': { json: o({ items: z.array(reportView) }) },
   'POST /api/photos': { statuses: [201], json: photo, extra: [413, 415, 422] },

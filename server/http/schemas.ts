@@ -116,6 +116,12 @@ export const transitionBody = z.strictObject({
   version: z.number().int().min(1).optional(),
 });
 
+export const bulkTransitionBody = z.strictObject({
+  ids: z.array(z.uuid('report ids are UUIDs')).min(1).max(200, '一次最多处理 200 条。At most 200 items at a time.'),
+  action: z.enum(['notify', 'urge'], { error: '批量操作只能是通知整改或催办。The bulk action is notify or urge.' }),
+  note: z.string().max(2000).optional(),
+});
+
 export const sightingBody = z.strictObject({
   note: z.string().max(2000).optional(),
   photoIds: z.array(photoId).max(10).optional(),

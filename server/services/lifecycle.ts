@@ -93,6 +93,21 @@ export async function transition(deps: Deps, user: SessionUser, id: string, req:
   return oncePerKey(deps, t, user, id, opts.idempotencyKey, req.action, () => transitionNow(deps, t, user, id, req, opts.idempotencyKey));
 }
 
+/** One action on many items (the ledger's 批量通知整改 and 批量催办): each on its own, each answered. */
+export async function bulkTransition(deps: Deps, user: SessionUser, ids: readonly string[], req: { action: 'notify' | 'urge'; note?: string | undefined }) {
+  const results: { id: string; ok: boolean; status?: string; code?: string; message?: string }[] = [];
+  for (const id of [...new Set(ids)]) {
+    try {
+      const done = await transition(deps, user, id, { action: req.action, note: req.note });
+      results.push({ id, ok: true, status: done.report.status });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      results.push({ id, ok: false, code: err.code, message: err.message });
+    }
+  }
+  return { done: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok).length, results };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The item a merge names, by its case number as people type it (NJ-2026-000123, 2026-123) or by its id. */

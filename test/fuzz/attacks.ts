@@ -67,6 +67,7 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'GET /api/ledger': { query: [...REPORT_Q, 'limit', 'overdue', 'dueSoon', 'sort', 'dir', 'offset', 'q'] },
   'GET /api/search': { query: ['q'] },
   'GET /api/rates': { query: ['period', 'by'] },
+  'POST /api/reports/bulk-transitions': { body: 'json', template: { ids: ['00000000-0000-4000-8000-000000000000'], action: 'urge' }, required: ['ids', 'action'] },
   'GET /api/headline': {},
   'GET /api/ledger.csv': { query: [...REPORT_Q, 'limit', 'overdue', 'sort', 'offset'] },
   'GET /api/accountability': { query: ['month'] },

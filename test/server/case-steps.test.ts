@@ -164,6 +164,26 @@ describe.each(DIALECTS)('the steps of a case over %s', (dialect) => {
     office = await app.signInAgain('office');
   });
 
+  it('notifies and urges many items at once from the ledger, each answered on its own', async () => {
+    office = await app.signInAgain('office');
+    const a = await newStall();
+    const b = await newStall();
+    // one sent back to the office, so it waits to be notified again
+    await act(cleaner3, b.id, { action: 'return', note: '不属本区' });
+    const notify = await office.call('POST', '/api/reports/bulk-transitions', { ids: [a.id, b.id], action: 'notify' });
+    expect(notify.status, JSON.stringify(notify.body)).toBe(200);
+    expect(notify.body).toMatchObject({ done: 1, refused: 1 });
+    expect(notify.body.results).toEqual([
+      expect.objectContaining({ id: a.id, ok: false, code: 'illegal_transition' }),
+      expect.objectContaining({ id: b.id, ok: true, status: 'notified' }),
+    ]);
+    const urge = await office.call('POST', '/api/reports/bulk-transitions', { ids: [a.id, b.id, a.id], action: 'urge', note: '集中催办' });
+    expect(urge.body).toMatchObject({ done: 2, refused: 0 });
+    for (const id of [a.id, b.id]) expect((await events(id)).filter((e: string) => e === 'urge')).toHaveLength(1);
+    expectError(await cleaner3.call('POST', '/api/reports/bulk-transitions', { ids: [a.id], action: 'urge' }), 403);
+    expectError(await office.call('POST', '/api/reports/bulk-transitions', { ids: [a.id], action: 'verify' }), 400);
+  });
+
   it('urges the responsible party: a step in the history and a message to the group robots', async () => {
     const admin = await app.signInAgain('admin');
     const hook = await admin.call('POST', '/api/webhooks', { name: '创建办群', format: 'json', url: 'http://127.0.0.1:9/urge', events: ['report.urged'] });

@@ -47,6 +47,7 @@ type RoutesFitTheirDocs = {
   newReport: Fits<Ok<typeof api.reports.$post, 201>, Doc<'POST /api/reports'>>;
   transition: Fits<Ok<(typeof api.reports)[':id']['transitions']['$post']>, Doc<'POST /api/reports/:id/transitions'>>;
   sighting: Fits<Ok<(typeof api.reports)[':id']['sightings']['$post'], 201>, Doc<'POST /api/reports/:id/sightings'>>;
+  bulk: Fits<Ok<(typeof api.reports)['bulk-transitions']['$post']>, Doc<'POST /api/reports/bulk-transitions'>>;
   tasks: Fits<Ok<typeof api.tasks.$get>, Doc<'GET /api/tasks'>>;
   photo: Fits<Ok<typeof api.photos.$post, 201>, Doc<'POST /api/photos'>>;
   ledger: Fits<Ok<typeof api.ledger.$get>, Doc<'GET /api/ledger'>>;
@@ -151,6 +152,7 @@ describe('what the API answers, as documented', () => {
     const made = await call(inspector, 'POST /api/reports', '/api/reports', { category: 'exposed_garbage', lon: 105.9347, lat: 26.1427, description: '垃圾堆放', photoIds: [uploaded.body.id] });
     ids.report = made.body.id;
     await call(inspector, 'POST /api/reports/:id/sightings', `/api/reports/${ids.report}/sightings`, { note: '又看到了' });
+    await call(office, 'POST /api/reports/bulk-transitions', '/api/reports/bulk-transitions', { ids: [ids.report, '00000000-0000-4000-8000-000000000000'], action: 'urge' });
     const rejected = await call(office, 'POST /api/reports/:id/transitions', `/api/reports/${ids.report}/transitions`, { action: 'reject', note: '不属于本镇' });
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
     await call(admin, 'PUT /api/township/market-days', '/api/township/market-days', { kind: 'solar', dayEndings: [1, 4, 7] });

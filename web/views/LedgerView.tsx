@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { InferResponseType } from 'hono/client';
 import { api, unwrap, type Accountability, type LedgerResponse } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { useSession } from '../session.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { ReportDetail } from '../components/ReportDetail.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
@@ -51,7 +52,34 @@ function LedgerTable({ data }: { data: ReferenceData }) {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  // rows ticked for a bulk action, and what the last one did
+  const [ticked, setTicked] = useState<Set<string>>(new Set());
+  const [bulkSaid, setBulkSaid] = useState<string | null>(null);
+  const [bulkBusy, setBulkBusy] = useState(false);
   const categories = useMemo(() => new Map(data.categories.map((c) => [c.code, c])), [data.categories]);
+  const tick = (id: string, on: boolean) =>
+    setTicked((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const bulk = async (action: 'notify' | 'urge') => {
+    setBulkBusy(true);
+    setBulkSaid(null);
+    try {
+      const r = await unwrap(api.reports['bulk-transitions'].$post({ json: { ids: [...ticked], action } }));
+      setBulkSaid(t('bulkDone', { done: r.done, refused: r.refused }));
+      setTicked(new Set());
+      setReload((n) => n + 1);
+    } catch (e) {
+      setBulkSaid(said(e));
+    } finally {
+      setBulkBusy(false);
+    }
+  };
+  const role = useSession().user.role;
+  const mayBulk = role === 'office' || role === 'admin';
   // what the screen shows is what every file holds: the same query for the list, its CSV and the exports
   const query = useMemo(() => {
     const out: Record<string, string> = { sort: sort.by };
@@ -167,10 +195,41 @@ function LedgerTable({ data }: { data: ReferenceData }) {
         )}
       </div>
       {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
+      {mayBulk && (ticked.size > 0 || bulkSaid) && (
+        <div className="toolbar bulk" data-testid="ledger-bulk">
+          {ticked.size > 0 && (
+            <>
+              <span>{t('bulkTicked', { n: ticked.size })}</span>
+              <button type="button" disabled={bulkBusy} onClick={() => void bulk('notify')} data-testid="bulk-notify">
+                {t('bulkNotify')}
+              </button>
+              <button type="button" disabled={bulkBusy} onClick={() => void bulk('urge')} data-testid="bulk-urge">
+                {t('bulkUrge')}
+              </button>
+            </>
+          )}
+          {bulkSaid && (
+            <span role="status" data-testid="bulk-said">
+              {bulkSaid}
+            </span>
+          )}
+        </div>
+      )}
       <div className="table-wrap">
         <table data-testid="ledger-table">
           <thead>
             <tr>
+              {mayBulk && (
+                <th>
+                  <input
+                    type="checkbox"
+                    aria-label={t('bulkAll')}
+                    checked={!!result?.rows.length && result.rows.every((r) => ticked.has(r.id))}
+                    onChange={(e) => setTicked(e.target.checked ? new Set(result?.rows.map((r) => r.id) ?? []) : new Set())}
+                    data-testid="tick-all"
+                  />
+                </th>
+              )}
               {header('case', 'caseNo')}
               {header('observed', 'colObserved')}
               {header('category', 'colCategory')}
@@ -187,6 +246,11 @@ function LedgerTable({ data }: { data: ReferenceData }) {
               const c = categories.get(r.category);
               return (
                 <tr key={r.id} className={r.overdue ? 'late' : ''} onClick={() => setSelected(r.id)} data-testid="ledger-row" data-report-id={r.id}>
+                  {mayBulk && (
+                    <td onClick={(e) => e.stopPropagation()}>
+                      <input type="checkbox" aria-label={r.caseNo ?? r.id} checked={ticked.has(r.id)} onChange={(e) => tick(r.id, e.target.checked)} data-testid="tick" />
+                    </td>
+                  )}
                   <td className="case-no">{r.caseNo}</td>
                   <td>{formatTime(r.observedAt)}</td>
                   <td>

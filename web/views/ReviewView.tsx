@@ -51,10 +51,10 @@ export interface ReferenceData {
 
 const FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
-/** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
 /** From this zoom on (a street or two across) the leading group's map shows the items themselves. */
 const STREET_ZOOM = 15;
 
+/** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
 export function ReviewView({ data }: { data: ReferenceData }) {
   const { t, lang, name } = useI18n();
   // The leading group and the county's people read the map; only field roles report from it.

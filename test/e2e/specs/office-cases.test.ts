@@ -80,6 +80,14 @@ describe('the office and its case numbers', { timeout: 240_000 }, () => {
       await csv.saveAs(csvFile);
       expect(fs.readFileSync(csvFile, 'utf8').trim().split('\n').length - 1).toBe(overdue.length);
 
+      // two of them urged at once
+      const two = await page.locator('[data-testid=ledger-row]').evaluateAll((rows) => rows.slice(0, 2).map((r) => r.getAttribute('data-report-id')!));
+      for (const id of two) await page.check(`[data-testid=ledger-row][data-report-id="${id}"] [data-testid=tick]`);
+      await page.click('[data-testid=bulk-urge]');
+      await expect.poll(() => page.textContent('[data-testid=bulk-said]')).toBe('已处理 2 条,未能处理 0 条');
+      const urged = await db().selectFrom('report_events').select('report_id').where('type', '=', 'urge').where('report_id', 'in', two).execute();
+      expect(urged.map((u) => u.report_id).sort()).toEqual([...two].sort());
+
       // in English, the same lateness in English words
       await page.click("[data-testid=lang-switch]");
       await expect.poll(async () => (await page.locator('[data-testid=ledger-state]').first().textContent()) ?? '').toMatch(/h overdue$/);
