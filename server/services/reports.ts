@@ -20,7 +20,6 @@ import {
   queryNearbyCandidates,
   queryPins,
   queryReports,
-  reportPointsPacked,
   type ReportFilter,
   type ReportRow,
 } from '../store/reports.ts';
@@ -30,9 +29,6 @@ import type { CategoryRow } from '../store/categories.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { observedAt } from '../domain/reports.ts';
-import { encodePackedPoints, gridFor } from '../domain/points.ts';
-import { listCategories as listCategoryRows } from '../store/categories.ts';
-import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
 import { classifyNearby, deadlineFor, isOverdue, radiusInDegrees, RECURRENCE_DAYS, responsibleArea } from '../domain/responsibility.ts';
 
@@ -389,13 +385,4 @@ export async function getReport(deps: Deps, id: string, viewer: SessionUser | nu
     allowedActions: actions,
     canSeeAll: viewer ? SEES_ALL.includes(viewer.role) : false,
   };
-}
-
-/** Every report matching the filters as the compact binary points format (5 bytes a point), for heat layers. */
-export async function pointsBinary(deps: Deps, filter: Omit<ReportListFilter, 'limit'>): Promise<{ body: Uint8Array; count: number }> {
-  const t = await currentTownship(deps);
-  const cats = (await listCategoryRows(deps.store.db, t.id)).map((c) => c.code);
-  const grid = gridFor(bboxOf(JSON.parse(t.boundary) as AreaGeometry));
-  const packed = await reportPointsPacked(deps.store, { ...filter, townshipId: t.id }, grid, cats);
-  return { body: encodePackedPoints(grid, cats, packed), count: packed.length };
 }

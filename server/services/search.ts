@@ -36,12 +36,12 @@ export async function placesNamed(deps: Deps, t: TownshipRow, text: string): Pro
     .map((f) => ({ nameZh: f.name_zh ?? f.name_en ?? '', nameEn: f.name_en, layer: f.layer, kind: f.kind, bbox: bboxOf(JSON.parse(f.geometry)).slice(0, 4) as Place['bbox'] }));
 }
 
-/** What the typed text matches, as the store's search. */
-export async function searchOf(deps: Deps, t: TownshipRow, text: string): Promise<ReportSearch> {
+/** What the typed text matches, as the store's search (the places named, when already looked up, are not read again). */
+export async function searchOf(deps: Deps, t: TownshipRow, text: string, named?: Place[]): Promise<ReportSearch> {
   const caseNo = normaliseCaseNo(text, casePrefixOf(t));
   if (caseNo) return { caseNo };
   const words = text.trim().split(/\s+/).filter(Boolean).slice(0, 5);
-  const boxes = (await placesNamed(deps, t, text)).map((p) => {
+  const boxes = (named ?? (await placesNamed(deps, t, text))).map((p) => {
     const mid = (p.bbox[1] + p.bbox[3]) / 2;
     const { dLon, dLat } = radiusInDegrees(mid, REACH_M);
     return [p.bbox[0] - dLon, p.bbox[1] - dLat, p.bbox[2] + dLon, p.bbox[3] + dLat] as const;
@@ -53,9 +53,7 @@ export async function searchOf(deps: Deps, t: TownshipRow, text: string): Promis
 export async function search(deps: Deps, text: string, limit = 10) {
   const t = await currentTownship(deps);
   const ctx = await viewContext(deps, t);
-  const [rows, places] = await Promise.all([
-    queryReports(deps.store.db, deps.store.dialect, { townshipId: t.id, search: await searchOf(deps, t, text), limit }),
-    normaliseCaseNo(text, casePrefixOf(t)) ? Promise.resolve([]) : placesNamed(deps, t, text),
-  ]);
+  const places = normaliseCaseNo(text, casePrefixOf(t)) ? [] : await placesNamed(deps, t, text);
+  const rows = await queryReports(deps.store.db, deps.store.dialect, { townshipId: t.id, search: await searchOf(deps, t, text, places), limit });
   return { items: rows.slice(0, limit).map((r) => toView(r, ctx)), more: rows.length > limit, places };
 }

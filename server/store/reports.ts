@@ -375,52 +375,6 @@ export async function addSighting(db: Db, id: string, at: string): Promise<void>
 }
 
 /** Items past their deadline, still not rectified, with no deduction yet for that deadline. */
-/** Items still waiting for rectification, not parked, whose deadline falls in [from, to). */
-export function findDueBetween(db: Db, townshipId: string, from: string, to: string): Promise<ReportRow[]> {
-  return db
-    .selectFrom('reports')
-    .selectAll()
-    .where('township_id', '=', townshipId)
-    .where('status', 'in', ['reported', 'notified'])
-    .where('deadline_at', '>=', from)
-    .where('deadline_at', '<', to)
-    .where('parked_at', 'is', null)
-    .execute();
-}
-
-export function findOverdueUncharged(db: Db, townshipId: string, now: string): Promise<ReportRow[]> {
-  return db
-    .selectFrom('reports')
-    .selectAll()
-    .where('township_id', '=', townshipId)
-    .where('status', 'in', ['reported', 'notified'])
-    .where('deadline_at', '<', now)
-    // an imported item whose deadline had passed before it arrived is not charged (the import's default)
-    .where((eb) => eb.or([eb('source', '!=', 'import'), eb('deadline_at', '>=', eb.ref('received_at'))]))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('deductions')
-            .select('deductions.id')
-            .whereRef('deductions.report_id', '=', 'reports.id')
-            .whereRef('deductions.deadline_at', '=', 'reports.deadline_at'),
-        ),
-      ),
-    )
-    .execute();
-}
-
-/** Reports seen in a period (for the month's accountability). */
-export function listReportsObserved(db: Db, townshipId: string, from: string, to: string): Promise<ReportRow[]> {
-  return db
-    .selectFrom('reports')
-    .selectAll()
-    .where('township_id', '=', townshipId)
-    .where('observed_at', '>=', from)
-    .where('observed_at', '<', to)
-    .execute();
-}
-
 export function listReportDeductions(db: Db, reportId: string) {
   return db.selectFrom('deductions').selectAll().where('report_id', '=', reportId).orderBy('deadline_at').execute();
 }

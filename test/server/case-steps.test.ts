@@ -3,7 +3,7 @@ import { DIALECTS } from '../helpers/stores.ts';
 import { demoApp, expectError, type Client, type TestApp } from '../helpers/app.ts';
 import { alongRoad, demoTown } from '../helpers/town.ts';
 import { localPlane } from '../../server/domain/geo.ts';
-import { noticeDueSoon } from '../../server/services/lifecycle.ts';
+import { noticeDueSoon } from '../../server/services/item-messages.ts';
 
 // The steps of a case around the loop, as the office and the responsible parties take them: dispatch to another
 // party, return an item that is not theirs, ask for more time (approved, refused), park and restore, urge.

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { InferResponseType } from 'hono/client';
 import { api, unwrap, type Accountability, type LedgerResponse } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { ReportDetail } from '../components/ReportDetail.tsx';
+import { RatesTable } from './ledger/RatesTable.tsx';
 import type { ReferenceData } from './ReviewView.tsx';
 import { localDate } from '../../server/domain/calendar.ts';
 import { REPORT_STATUSES } from '../../server/domain/reports.ts';
@@ -371,89 +371,6 @@ function AccountabilityTable({ timezone }: { timezone: string }) {
                     <td className={r.score < 90 ? 'error' : ''}>{r.score}</td>
                   </tr>
                 ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
-}
-
-type Rates = InferResponseType<typeof api.rates.$get, 200>;
-
-/** The standard rates (结案率, 按期结案率, 返工率) with score and grade, per area, person or category. */
-function RatesTable({ timezone }: { timezone: string }) {
-  const { t, lang, said } = useI18n();
-  const today = localDate(Date.now(), timezone);
-  const month = today.slice(0, 7);
-  const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
-  const [period, setPeriod] = useState(month);
-  const [by, setBy] = useState<'area' | 'person' | 'category'>('area');
-  const [result, setResult] = useState<Rates | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    unwrap(api.rates.$get({ query: { period, by } }))
-      .then((r) => live && setResult(r))
-      .catch((e: unknown) => live && setError(said(e)));
-    return () => {
-      live = false;
-    };
-  }, [period, by, said]);
-  const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}%`);
-  const row = (r: Rates['total'], label: string, total = false) => (
-    <tr key={label} className={total ? 'total' : ''} data-testid={total ? 'rates-total' : 'rates-row'}>
-      <td>
-        <bdi>{label}</bdi>
-      </td>
-      <td>{r.due}</td>
-      <td>{r.closed}</td>
-      <td>{r.closedOnTime}</td>
-      <td>{pct(r.closeRate)}</td>
-      <td>{pct(r.onTimeRate)}</td>
-      <td>{pct(r.reworkRate)}</td>
-      <td>{r.score ?? '—'}</td>
-      <td className={r.grade && 'DE'.includes(r.grade) ? 'error' : ''}>
-        <b>{r.grade ?? '—'}</b>
-      </td>
-    </tr>
-  );
-  return (
-    <section className="panel wide">
-      <div className="toolbar">
-        <select value={period} onChange={(e) => setPeriod(e.target.value)} aria-label={t('ratesPeriod')} data-testid="rates-period">
-          <option value={month}>{t('ratesMonth', { p: month })}</option>
-          <option value={quarter}>{t('ratesQuarter', { p: quarter })}</option>
-          <option value={today.slice(0, 4)}>{t('ratesYear', { p: today.slice(0, 4) })}</option>
-        </select>
-        <div className="segmented">
-          {(['area', 'person', 'category'] as const).map((k) => (
-            <button key={k} type="button" className={by === k ? 'selected' : ''} onClick={() => setBy(k)} data-testid={`rates-by-${k}`}>
-              {t(k === 'area' ? 'byArea' : k === 'person' ? 'byPerson' : 'byCategory')}
-            </button>
-          ))}
-        </div>
-      </div>
-      {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
-      <p className="muted small">{t('ratesFormulas')}</p>
-      <div className="table-wrap">
-        <table data-testid="rates-table">
-          <thead>
-            <tr>
-              <th>{t(by === 'area' ? 'colArea' : by === 'person' ? 'colPerson' : 'colCategory')}</th>
-              <th>{t('ratesDue')}</th>
-              <th>{t('ratesClosed')}</th>
-              <th>{t('ratesOnTime')}</th>
-              <th>{t('ratesCloseRate')}</th>
-              <th>{t('ratesOnTimeRate')}</th>
-              <th>{t('ratesReworkRate')}</th>
-              <th>{t('colScore')}</th>
-              <th>{t('ratesGrade')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result && row(result.total, t('ratesWholeTownship'), true)}
-            {(result?.rows ?? []).map((r) => row(r, lang === 'en' ? r.name.nameEn : r.name.nameZh))}
           </tbody>
         </table>
       </div>
