@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startServerProcess } from '../helpers/server-process.ts';
 
 // The real server on a real SQLite file, killed with SIGKILL while several clients are sending reports:
@@ -84,6 +84,7 @@ describe('crash safety of the SQLite store', () => {
         acknowledged.set(s.key, id!);
       }
       let stop = false;
+      const before = acknowledged.size;
       const clients = Array.from({ length: CLIENTS }, async (_, client) => {
         for (let n = 0; !stop; n++) {
           const s = newReport(round, client, n);
@@ -95,8 +96,10 @@ describe('crash safety of the SQLite store', () => {
           }
         }
       });
-      // Kill at a random moment once writes are flowing.
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 1200));
+      // Kill at a random moment once writes are flowing: a few acknowledged in this round (a slow machine takes
+      // longer to get there; a fixed pause could kill before the first write), then up to a second more.
+      await vi.waitFor(() => expect(acknowledged.size, `round ${round}: writes never started`).toBeGreaterThanOrEqual(before + 6), { timeout: 30_000, interval: 10 });
+      await new Promise((r) => setTimeout(r, Math.random() * 1000));
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGKILL');
       await exited;
