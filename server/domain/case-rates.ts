@@ -105,3 +105,128 @@ export function periodDates(period: string): { from: string; to: string } | null
   if (m) return { from: `${m[1]}-01-01`, to: `${Number(m[1]) + 1}-01-01` };
   return null;
 }
+
+/** What a township sets of its evaluation: the weights of the score, and how soon a rectification is re-inspected. */
+export interface Evaluation {
+  weights: Weights;
+  /** 按时核查: an inspector re-inspects (verifies or reopens) a rectification within this many hours. */
+  verifyHours: number;
+}
+
+export const DEFAULT_EVALUATION: Evaluation = { weights: DEFAULT_WEIGHTS, verifyHours: 24 };
+
+/** The township's stored evaluation, the defaults filling in what it never set. */
+export function evaluationOf(stored: string | null): Evaluation {
+  if (!stored) return DEFAULT_EVALUATION;
+  const v = JSON.parse(stored) as Partial<Evaluation>;
+  return { weights: { ...DEFAULT_WEIGHTS, ...v.weights }, verifyHours: v.verifyHours ?? DEFAULT_EVALUATION.verifyHours };
+}
+
+/** One re-inspection: how long after the rectification the inspector answered, or still waiting. */
+export interface InspectionFact {
+  /** The inspector who answered; null while nobody has. */
+  key: string | null;
+  rectifiedAt: string;
+  /** When it was verified or reopened; null while waiting. */
+  answeredAt: string | null;
+}
+
+export interface InspectionRates {
+  key: string;
+  /** Rectifications whose re-inspection was due in the period. */
+  due: number;
+  /** Of those, answered within the limit. */
+  onTime: number;
+  /** 按时核查率, percent to two decimals. */
+  onTimeRate: number | null;
+}
+
+/**
+ * 按时核查率 = re-inspections done within the limit ÷ re-inspections that were due, per inspector and in all. A
+ * rectification still waiting past the limit counts against the township (key `unanswered`).
+ */
+export function inspectionRates(facts: readonly InspectionFact[], verifyHours: number, now: string): { total: InspectionRates; rows: InspectionRates[] } {
+  const limit = verifyHours * 3600_000;
+  const by = new Map<string, { due: number; onTime: number }>();
+  const total = { due: 0, onTime: 0 };
+  for (const f of facts) {
+    const dueAt = Date.parse(f.rectifiedAt) + limit;
+    const answered = f.answeredAt === null ? null : Date.parse(f.answeredAt);
+    // not yet due: still within the limit and unanswered
+    if (answered === null && dueAt > Date.parse(now)) continue;
+    const onTime = answered !== null && answered <= dueAt;
+    const key = f.key ?? 'unanswered';
+    let c = by.get(key);
+    if (!c) by.set(key, (c = { due: 0, onTime: 0 }));
+    c.due++;
+    total.due++;
+    if (onTime) {
+      c.onTime++;
+      total.onTime++;
+    }
+  }
+  const row = (key: string, c: { due: number; onTime: number }): InspectionRates => ({ key, ...c, onTimeRate: percent(c.onTime, c.due) });
+  return {
+    total: row('all', total),
+    rows: [...by.entries()].map(([k, c]) => row(k, c)).sort((a, b) => (a.onTimeRate ?? 101) - (b.onTimeRate ?? 101) || a.key.localeCompare(b.key)),
+  };
+}
+
+/** 退回率 = items returned as not theirs ÷ items sent (notified or dispatched) to them, per area. */
+export function returnRates(sent: ReadonlyMap<string, number>, returned: ReadonlyMap<string, number>): { key: string; sent: number; returned: number; returnRate: number | null }[] {
+  const keys = new Set([...sent.keys(), ...returned.keys()]);
+  return [...keys]
+    .map((key) => {
+      const s = sent.get(key) ?? 0;
+      const r = returned.get(key) ?? 0;
+      return { key, sent: s, returned: r, returnRate: percent(r, s) };
+    })
+    .sort((a, b) => (b.returnRate ?? -1) - (a.returnRate ?? -1) || a.key.localeCompare(b.key));
+}
+
+/** Pairs each rectification in the period with the re-inspection that answered it (events of one item in order). */
+export function inspectionFacts(steps: readonly { report_id: string; type: string; actor_id: string | null; at: string }[], from: string, to: string): InspectionFact[] {
+  const facts: InspectionFact[] = [];
+  let open: InspectionFact | null = null;
+  let item: string | null = null;
+  for (const s of steps) {
+    if (s.report_id !== item) {
+      if (open) facts.push(open);
+      open = null;
+      item = s.report_id;
+    }
+    if (s.type === 'rectify') {
+      if (open) facts.push(open);
+      open = s.at >= from && s.at < to ? { key: null, rectifiedAt: s.at, answeredAt: null } : null;
+    } else if (open) {
+      facts.push({ ...open, key: s.actor_id, answeredAt: s.at });
+      open = null;
+    }
+  }
+  if (open) facts.push(open);
+  return facts;
+}
+
+/**
+ * Counts what was sent to each area and what each area gave back. A send names its area (`areaId`, or `toAreaId`
+ * for a dispatch); a send from before areas were written down counts for the area the return came from, or the one
+ * the item answers to now.
+ */
+export function sendCounts(steps: readonly { report_id: string; type: string; data: string | null; responsible_area_id: string | null }[]): { sent: Map<string, number>; returned: Map<string, number> } {
+  const sent = new Map<string, number>();
+  const returned = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string | null | undefined) => {
+    if (k) m.set(k, (m.get(k) ?? 0) + 1);
+  };
+  const parsed = steps.map((s) => ({ ...s, d: (s.data ? JSON.parse(s.data) : {}) as { areaId?: string | null; toAreaId?: string; fromAreaId?: string | null } }));
+  parsed.forEach((s, i) => {
+    if (s.type === 'return') return bump(returned, s.d.fromAreaId);
+    let area = s.type === 'dispatch' ? s.d.toAreaId : s.d.areaId;
+    if (area === undefined) {
+      const next = parsed.slice(i + 1).find((n) => n.report_id === s.report_id && n.type !== 'notify');
+      area = next?.type === 'return' ? (next.d.fromAreaId ?? undefined) : (s.responsible_area_id ?? undefined);
+    }
+    bump(sent, area);
+  });
+  return { sent, returned };
+}

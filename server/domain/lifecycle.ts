@@ -50,6 +50,8 @@ export interface TransitionInput {
   duplicateOf?: string | null | undefined;
   /** dispatch: the area (zone, village, unit) it goes to. */
   toAreaId?: string | null | undefined;
+  /** notify, dispatch: the person named to answer for it (dispatch then goes to that person's area). */
+  toAssigneeId?: string | null | undefined;
   /** extend: the new deadline asked for (ISO). */
   until?: string | null | undefined;
 }
@@ -184,8 +186,8 @@ export function decide(action: Action, actor: Actor, item: ItemState, input: Tra
   if (action === 'restore' && !parked) {
     return { ok: false, reason: 'illegal', message: '该问题未挂账。The item is not parked.' };
   }
-  if (action === 'dispatch' && !input.toAreaId) {
-    return { ok: false, reason: 'invalid', message: '派遣须选择责任区域或单位。Pick the area or unit it goes to (toAreaId).' };
+  if (action === 'dispatch' && !input.toAreaId && !input.toAssigneeId) {
+    return { ok: false, reason: 'invalid', message: '派遣须选择责任区域、单位或责任人。Pick the area, unit or person it goes to (toAreaId or toAssigneeId).' };
   }
   if ((action === 'return' || action === 'extend' || action === 'park' || action === 'refuse_extension') && !input.note?.trim()) {
     return { ok: false, reason: 'invalid', message: `“${ACTION_ZH[action]}”须说明理由。Say why (note).` };

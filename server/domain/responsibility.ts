@@ -30,6 +30,16 @@ export interface DeadlineRule {
   calendar?: WorkCalendar | undefined;
 }
 
+/**
+ * The rule for an urgent (紧急) item: the category's urgent limit in the same unit, or half the normal limit rounded
+ * up; never "by the end of the day", since an urgent item cannot wait for the evening round.
+ */
+export function urgentRule(rule: DeadlineRule, urgentLimit: number | null | undefined): DeadlineRule {
+  const sameDayHours = 24;
+  const base = rule.sameDay ? sameDayHours : rule.deadlineHours;
+  return { ...rule, sameDay: false, unit: rule.sameDay ? 'hours' : rule.unit, deadlineHours: urgentLimit ?? Math.max(1, Math.ceil(base / 2)) };
+}
+
 /** Less than this left in the day, and a same-day item is due by the end of the next day instead. */
 export const SAME_DAY_MIN_HOURS = 3;
 

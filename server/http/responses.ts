@@ -28,6 +28,11 @@ const areaRef = o({ id, kind: z.string(), code: z.string(), nameZh: z.string(), 
 const personRef = o({ id, displayName: z.string(), role: z.string() });
 const marketDays = z.union([o({ kind: z.enum(['solar', 'lunar']), dayEndings: z.array(z.number()) }), o({ kind: z.literal('weekdays'), days: z.array(z.number()) })]);
 
+const evaluationAnswer = o({
+  weights: o({ close: z.number().describe('weight of 结案率'), onTime: z.number().describe('weight of 按期结案率'), rework: z.number().describe('weight of 100 − 返工率') }),
+  verifyHours: z.number().describe('按时核查: hours within which a rectification is re-inspected'),
+});
+
 const calendarAnswer = o({
   year: z.number(),
   shipped: z.boolean().describe('whether the year ships with the State Council notice; otherwise weekends and the office\'s days only'),
@@ -64,6 +69,7 @@ export const reportView = o({
   updatedAt: instant,
   parkedAt: nullable(instant).describe('parked (挂账) since; no deadline while parked'),
   extensionUntil: nullable(instant).describe('an extension asked for, waiting for the office'),
+  urgency: z.enum(['normal', 'urgent']).describe('紧急 urgent items get their category\'s urgent limit'),
 });
 
 const photo = o({ id, url: z.string(), thumbUrl: z.string(), width: z.number(), height: z.number(), takenAt: nullable(instant) });
@@ -77,7 +83,7 @@ const reportDetail = reportView.extend({
 });
 const person = o({ id, username: z.string(), displayName: z.string(), role, areaId: nullable(id), phone: nullable(z.string()), active: z.boolean(), createdAt: instant });
 const sessionUser = o({ id, townshipId: nullable(id), county: z.boolean(), mustChangePassword: z.boolean(), username: z.string(), displayName: z.string(), role, areaId: nullable(id) });
-const category = o({ code: z.string(), nameZh: z.string(), nameEn: z.string(), color: z.string(), deadlineHours: z.number(), deadlineUnit: z.enum(['hours', 'working_hours', 'working_days']), deductionYuan: z.number(), duplicateRadiusM: z.number(), active: z.boolean() });
+const category = o({ code: z.string(), nameZh: z.string(), nameEn: z.string(), color: z.string(), deadlineHours: z.number(), deadlineUnit: z.enum(['hours', 'working_hours', 'working_days']), urgentHours: nullable(z.number()).describe('the limit of an urgent item, in deadlineUnit; null: half the normal limit'), sameDay: z.boolean(), scorePoints: z.number(), deductionYuan: z.number(), duplicateRadiusM: z.number(), active: z.boolean() });
 const area = o({ id, code: z.string(), kind: areaKind, nameZh: z.string(), nameEn: z.string(), geometry: polygonal, rerouted: z.number().describe('open items routed anew') });
 const apiKey = o({ id, name: z.string(), prefix: z.string(), createdAt: instant, revokedAt: nullable(instant), lastUsedAt: nullable(instant), crs: z.string() });
 const webhook = o({
@@ -121,6 +127,9 @@ export const ANSWERS = {
   },
   'PUT /api/township/market-days': { json: o({ marketDays, marketDaysText: z.string() }), extra: [422] },
   'GET /api/township/calendar': { json: calendarAnswer },
+  'GET /api/township/evaluation': { json: evaluationAnswer },
+  'PUT /api/township/evaluation': { json: evaluationAnswer },
+  'GET /api/responsible-people': { json: o({ people: z.array(o({ id, displayName: z.string(), role: z.enum(['cleaner', 'unit']), areaId: nullable(id) })) }) },
   'PUT /api/township/calendar': { json: calendarAnswer },
   'GET /api/categories': { json: z.array(category) },
   'GET /api/basemap': {
@@ -182,7 +191,20 @@ export const ANSWERS = {
         score: nullable(z.number()),
         grade: nullable(z.enum(['A', 'B', 'C', 'D', 'E'])),
       });
-      return o({ period: z.string(), by: z.string(), from: z.string(), to: z.string(), total: rates, rows: z.array(rates.extend({ name: o({ nameZh: z.string(), nameEn: z.string() }) })) });
+      const named = o({ nameZh: z.string(), nameEn: z.string() });
+      const inspection = o({ key: z.string(), due: z.number().describe('re-inspections due'), onTime: z.number(), onTimeRate: nullable(z.number()).describe('按时核查率 %') });
+      const returns = o({ sent: z.number(), returned: z.number(), returnRate: nullable(z.number()).describe('退回率 %') });
+      return o({
+        period: z.string(),
+        by: z.string(),
+        from: z.string(),
+        to: z.string(),
+        evaluation: evaluationAnswer,
+        total: rates,
+        rows: z.array(rates.extend({ name: named })),
+        inspection: o({ verifyHours: z.number(), total: inspection, rows: z.array(inspection.extend({ name: named })) }),
+        dispatch: o({ total: returns, rows: z.array(returns.extend({ key: z.string(), name: named })) }),
+      });
     })(),
   },
   'GET /api/search': {
@@ -241,7 +263,7 @@ export const ANSWERS = {
   'GET /api/users': { json: o({ users: z.array(person) }) },
   'POST /api/users': { statuses: [201], json: person, extra: [409, 422] },
   'PATCH /api/users/:id': { json: person, extra: [409, 422] },
-  'PATCH /api/categories/:code': { json: category.extend({ scorePoints: z.number(), sameDay: z.boolean() }), extra: [422] },
+  'PATCH /api/categories/:code': { json: category, extra: [422] },
   'POST /api/areas': { statuses: [201], json: area, extra: [409, 422] },
   'PATCH /api/areas/:id': { json: area.extend({ responsibleName: nullable(z.string()), responsiblePhone: nullable(z.string()) }), extra: [422] },
   'GET /api/audit': { json: o({ entries: z.array(o({ id: z.number(), at: instant, action: z.string(), target: nullable(z.string()) })) }) },

@@ -74,6 +74,8 @@ export const reportQuery = z.object({
 });
 export type ReportQuery = z.infer<typeof reportQuery>;
 
+const urgency = z.enum(['normal', 'urgent'], { error: '紧急程度只能是“紧急”或“一般”。urgency is urgent or normal.' });
+
 export const newReportBody = z.strictObject({
   category: categoryCode,
   lon: z.number().min(-180).max(180),
@@ -85,6 +87,8 @@ export const newReportBody = z.strictObject({
   capturedAt: z.iso.datetime({ offset: true, error: 'capturedAt must be an ISO date-time with offset' }).optional(),
   photoIds: z.array(photoId).max(10, 'at most 10 photos per report').optional(),
   sentAt: z.iso.datetime({ offset: true, error: 'sentAt must be an ISO date-time with offset (the phone clock when sending)' }).optional(),
+  /** 紧急 'urgent' or 一般 'normal' (the default): an urgent item gets its category's urgent limit. */
+  urgency: urgency.optional(),
 });
 
 export const nearbyQuery = z.object({
@@ -99,6 +103,10 @@ export const transitionBody = z.strictObject({
   photoIds: z.array(photoId).max(10).optional(),
   /** dispatch: the zone, village or unit it goes to. */
   toAreaId: z.uuid('toAreaId must be an area id').optional(),
+  /** notify, dispatch: the person who is to answer for it, instead of the one found for the area. */
+  toAssigneeId: z.uuid('toAssigneeId must be a person id').optional(),
+  /** notify, dispatch: 紧急 or 一般; the deadline is set by it. */
+  urgency: urgency.optional(),
   /** extend: the new deadline asked for: an instant, or a day (then the end of that working day, 17:30 local). */
   until: z
     .string()
@@ -133,6 +141,8 @@ export const ledgerQuery = reportQuery.extend({
   overdue: z.enum(['0', '1']).optional(),
   /** Only open items due within the next DUE_SOON_HOURS (not yet late). */
   dueSoon: z.enum(['0', '1']).optional(),
+  /** Only 紧急 (urgent) or only 一般 (normal) items. */
+  urgency: z.enum(['normal', 'urgent'], { error: '紧急程度只能是“紧急”或“一般”。urgency is urgent or normal.' }).optional(),
   sort: z.enum(REPORT_SORTS, { error: `sort is one of ${REPORT_SORTS.join(', ')}` }).optional(),
   dir: z.enum(['asc', 'desc']).optional(),
   offset: queryNumber(z.number().int().min(0).max(1_000_000)).optional(),
@@ -166,6 +176,15 @@ const digits = z.array(z.number().int().min(0).max(9)).min(1).max(10);
 const ymd = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 2027-01-01。A day is YYYY-MM-DD.');
 
 export const calendarQuery = z.object({ year: queryNumber(z.number().int().min(2000).max(2100)).optional() });
+
+const weight = z.number().min(0).max(10);
+/** The township's evaluation: the weights of the score (any scale; they are divided by their sum) and the re-inspection limit. */
+export const evaluationBody = z.strictObject({
+  weights: z
+    .strictObject({ close: weight, onTime: weight, rework: weight })
+    .refine((w) => w.close + w.onTime + w.rework > 0, { error: '权重不能全为零。The weights cannot all be zero.' }),
+  verifyHours: z.number().int().min(1).max(24 * 14),
+});
 
 export const calendarBody = z.strictObject({
   /** Days the office marks off ('holiday'), worked ('workday'), or back to the shipped calendar (null); one year. */
@@ -217,6 +236,8 @@ export const categoryPatchBody = z.strictObject({
   deadlineHours: z.number().int().min(1).max(24 * 90).optional(),
   /** How deadlineHours is read: calendar hours, working hours (08:30–17:30 on working days) or working days. */
   deadlineUnit: z.enum(['hours', 'working_hours', 'working_days']).optional(),
+  /** The limit of an urgent (紧急) item in the same unit; null: half the normal limit. */
+  urgentHours: z.number().int().min(1).max(24 * 90).nullable().optional(),
   deductionYuan: z.number().min(0).max(10_000).optional(),
   scorePoints: z.number().min(0).max(100).optional(),
   active: z.boolean().optional(),

@@ -8,7 +8,9 @@ import { guard } from './access.ts';
 import { parseRange } from './ranges.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
-import { areaQuery, calendarBody, calendarQuery, marketDaysBody } from './schemas.ts';
+import { areaQuery, calendarBody, calendarQuery, evaluationBody, marketDaysBody } from './schemas.ts';
+import { getEvaluation, setEvaluation } from '../services/evaluation.ts';
+import { listResponsiblePeople } from '../services/areas.ts';
 import { calendarYear, changeCalendar } from '../services/working-calendar.ts';
 import { currentTownship } from '../services/context.ts';
 import { localDate } from '../domain/calendar.ts';
@@ -29,6 +31,11 @@ export const townshipRoutes = (deps: Deps) =>
     .put('/township/calendar', guard(deps, 'PUT /api/township/calendar'), validate('json', calendarBody), async (c) =>
       c.json(await changeCalendar(deps, c.get('user')!, c.req.valid('json').days), 200),
     )
+    .get('/township/evaluation', guard(deps, 'GET /api/township/evaluation'), async (c) => c.json(await getEvaluation(deps), 200))
+    .put('/township/evaluation', guard(deps, 'PUT /api/township/evaluation'), validate('json', evaluationBody), async (c) =>
+      c.json(await setEvaluation(deps, c.get('user')!, c.req.valid('json')), 200),
+    )
+    .get('/responsible-people', guard(deps, 'GET /api/responsible-people'), async (c) => c.json(await listResponsiblePeople(deps), 200))
     .get('/categories', guard(deps, 'GET /api/categories'), async (c) => c.json(await listCategories(deps), 200))
     .get('/basemap', guard(deps, 'GET /api/basemap'), async (c) => c.json(await getBasemap(deps), 200))
     .get('/basemap/tiles.pmtiles', guard(deps, 'GET /api/basemap/tiles.pmtiles'), async (c) => {

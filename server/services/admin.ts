@@ -143,7 +143,7 @@ export async function updateCategoryRules(
   deps: Deps,
   actor: SessionUser,
   code: string,
-  patch: { nameZh?: string | undefined; nameEn?: string | undefined; color?: string | undefined; deadlineHours?: number | undefined; deadlineUnit?: 'hours' | 'working_hours' | 'working_days' | undefined; deductionYuan?: number | undefined; scorePoints?: number | undefined; active?: boolean | undefined; sameDay?: boolean | undefined },
+  patch: { nameZh?: string | undefined; nameEn?: string | undefined; color?: string | undefined; deadlineHours?: number | undefined; deadlineUnit?: 'hours' | 'working_hours' | 'working_days' | undefined; urgentHours?: number | null | undefined; deductionYuan?: number | undefined; scorePoints?: number | undefined; active?: boolean | undefined; sameDay?: boolean | undefined },
 ) {
   const t = await currentTownship(deps);
   const before = (await listCategories(deps.store.db, t.id)).find((c) => c.code === code);
@@ -154,6 +154,7 @@ export async function updateCategoryRules(
     ...(patch.color !== undefined ? { color: patch.color } : {}),
     ...(patch.deadlineHours !== undefined ? { deadline_hours: patch.deadlineHours } : {}),
     ...(patch.deadlineUnit !== undefined ? { deadline_unit: patch.deadlineUnit } : {}),
+    ...(patch.urgentHours !== undefined ? { urgent_hours: patch.urgentHours } : {}),
     ...(patch.deductionYuan !== undefined ? { deduction_yuan: patch.deductionYuan } : {}),
     ...(patch.scorePoints !== undefined ? { score_points: patch.scorePoints } : {}),
     ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
@@ -172,6 +173,7 @@ export async function updateCategoryRules(
     color: after.color,
     deadlineHours: after.deadline_hours,
     deadlineUnit: after.deadline_unit,
+    urgentHours: after.urgent_hours,
     deductionYuan: after.deduction_yuan,
     duplicateRadiusM: after.duplicate_radius_m,
     scorePoints: after.score_points,

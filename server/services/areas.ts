@@ -5,6 +5,7 @@ import { listAreas as listAreaRows } from '../store/areas.ts';
 import { listBasemapFeatures } from '../store/basemap.ts';
 import { listCategories as listCategoryRows } from '../store/categories.ts';
 import { updateMarketDays, type TownshipRow } from '../store/townships.ts';
+import { listUsers } from '../store/users.ts';
 import type { AreaKind } from '../store/schema.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 import { DEFAULT_MARKET_RULE, describeMarketRule, type MarketDayRule } from '../domain/calendar.ts';
@@ -111,9 +112,23 @@ export async function listCategories(deps: Deps) {
     color: c.color,
     deadlineHours: c.deadline_hours,
     deadlineUnit: c.deadline_unit,
+    /** The limit of an urgent (紧急) item, in deadlineUnit; null: half the normal limit, rounded up. */
+    urgentHours: c.urgent_hours,
+    /** 日产日清: due by the end of the day it was notified. */
+    sameDay: c.same_day === 1,
+    scorePoints: c.score_points,
     deductionYuan: c.deduction_yuan,
     /** Within this distance an open item of the category is taken for the same problem (the phone's hint uses it too). */
     duplicateRadiusM: c.duplicate_radius_m,
     active: c.active === 1,
   }));
+}
+
+/** Who an item can be sent to: the township's active cleaners and unit people, with the area each answers for. */
+export async function listResponsiblePeople(deps: Deps) {
+  const t = await currentTownship(deps);
+  const people = (await listUsers(deps.store.db, t.id))
+    .filter((u) => u.active === 1 && (u.role === 'cleaner' || u.role === 'unit'))
+    .map((u) => ({ id: u.id, displayName: u.display_name, role: u.role as 'cleaner' | 'unit', areaId: u.area_id }));
+  return { people };
 }

@@ -97,7 +97,7 @@ export async function ledgerCsv(deps: Deps, filter: LedgerFilter): Promise<strin
   const ctx = await viewContext(deps, t);
   const fmt = (iso: string | null) => (iso ? localDateTime(iso, t.timezone) : '');
   return toCsv(
-    ['案件编号', '发现时间', '类别', '保洁区', '村(社区)', '责任区域', '责任人', '状态', '整改期限', '是否逾期', '逾期天数', '逾期小时', '已历天数', '照片数', '情况说明', '经度', '纬度', '问题ID'],
+    ['案件编号', '发现时间', '类别', '保洁区', '村(社区)', '责任区域', '责任人', '状态', '紧急程度', '整改期限', '是否逾期', '逾期天数', '逾期小时', '已历天数', '照片数', '情况说明', '经度', '纬度', '问题ID'],
     rows.map((r) => [
       r.caseNo ?? '',
       fmt(r.observedAt),
@@ -107,6 +107,7 @@ export async function ledgerCsv(deps: Deps, filter: LedgerFilter): Promise<strin
       r.responsibleArea?.nameZh ?? '',
       r.assignee?.displayName ?? '',
       STATUS_ZH[r.status] ?? r.status,
+      r.urgency === 'urgent' ? '紧急' : '一般',
       fmt(r.deadlineAt),
       r.overdue ? '是' : '否',
       r.daysOverdue,

@@ -24,8 +24,8 @@ import { insertReportPhotos } from '../store/photos.ts';
 import { hasDeduction, insertDeductions } from '../store/deductions.ts';
 import { listCategories, type CategoryRow } from '../store/categories.ts';
 import { listAreas } from '../store/areas.ts';
-import { findUsersForArea } from '../store/users.ts';
-import type { Database, DeductionTable, ReportTable } from '../store/schema.ts';
+import { findUserById, findUsersForArea, type UserRow } from '../store/users.ts';
+import type { Database, DeductionTable, ReportTable, Urgency } from '../store/schema.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { decide, extensionProblem, type Action } from '../domain/lifecycle.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
@@ -40,6 +40,10 @@ export interface TransitionRequest {
   duplicateOf?: string | undefined;
   /** dispatch: the zone, village or unit it goes to. */
   toAreaId?: string | undefined;
+  /** notify, dispatch: the person to answer for it, instead of the one found for the area. */
+  toAssigneeId?: string | undefined;
+  /** notify, dispatch: 紧急 or 一般; left out, the item keeps its own. */
+  urgency?: Urgency | undefined;
   /** extend: the new deadline asked for (ISO instant). */
   until?: string | undefined;
   /** The version the user saw; a different current version means someone else acted first. */
@@ -107,6 +111,29 @@ export async function bulkTransition(deps: Deps, user: SessionUser, ids: readonl
   return { done: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok).length, results };
 }
 
+/** The person the office names to answer for an item: an active cleaner or unit of this township. */
+async function answeringPerson(deps: Deps, t: TownshipRow, id: string): Promise<UserRow> {
+  const u = await findUserById(deps.store.db, id);
+  if (!u || u.township_id !== t.id || u.active !== 1 || (u.role !== 'cleaner' && u.role !== 'unit')) {
+    throw new AppError(422, 'unknown_person', '没有这位在岗的保洁员或责任单位人员。No active cleaner or unit person with that id in this township.', { toAssigneeId: id });
+  }
+  return u;
+}
+
+async function isActive(deps: Deps, userId: string): Promise<boolean> {
+  return (await findUserById(deps.store.db, userId))?.active === 1;
+}
+
+/** Notify with nobody to tell: the office must dispatch it to an area or person first. */
+function nobodyAnswers(areaId: string | null): AppError {
+  return new AppError(
+    422,
+    'no_responsible_person',
+    '这个问题目前没有在岗的责任人,请先派遣给责任区域或指定责任人。Nobody active answers for this item; dispatch it to an area or name a person first.',
+    { areaId: areaId ?? '' },
+  );
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The item a merge names, by its case number as people type it (NJ-2026-000123, 2026-123) or by its id. */
@@ -131,7 +158,7 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
     req.action,
     actorOf(user),
     itemState(row),
-    { photoCount: photoIds.length, note: req.note, duplicateOf: req.duplicateOf, toAreaId: req.toAreaId, until: req.until },
+    { photoCount: photoIds.length, note: req.note, duplicateOf: req.duplicateOf, toAreaId: req.toAreaId, toAssigneeId: req.toAssigneeId, until: req.until },
   );
   if (!decision.ok) {
     const status = decision.reason === 'illegal' ? 409 : decision.reason === 'forbidden' ? 403 : 422;
@@ -144,19 +171,36 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
   const categories = await listCategories(db, t.id);
   const category = categories.find((c) => c.code === row.category_code);
   const now = deps.now().toISOString();
-  const rule = await deadlineRule(deps, t, category);
+  // notify and dispatch may say how urgent the item is; every deadline follows the item's urgency
+  const sends = req.action === 'notify' || req.action === 'dispatch';
+  const urgency: Urgency = (sends ? req.urgency : undefined) ?? row.urgency;
+  const rule = await deadlineRule(deps, t, category, urgency);
   const patch: Partial<Insertable<ReportTable>> = { status: decision.to, updated_at: now };
   const data: Record<string, unknown> = { photoIds };
+  if (sends && urgency !== row.urgency) {
+    patch.urgency = urgency;
+    data.urgency = urgency;
+  }
+  const named = sends && req.toAssigneeId ? await answeringPerson(deps, t, req.toAssigneeId) : undefined;
   let mergeInto: string | undefined;
 
   switch (req.action) {
     case 'notify': {
       patch.deadline_at = deadlineFor(rule, now, t.timezone);
-      if (!row.assignee_id && row.responsible_area_id) {
-        const [person] = await findUsersForArea(db, row.responsible_area_id, ['cleaner', 'unit']);
-        patch.assignee_id = person?.id ?? null;
+      if (named) {
+        // the office names who answers: the item goes to that person, and to the area the person answers for
+        patch.assignee_id = named.id;
+        if (named.area_id) patch.responsible_area_id = named.area_id;
+        Object.assign(data, { assigneeId: named.id, fromAssigneeId: row.assignee_id, ...(named.area_id && named.area_id !== row.responsible_area_id ? { toAreaId: named.area_id, fromAreaId: row.responsible_area_id } : {}) });
+      } else if (!row.assignee_id || !(await isActive(deps, row.assignee_id))) {
+        const [person] = row.responsible_area_id ? await findUsersForArea(db, row.responsible_area_id, ['cleaner', 'unit']) : [];
+        if (!person) throw nobodyAnswers(row.responsible_area_id);
+        patch.assignee_id = person.id;
+        data.assigneeId = person.id;
       }
       data.deadlineAt = patch.deadline_at;
+      // whose it was when sent: what 退回率 counts a later return against
+      data.areaId = patch.responsible_area_id ?? row.responsible_area_id;
       break;
     }
     case 'rectify':
@@ -188,9 +232,10 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
       break;
     case 'dispatch': {
       const { areas } = await townshipRouter(deps, t);
-      const area = areas.find((a) => a.id === req.toAreaId);
-      if (!area) throw new AppError(422, 'unknown_area', '没有这个责任区域。No such area in this township.', { toAreaId: req.toAreaId });
-      const [person] = await findUsersForArea(db, area.id, ['cleaner', 'unit']);
+      const areaId = req.toAreaId ?? named?.area_id ?? undefined;
+      const area = areas.find((a) => a.id === areaId);
+      if (!area) throw new AppError(422, 'unknown_area', '没有这个责任区域。No such area in this township.', { toAreaId: areaId ?? '' });
+      const person = named ?? (await findUsersForArea(db, area.id, ['cleaner', 'unit']))[0];
       patch.responsible_area_id = area.id;
       patch.assignee_id = person?.id ?? null;
       patch.deadline_at = deadlineFor(rule, now, t.timezone);

@@ -2,9 +2,9 @@ import type { Deps } from './context.ts';
 import { currentTownship } from './context.ts';
 import { sweepOverdue } from './lifecycle.ts';
 import { viewContext } from './report-views.ts';
-import { listDueItems } from '../store/case-facts.ts';
+import { listDueItems, listInspectionSteps, listSendSteps } from '../store/case-facts.ts';
 import { localDate, localMidnightUtc } from '../domain/calendar.ts';
-import { periodDates, ratesOf, ratesTable, type CaseFact, type CaseRates } from '../domain/case-rates.ts';
+import { percent, evaluationOf, inspectionFacts, inspectionRates, periodDates, ratesOf, ratesTable, returnRates, sendCounts, type CaseFact, type CaseRates } from '../domain/case-rates.ts';
 
 export type RatesBy = 'area' | 'person' | 'category';
 
@@ -30,7 +30,9 @@ export async function caseRates(deps: Deps, period: string | undefined, by: Rate
     reworked: Number(r.reopens) > 0,
     parked: r.parked_at !== null,
   }));
-  const total = ratesTable(facts.map((f) => ({ ...f, key: 'all' })))[0] ?? ratesOf('all', { due: 0, parked: 0, closed: 0, closedOnTime: 0, reworked: 0 });
+  const evaluation = evaluationOf(t.evaluation);
+  const { weights } = evaluation;
+  const total = ratesTable(facts.map((f) => ({ ...f, key: 'all' })), weights)[0] ?? ratesOf('all', { due: 0, parked: 0, closed: 0, closedOnTime: 0, reworked: 0 }, weights);
   const nameOf = (key: string) => {
     if (by === 'area') {
       const a = ctx.areas.get(key);
@@ -44,5 +46,34 @@ export async function caseRates(deps: Deps, period: string | undefined, by: Rate
     return c ? { nameZh: c.name_zh, nameEn: c.name_en } : null;
   };
   const named = (r: CaseRates) => ({ ...r, name: nameOf(r.key) ?? { nameZh: '未分派', nameEn: 'Not assigned' } });
-  return { period: p, by, from: dates.from, to: dates.to, total, rows: ratesTable(facts.filter((f) => f.key)).map(named) };
+  const from = localMidnightUtc(dates.from, t.timezone);
+  const to = localMidnightUtc(dates.to, t.timezone);
+  // 按时核查率 per inspector, and 退回率 per area, over the same period
+  const inspection = inspectionRates(inspectionFacts(await listInspectionSteps(deps.store.db, t.id, from, to), from, to), evaluation.verifyHours, ctx.now);
+  const personName = (key: string) => {
+    const u = ctx.users.get(key);
+    return u ? { nameZh: u.display_name, nameEn: u.display_name } : { nameZh: '无人核查', nameEn: 'Not re-inspected' };
+  };
+  const { sent, returned } = sendCounts(await listSendSteps(deps.store.db, t.id, from, to));
+  const returns = returnRates(sent, returned);
+  const areaName = (key: string) => {
+    const a = ctx.areas.get(key);
+    return a ? { nameZh: a.nameZh, nameEn: a.nameEn } : { nameZh: '未分派', nameEn: 'Not assigned' };
+  };
+  const sentAll = [...sent.values()].reduce((a, b) => a + b, 0);
+  const returnedAll = [...returned.values()].reduce((a, b) => a + b, 0);
+  return {
+    period: p,
+    by,
+    from: dates.from,
+    to: dates.to,
+    evaluation,
+    total,
+    rows: ratesTable(facts.filter((f) => f.key), weights).map(named),
+    inspection: { verifyHours: evaluation.verifyHours, total: inspection.total, rows: inspection.rows.map((r) => ({ ...r, name: personName(r.key) })) },
+    dispatch: {
+      total: { sent: sentAll, returned: returnedAll, returnRate: percent(returnedAll, sentAll) },
+      rows: returns.map((r) => ({ ...r, name: areaName(r.key) })),
+    },
+  };
 }

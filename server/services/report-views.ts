@@ -56,6 +56,8 @@ export interface ReportView {
   parkedAt: string | null;
   /** An extension asked for and not yet answered: the deadline asked for. */
   extensionUntil: string | null;
+  /** 紧急 'urgent' or 一般 'normal'. */
+  urgency: 'normal' | 'urgent';
 }
 
 export interface ViewContext {
@@ -119,6 +121,7 @@ export function toView(row: ReportRow, ctx: ViewContext): ReportView {
     updatedAt: row.updated_at,
     parkedAt: row.parked_at,
     extensionUntil: row.extension_until,
+    urgency: row.urgency,
   };
 }
 

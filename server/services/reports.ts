@@ -28,6 +28,7 @@ import { findUsersForArea } from '../store/users.ts';
 import type { CategoryRow } from '../store/categories.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { TownshipRow } from '../store/townships.ts';
+import type { Urgency } from '../store/schema.ts';
 import { observedAt } from '../domain/reports.ts';
 import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
 import { classifyNearby, deadlineFor, isOverdue, radiusInDegrees, RECURRENCE_DAYS, responsibleArea } from '../domain/responsibility.ts';
@@ -46,6 +47,8 @@ export interface NewReport {
   /** The phone's clock when it sent this report (reveals how far its clock is off). */
   sentAt?: string | undefined;
   photoIds?: string[] | undefined;
+  /** 紧急 or 一般 (the default). */
+  urgency?: Urgency | undefined;
 }
 
 /** Who answers for a spot: its zone/village/unit, the area that loses points, and the person asked to rectify. */
@@ -185,7 +188,8 @@ export async function createReport(
     captured_at: input.capturedAt ? new Date(input.capturedAt).toISOString() : null,
     received_at: now,
     observed_at: observedAt(input.capturedAt, now, input.sentAt),
-    deadline_at: assignee ? deadlineFor(await deadlineRule(deps, t, category), now, t.timezone) : null,
+    deadline_at: assignee ? deadlineFor(await deadlineRule(deps, t, category, input.urgency), now, t.timezone) : null,
+    urgency: input.urgency ?? 'normal',
     closed_at: null,
     updated_at: now,
     idempotency_key: opts.idempotencyKey ?? null,
@@ -222,7 +226,7 @@ export async function createReport(
           actor_id: null,
           at: now,
           note: `自动通知 ${assignee.display_name}`,
-          data: JSON.stringify({ assigneeId: assignee.id, deadlineAt: row.deadline_at, automatic: true }),
+          data: JSON.stringify({ assigneeId: assignee.id, areaId: responsible, deadlineAt: row.deadline_at, automatic: true }),
         });
       }
       await insertReportEvents(trx, events);

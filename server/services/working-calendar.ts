@@ -9,7 +9,8 @@ import { listCalendarDays, setCalendarDays } from '../store/calendar.ts';
 import type { CategoryRow } from '../store/categories.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { calendarOf, isWorkingDay, type CalendarYear, type WorkCalendar } from '../domain/working-time.ts';
-import type { DeadlineRule } from '../domain/responsibility.ts';
+import { urgentRule, type DeadlineRule } from '../domain/responsibility.ts';
+import type { Urgency } from '../store/schema.ts';
 
 // The township's working calendar: the statutory holidays and make-up working days shipped in data/calendar (one
 // file per year, from the State Council's notice), with the office's own changes on top.
@@ -39,16 +40,17 @@ export async function workCalendar(deps: Deps, t: TownshipRow): Promise<WorkCale
   return cal;
 }
 
-type RuleCategory = Pick<CategoryRow, 'deadline_hours' | 'same_day' | 'deadline_unit'> | undefined;
+type RuleCategory = (Pick<CategoryRow, 'deadline_hours' | 'same_day' | 'deadline_unit'> & { urgent_hours?: number | null }) | undefined;
 
-/** How an item of this category is given its deadline, with the township's calendar at hand. */
-export function ruleWith(category: RuleCategory, calendar: WorkCalendar): DeadlineRule {
-  return { deadlineHours: category?.deadline_hours ?? 72, sameDay: category?.same_day === 1, unit: category?.deadline_unit ?? 'hours', calendar };
+/** How an item of this category and urgency is given its deadline, with the township's calendar at hand. */
+export function ruleWith(category: RuleCategory, calendar: WorkCalendar, urgency: Urgency = 'normal'): DeadlineRule {
+  const rule: DeadlineRule = { deadlineHours: category?.deadline_hours ?? 72, sameDay: category?.same_day === 1, unit: category?.deadline_unit ?? 'hours', calendar };
+  return urgency === 'urgent' ? urgentRule(rule, category?.urgent_hours) : rule;
 }
 
-/** How an item of this category is given its deadline in this township. */
-export async function deadlineRule(deps: Deps, t: TownshipRow, category: RuleCategory): Promise<DeadlineRule> {
-  return ruleWith(category, await workCalendar(deps, t));
+/** How an item of this category and urgency is given its deadline in this township. */
+export async function deadlineRule(deps: Deps, t: TownshipRow, category: RuleCategory, urgency: Urgency = 'normal'): Promise<DeadlineRule> {
+  return ruleWith(category, await workCalendar(deps, t), urgency);
 }
 
 /** A year of the calendar as the office sees it: which days are off or worked, and what it changed. */

@@ -60,3 +60,48 @@ export async function countSeenAndClosed(db: Db, townshipId: string, from: strin
   ]);
   return { seen: Number(seen.n), closed: Number(closed.n) };
 }
+
+/**
+ * The re-inspection steps of the items rectified in [from, to): every rectify, verify and reopen event of those
+ * items, in order, with who acted. What 按时核查率 is counted from.
+ */
+export function listInspectionSteps(db: Db, townshipId: string, from: string, to: string) {
+  return db
+    .selectFrom('report_events')
+    .select(['report_id', 'type', 'actor_id', 'at'])
+    .where('township_id', '=', townshipId)
+    .where('type', 'in', ['rectify', 'verify', 'reopen'])
+    .where('at', '>=', from)
+    .where('report_id', 'in', (eb) =>
+      eb
+        .selectFrom('report_events')
+        .select('report_id')
+        .where('township_id', '=', townshipId)
+        .where('type', '=', 'rectify')
+        .where('at', '>=', from)
+        .where('at', '<', to),
+    )
+    .orderBy('report_id')
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * The sending steps in [from, to) (notify, dispatch) and the returns, with the area each named, and for an item
+ * the area it answers to now: what 退回率 is counted from.
+ */
+export function listSendSteps(db: Db, townshipId: string, from: string, to: string) {
+  return db
+    .selectFrom('report_events')
+    .innerJoin('reports', 'reports.id', 'report_events.report_id')
+    .select(['report_events.report_id', 'report_events.type', 'report_events.at', 'report_events.data', 'reports.responsible_area_id'])
+    .where('report_events.township_id', '=', townshipId)
+    .where('report_events.type', 'in', ['notify', 'dispatch', 'return'])
+    .where('report_events.at', '>=', from)
+    .where('report_events.at', '<', to)
+    .orderBy('report_events.report_id')
+    .orderBy('report_events.at')
+    .orderBy('report_events.id')
+    .execute();
+}

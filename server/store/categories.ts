@@ -22,7 +22,7 @@ export async function updateCategory(
   db: Db,
   townshipId: string,
   code: string,
-  patch: Partial<Pick<CategoryRow, 'name_zh' | 'name_en' | 'color' | 'deadline_hours' | 'deduction_yuan' | 'score_points' | 'active' | 'same_day'>>,
+  patch: Partial<Pick<CategoryRow, 'name_zh' | 'name_en' | 'color' | 'deadline_hours' | 'deadline_unit' | 'urgent_hours' | 'deduction_yuan' | 'score_points' | 'active' | 'same_day'>>,
 ): Promise<void> {
   await db.updateTable('categories').set(patch).where('township_id', '=', townshipId).where('code', '=', code).execute();
 }

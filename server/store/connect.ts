@@ -20,6 +20,7 @@ import * as eventKeys from './migrations/2026-12-04T0900-event-keys.ts';
 import * as caseNumbers from './migrations/2026-12-05T0900-case-numbers.ts';
 import * as caseSteps from './migrations/2026-12-06T0900-case-steps.ts';
 import * as workingTime from './migrations/2026-12-07T0900-working-time.ts';
+import * as urgencyEvaluation from './migrations/2026-12-08T0900-urgency-evaluation.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T0900-case-numbers': caseNumbers,
   '2026-12-06T0900-case-steps': caseSteps,
   '2026-12-07T0900-working-time': workingTime,
+  '2026-12-08T0900-urgency-evaluation': urgencyEvaluation,
 };
 
 const PG_TIMESTAMPTZ = 1184;

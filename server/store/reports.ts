@@ -26,6 +26,8 @@ export interface ReportFilter {
   overdueAt?: string | undefined;
   /** Only items still waiting for rectification whose deadline falls in [from, to). */
   dueBetween?: readonly [string, string] | undefined;
+  /** Only 紧急 or only 一般 items. */
+  urgency?: 'normal' | 'urgent' | undefined;
   sort?: ReportSort | undefined;
   /** The sort's direction; each sort has its natural one (newest seen first, soonest deadline first). */
   dir?: 'asc' | 'desc' | undefined;
@@ -205,6 +207,7 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan
   if (f.dueBetween) {
     q = q.where(off('status'), 'in', ['reported', 'notified']).where('deadline_at', '>=', f.dueBetween[0]).where('deadline_at', '<', f.dueBetween[1]);
   }
+  if (f.urgency) q = q.where('urgency', '=', f.urgency);
   if (f.search) q = q.where(searched(f.search));
   return q;
 }

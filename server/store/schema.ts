@@ -122,6 +122,8 @@ export interface TownshipTable {
   market_days: Generated<string>;
   /** What its case numbers start with (NJ in NJ-2026-000123); null: from its name, when first needed. */
   case_prefix: Generated<string | null>;
+  /** JSON Evaluation: the weights of the score and the re-inspection limit; null: the defaults. */
+  evaluation: Generated<string | null>;
 }
 
 export interface CaseCounterTable {
@@ -172,6 +174,8 @@ export interface CategoryTable {
   responsibility: 'area' | 'unit';
   /** How deadline_hours is read: calendar 'hours', 'working_hours' or 'working_days' (then it counts days). */
   deadline_unit: Generated<DeadlineUnit>;
+  /** The limit of an urgent (紧急) item, in deadline_unit; null: half the normal limit, rounded up. */
+  urgent_hours: Generated<number | null>;
 }
 
 export type DeadlineUnit = 'hours' | 'working_hours' | 'working_days';
@@ -334,7 +338,11 @@ export interface ReportTable {
   parked_deadline_at: Generated<string | null>;
   /** The new deadline the responsible party asked for, waiting for the office's answer. */
   extension_until: Generated<string | null>;
+  /** 紧急 'urgent' or 一般 'normal': an urgent item gets its category's urgent limit. */
+  urgency: Generated<Urgency>;
 }
+
+export type Urgency = 'normal' | 'urgent';
 
 export interface ReportEventTable {
   id: Generated<number>;

@@ -90,3 +90,7 @@ export async function townshipFigures(db: Db, now: string, weekStart: string): P
     on_time_week: Number(r.on_time_week ?? 0),
   }));
 }
+
+export async function updateEvaluation(db: Db, id: string, json: string): Promise<void> {
+  await db.updateTable('townships').set({ evaluation: json }).where('id', '=', id).execute();
+}

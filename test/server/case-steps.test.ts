@@ -168,15 +168,20 @@ describe.each(DIALECTS)('the steps of a case over %s', (dialect) => {
     office = await app.signInAgain('office');
     const a = await newStall();
     const b = await newStall();
-    // one sent back to the office, so it waits to be notified again
+    // one sent back to the office: nobody answers for it until it is dispatched again or a person is named
     await act(cleaner3, b.id, { action: 'return', note: '不属本区' });
     const notify = await office.call('POST', '/api/reports/bulk-transitions', { ids: [a.id, b.id], action: 'notify' });
     expect(notify.status, JSON.stringify(notify.body)).toBe(200);
-    expect(notify.body).toMatchObject({ done: 1, refused: 1 });
+    expect(notify.body).toMatchObject({ done: 0, refused: 2 });
     expect(notify.body.results).toEqual([
       expect.objectContaining({ id: a.id, ok: false, code: 'illegal_transition' }),
-      expect.objectContaining({ id: b.id, ok: true, status: 'notified' }),
+      expect.objectContaining({ id: b.id, ok: false, code: 'no_responsible_person' }),
     ]);
+    const me3 = (await cleaner3.call('GET', '/api/auth/me')).body;
+    const named = await act(office, b.id, { action: 'notify', toAssigneeId: me3.user.id });
+    expect(named.status, JSON.stringify(named.body)).toBe(200);
+    expect(named.body.status).toBe('notified');
+    expect(named.body.assignee.id).toBe(me3.user.id);
     const urge = await office.call('POST', '/api/reports/bulk-transitions', { ids: [a.id, b.id, a.id], action: 'urge', note: '集中催办' });
     expect(urge.body).toMatchObject({ done: 2, refused: 0 });
     for (const id of [a.id, b.id]) expect((await events(id)).filter((e: string) => e === 'urge')).toHaveLength(1);

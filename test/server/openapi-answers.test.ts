@@ -39,6 +39,9 @@ type RoutesFitTheirDocs = {
   areas: Fits<Ok<typeof api.areas.$get>, Doc<'GET /api/areas'>>;
   marketDays: Fits<Ok<(typeof api.township)['market-days']['$put']>, Doc<'PUT /api/township/market-days'>>;
   calendar: Fits<Ok<typeof api.township.calendar.$get>, Doc<'GET /api/township/calendar'>>;
+  evaluation: Fits<Ok<typeof api.township.evaluation.$get>, Doc<'GET /api/township/evaluation'>>;
+  evaluationPut: Fits<Ok<typeof api.township.evaluation.$put>, Doc<'PUT /api/township/evaluation'>>;
+  responsiblePeople: Fits<Ok<(typeof api)['responsible-people']['$get']>, Doc<'GET /api/responsible-people'>>;
   categories: Fits<Ok<typeof api.categories.$get>, Doc<'GET /api/categories'>>;
   basemap: Fits<Ok<typeof api.basemap.$get>, Doc<'GET /api/basemap'>>;
   reports: Fits<Ok<typeof api.reports.$get>, Doc<'GET /api/reports'>>;
@@ -127,6 +130,8 @@ describe('what the API answers, as documented', () => {
       ['GET /api/rates', '/api/rates?period=2026-Q4&by=person'],
       ['GET /api/headline', '/api/headline'],
       ['GET /api/township/calendar', '/api/township/calendar?year=2026'],
+      ['GET /api/township/evaluation', '/api/township/evaluation'],
+      ['GET /api/responsible-people', '/api/responsible-people'],
       ['GET /api/accountability', '/api/accountability'],
       ['GET /api/hotspots', '/api/hotspots'],
       ['GET /api/analysis/chronic', '/api/analysis/chronic?weeks=12'],
@@ -157,7 +162,8 @@ describe('what the API answers, as documented', () => {
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
     await call(admin, 'PUT /api/township/market-days', '/api/township/market-days', { kind: 'solar', dayEndings: [1, 4, 7] });
     await call(office, 'PUT /api/township/calendar', '/api/township/calendar', { days: [{ day: '2026-12-31', kind: 'holiday', note: '镇庆' }] });
-    await call(admin, 'PATCH /api/categories/:code', '/api/categories/exposed_garbage', { deadlineHours: 24 });
+    await call(admin, 'PATCH /api/categories/:code', '/api/categories/exposed_garbage', { deadlineHours: 24, urgentHours: 4 });
+    await call(admin, 'PUT /api/township/evaluation', '/api/township/evaluation', { weights: { close: 3, onTime: 5, rework: 2 }, verifyHours: 24 });
     const person = await call(admin, 'POST /api/users', '/api/users', { username: 'checker', displayName: '核查员', role: 'inspector', password: PASSWORD });
     await call(admin, 'PATCH /api/users/:id', `/api/users/${person.body.id}`, { displayName: '核查员甲' });
     const [w, s, e, n] = t.bbox as number[];

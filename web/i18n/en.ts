@@ -455,6 +455,7 @@ export const en: Record<MessageKey, string> = {
   allAreas: 'All areas',
   pinsFromStreet: 'Zoom in to a street to see the items',
   'audit.township.calendar': 'Working calendar changed',
+  'audit.township.evaluation': 'Scoring weights changed',
   bulkDone: '{done} done, {refused} could not be',
   bulkTicked: '{n} ticked',
   bulkNotify: 'Notify all',

@@ -454,6 +454,7 @@ export const zhCN = {
   allAreas: '全部区域',
   pinsFromStreet: '放大到街道可见问题点位',
   'audit.township.calendar': '修改工作日历',
+  'audit.township.evaluation': '修改考核权重',
   bulkDone: '已处理 {done} 条,未能处理 {refused} 条',
   bulkTicked: '已选 {n} 条',
   bulkNotify: '批量通知整改',
