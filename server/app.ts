@@ -14,6 +14,7 @@ import { photoRoutes } from './http/photos.ts';
 import { ledgerRoutes } from './http/ledger.ts';
 import { analysisRoutes } from './http/analysis.ts';
 import { briefingRoutes } from './http/briefings.ts';
+import { periodReportRoutes } from './http/period-reports.ts';
 import { adminRoutes } from './http/admin.ts';
 import { open311Routes } from './http/open311.ts';
 import { exchangeRoutes } from './http/exchange.ts';
@@ -135,6 +136,7 @@ function createApi(deps: Deps, opts: AppOptions) {
     .route('/', ledgerRoutes(deps))
     .route('/', analysisRoutes(deps))
     .route('/briefings', briefingRoutes(deps))
+    .route('/period-reports', periodReportRoutes(deps))
     .route('/', adminRoutes(deps))
     .route('/', exchangeRoutes(deps))
     .route('/county', countyRoutes(deps));

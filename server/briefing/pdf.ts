@@ -100,17 +100,17 @@ export async function briefingPdf(d: BriefingData): Promise<Buffer> {
   return done;
 }
 
-function drawTable(doc: PDFKit.PDFDocument, t: Table, heading: (s: string) => void, ensure: (h: number) => void) {
+function drawTable(doc: PDFKit.PDFDocument, t: Table, heading: (s: string) => void, ensure: (h: number) => void, width = CONTENT_W, none = '本周无。') {
   heading(t.title);
   if (!t.rows.length) {
-    doc.font('cjk').fontSize(9).fillColor('#888').text('本周无。', MARGIN, doc.y);
+    doc.font('cjk').fontSize(9).fillColor('#888').text(none, MARGIN, doc.y);
     return;
   }
   doc.font('cjk').fontSize(8.5);
   // Columns share the width by their longest text, within limits.
   const longest = t.headers.map((h, i) => Math.max(doc.widthOfString(h), ...t.rows.map((r) => doc.widthOfString(String(r[i] ?? '')))));
   const want = longest.map((w) => Math.min(Math.max(w + 8, 34), 260));
-  const scale = CONTENT_W / want.reduce((a, b) => a + b, 0);
+  const scale = width / want.reduce((a, b) => a + b, 0);
   const widths = want.map((w) => w * scale);
   const row = (cells: (string | number)[], bold: boolean) => {
     doc.font(bold ? 'cjk-bold' : 'cjk').fontSize(8.5);
@@ -129,4 +129,40 @@ function drawTable(doc: PDFKit.PDFDocument, t: Table, heading: (s: string) => vo
   };
   row(t.headers, true);
   for (const r of t.rows) row(r, false);
+}
+
+/**
+ * A report of tables alone (the monthly, quarterly and yearly evaluation) as a landscape A4 PDF, laid out as the
+ * briefing's tables are.
+ */
+export async function tablesPdf(title: string, subtitle: string, tables: readonly Table[], footnote: string): Promise<Buffer> {
+  const pageW = PAGE_H;
+  const pageH = PAGE_W;
+  const width = pageW - 2 * MARGIN;
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, info: { Title: title, Author: '镇创建办' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const f = cjkFonts();
+  doc.registerFont('cjk', f.regular);
+  doc.registerFont('cjk-bold', f.bold);
+  const ensure = (h: number) => {
+    if (doc.y + h > pageH - MARGIN) doc.addPage();
+  };
+  const heading = (text: string) => {
+    ensure(40);
+    doc.moveDown(0.6);
+    const y = doc.y;
+    doc.rect(MARGIN, y + 2, 3, 12).fill('#b3261e');
+    doc.fillColor('#222').font('cjk-bold').fontSize(12).text(text, MARGIN + 8, y, { width: width - 8 });
+    doc.moveDown(0.3);
+  };
+  doc.font('cjk-bold').fontSize(17).fillColor('#222').text(title, MARGIN, MARGIN, { width });
+  doc.font('cjk').fontSize(10).fillColor('#666').text(subtitle, { width });
+  for (const t of tables) drawTable(doc, t, heading, ensure, width, '本期无。');
+  doc.moveDown(1);
+  ensure(30);
+  doc.font('cjk').fontSize(7.5).fillColor('#888').text(footnote, MARGIN, doc.y, { width });
+  doc.end();
+  return done;
 }

@@ -1,14 +1,19 @@
 import ExcelJS from 'exceljs';
 import type { BriefingData } from './types.ts';
-import { briefingTables } from './tables.ts';
+import { briefingTables, type Table } from './tables.ts';
 import { addRow } from '../exchange/xlsx-cells.ts';
 
 /** The briefing's tables as a workbook, one sheet per table. */
-export async function briefingXlsx(d: BriefingData): Promise<Buffer> {
+export function briefingXlsx(d: BriefingData): Promise<Buffer> {
+  return tablesXlsx(`${d.township.nameZh}创文卫生热点周报 ${d.week}`, briefingTables(d));
+}
+
+/** Tables as a workbook, one sheet per table, numbers as numbers and identifiers as text. */
+export async function tablesXlsx(title: string, tables: readonly Table[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = '镇创建办';
-  wb.title = `${d.township.nameZh}创文卫生热点周报 ${d.week}`;
-  for (const t of briefingTables(d)) {
+  wb.title = title;
+  for (const t of tables) {
     const ws = wb.addWorksheet(t.title.slice(0, 31));
     ws.addRow(t.headers).font = { bold: true };
     for (const r of t.rows) addRow(ws, r, { numbers: true, idColumns: t.idColumns });

@@ -74,6 +74,7 @@ export const ACCESS = {
   'GET /api/accountability.csv': { roles: LEADERS },
   'GET /api/briefings': { roles: OFFICE },
   'GET /api/briefings/:file': { roles: OFFICE },
+  'GET /api/period-reports/:file': { roles: LEADERS },
   'POST /api/briefings/:week/regenerate': { roles: ['admin', 'office'] },
   'GET /api/hotspots': { roles: ALL, publicRead: true },
   'GET /api/analysis/chronic': { roles: ALL, publicRead: true },

@@ -45,6 +45,7 @@ const SUMMARIES: Record<RouteKey, string> = {
   'GET /api/accountability.csv': 'The same as CSV',
   'GET /api/briefings': 'The archive of weekly briefings',
   'GET /api/briefings/:file': 'A weekly briefing as HTML, PDF, CSV, XLSX or JSON',
+  'GET /api/period-reports/:file': 'The monthly, quarterly or yearly evaluation report (2026-11, 2026-Q4, 2026) as HTML, PDF, XLSX or JSON',
   'POST /api/briefings/:week/regenerate': 'Compose a week’s briefing again',
   'GET /api/hotspots': 'Getis-Ord Gi* hot spots over the study area: significant cells by number on the grid, and spots in words (?all=1: every cell as GeoJSON)',
   'GET /api/analysis/chronic': 'Chronic spots (DBSCAN) named by the nearest place',

@@ -228,6 +228,15 @@ export const ANSWERS = {
     },
     [422, 429],
   ),
+  'GET /api/period-reports/:file': file(
+    {
+      'application/json': 'the report data (.json)',
+      'text/html': 'the report page (.html)',
+      'application/pdf': 'the report as landscape A4 PDF (.pdf)',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'its tables as a workbook (.xlsx)',
+    },
+    [429],
+  ),
   'POST /api/briefings/:week/regenerate': { json: o({ week: z.string(), generatedAt: instant }), extra: [422, 429] },
   'GET /api/hotspots': {
     json: o({

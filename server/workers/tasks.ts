@@ -6,8 +6,9 @@ import { boundaryGeometry, type BoundaryGeometryInput } from '../exchange/bounda
 import { ohsaBand, ohsaCellSize } from '../analysis/ohsa.ts';
 import { chronicSpots, timePatterns, type Incident, type NamedPlace } from '../analysis/patterns.ts';
 import type { MarketDayRule } from '../domain/calendar.ts';
-import { briefingPdf } from '../briefing/pdf.ts';
-import { briefingXlsx } from '../briefing/xlsx.ts';
+import { briefingPdf, tablesPdf } from '../briefing/pdf.ts';
+import { briefingXlsx, tablesXlsx } from '../briefing/xlsx.ts';
+import { periodFootnote, periodSpan, periodTables, periodTitle, type PeriodReportData } from '../briefing/period.ts';
 import { readGeoFile, GeoFileError } from '../exchange/geo-files.ts';
 import type { BriefingData } from '../briefing/types.ts';
 import { parseReportFile, ReportFileError, writeReportTable, type ImportFormat } from '../exchange/report-files.ts';
@@ -28,6 +29,8 @@ export type Job =
   | { kind: 'report-table'; format: 'csv' | 'xlsx'; headers: string[]; cells: unknown[][] }
   | { kind: 'briefing-pdf'; data: BriefingData }
   | { kind: 'briefing-xlsx'; data: BriefingData }
+  | { kind: 'period-pdf'; data: PeriodReportData }
+  | { kind: 'period-xlsx'; data: PeriodReportData }
   | { kind: 'boundary-geometry'; input: BoundaryGeometryInput }
   | { kind: 'geo-file'; bytes: Uint8Array; filename: string; crs?: string | undefined; siblings?: Array<[string, Uint8Array]> };
 
@@ -68,6 +71,12 @@ export async function run(job: Job): Promise<unknown> {
       return new Uint8Array(await briefingPdf(job.data));
     case 'briefing-xlsx':
       return new Uint8Array(await briefingXlsx(job.data));
+    case 'period-pdf':
+      return new Uint8Array(
+        await tablesPdf(periodTitle(job.data), periodSpan(job.data), periodTables(job.data), periodFootnote(job.data)),
+      );
+    case 'period-xlsx':
+      return new Uint8Array(await tablesXlsx(periodTitle(job.data), periodTables(job.data)));
     case 'boundary-geometry':
       return boundaryGeometry(job.input);
     case 'geo-file':

@@ -17,7 +17,7 @@ export interface Attack {
   what: string;
 }
 
-type ParamKind = 'uuid' | 'photo' | 'file' | 'week' | 'code' | 'export';
+type ParamKind = 'uuid' | 'photo' | 'file' | 'week' | 'code' | 'export' | 'period';
 
 interface RouteSpec {
   params?: Record<string, ParamKind>;
@@ -77,6 +77,7 @@ export const SPECS: Record<RouteKey, RouteSpec> = {
   'GET /api/accountability.csv': { query: ['month'] },
   'GET /api/briefings': {},
   'GET /api/briefings/:file': { params: { file: 'file' } },
+  'GET /api/period-reports/:file': { params: { file: 'period' } },
   'POST /api/briefings/:week/regenerate': { params: { week: 'week' } },
   'GET /api/hotspots': { query: [...ANALYSIS_Q, 'cellSize', 'distanceBand', 'study', 'exposure', 'scale', 'minReports', 'all'] },
   'GET /api/analysis/emerging': { query: [...ANALYSIS_Q, 'weeks'] },
@@ -169,7 +170,7 @@ const badParam = (kind: ParamKind): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constantFrom(...SQL.map(encodeURIComponent), ...TRAVERSAL, ...WEIRD.filter(Boolean)),
     fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent).filter((s) => isBad(kind, decodeSafe(s))),
-    fc.constant(kind === 'uuid' ? '00000000-0000-0000-0000-00000000000g' : kind === 'photo' ? 'A'.repeat(64) : kind === 'week' ? '2026-W54' : kind === 'file' ? '2026-W47.exe' : kind === 'export' ? 'reports.exe' : 'UPPER'),
+    fc.constant(kind === 'uuid' ? '00000000-0000-0000-0000-00000000000g' : kind === 'photo' ? 'A'.repeat(64) : kind === 'week' ? '2026-W54' : kind === 'file' ? '2026-W47.exe' : kind === 'export' ? 'reports.exe' : kind === 'period' ? '2026-Q5.pdf' : 'UPPER'),
   );
 
 const decodeSafe = (s: string) => {
@@ -185,6 +186,7 @@ function isBad(kind: ParamKind, s: string): boolean {
   if (kind === 'week') return !/^\d{4}-W\d{2}$/.test(s);
   if (kind === 'export') return !['reports.geojson', 'reports.csv', 'reports.xlsx'].includes(s);
   if (kind === 'file') return !/^\d{4}-W\d{2}\.(html|pdf|csv|xlsx|json)$/.test(s);
+  if (kind === 'period') return !/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?\.(html|pdf|xlsx|json)$/.test(s);
   return !/^[a-z][a-z0-9_]{0,63}$/.test(s);
 }
 
@@ -192,6 +194,7 @@ const GOOD_PARAM: Record<ParamKind, string> = {
   uuid: '00000000-0000-4000-8000-000000000000',
   photo: 'a'.repeat(64),
   file: '2026-W47.json',
+  period: '2026-11.json',
   week: '2026-W47',
   code: 'weeds',
   export: 'reports.csv',

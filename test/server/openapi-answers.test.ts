@@ -132,6 +132,7 @@ describe('what the API answers, as documented', () => {
       ['GET /api/township/calendar', '/api/township/calendar?year=2026'],
       ['GET /api/township/evaluation', '/api/township/evaluation'],
       ['GET /api/responsible-people', '/api/responsible-people'],
+      ['GET /api/period-reports/:file', '/api/period-reports/2026-11.json'],
       ['GET /api/accountability', '/api/accountability'],
       ['GET /api/hotspots', '/api/hotspots'],
       ['GET /api/analysis/chronic', '/api/analysis/chronic?weeks=12'],
