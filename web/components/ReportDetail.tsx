@@ -68,6 +68,11 @@ export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: 
               <bdi>{detail.description}</bdi>
             </p>
           )}
+          {detail.urgency === 'urgent' && (
+            <p className="badge urgent" data-testid="detail-urgent">
+              {t('urgency.urgent')}
+            </p>
+          )}
           {detail.recurrenceOf && <p className="badge">{t('recurrence')}</p>}
           {detail.parkedAt && (
             <p className="badge" data-testid="detail-parked">
@@ -194,6 +199,11 @@ function ActionForm({
   const [toAreaId, setToAreaId] = useState('');
   const [until, setUntil] = useState('');
   const [areas, setAreas] = useState<{ id: string; name: string; kind: string }[]>([]);
+  // notify and dispatch name who answers (the routed person by default) and how urgent it is
+  const sends = action === 'notify' || action === 'dispatch';
+  const [people, setPeople] = useState<{ id: string; displayName: string; areaId: string | null }[]>([]);
+  const [toAssigneeId, setToAssigneeId] = useState('');
+  const [urgency, setUrgency] = useState<'normal' | 'urgent'>(detail.urgency);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const needsPhoto = action === 'rectify';
@@ -209,6 +219,12 @@ function ActionForm({
       ),
     );
   }, [action, name]);
+  useEffect(() => {
+    if (!sends) return;
+    void unwrap(api['responsible-people'].$get()).then((r) => setPeople([...r.people].sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'))));
+  }, [sends]);
+  // dispatching to an area offers that area's people first
+  const offered = action === 'dispatch' && toAreaId ? people.filter((p) => p.areaId === toAreaId) : people;
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -223,7 +239,9 @@ function ActionForm({
             note: note.trim() || undefined,
             photoIds: photos.length ? photos.map((p) => p.id) : undefined,
             duplicateOf: action === 'merge' ? duplicateOf.trim() : undefined,
-            toAreaId: action === 'dispatch' ? toAreaId : undefined,
+            toAreaId: action === 'dispatch' && toAreaId ? toAreaId : undefined,
+            toAssigneeId: sends && toAssigneeId ? toAssigneeId : undefined,
+            urgency: sends && urgency !== detail.urgency ? urgency : undefined,
             until: action === 'extend' ? until : undefined,
             version: detail.version,
           },
@@ -259,6 +277,30 @@ function ActionForm({
           </select>
         </label>
       )}
+      {sends && (
+        <label>
+          {t('dispatchPerson')}
+          <select value={toAssigneeId} onChange={(e) => setToAssigneeId(e.target.value)} data-testid="dispatch-person">
+            <option value="">{action === 'dispatch' ? t('dispatchPersonOfArea') : detail.assignee ? t('keepAssignee', { name: detail.assignee.displayName }) : t('dispatchPersonOfArea')}</option>
+            {offered.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.displayName}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {sends && (
+        <fieldset className="urgency-choice" data-testid="urgency-choice">
+          <legend>{t('urgency')}</legend>
+          {(['normal', 'urgent'] as const).map((u) => (
+            <label key={u} className="inline">
+              <input type="radio" name="urgency" value={u} checked={urgency === u} onChange={() => setUrgency(u)} data-testid={`urgency-${u}`} />
+              {t(`urgency.${u}`)}
+            </label>
+          ))}
+        </fieldset>
+      )}
       {action === 'extend' && (
         <label>
           {t('extendUntil')}
@@ -282,7 +324,7 @@ function ActionForm({
           type="button"
           className="primary"
           onClick={submit}
-          disabled={busy || (needsPhoto && photos.length === 0) || (needsReason && !note.trim()) || (action === 'dispatch' && !toAreaId) || (action === 'extend' && !until)}
+          disabled={busy || (needsPhoto && photos.length === 0) || (needsReason && !note.trim()) || (action === 'dispatch' && !toAreaId && !toAssigneeId) || (action === 'extend' && !until)}
           data-testid="action-submit"
         >
           {t('confirm')}

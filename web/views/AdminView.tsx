@@ -10,13 +10,15 @@ import { PeopleTab } from './admin/PeopleTab.tsx';
 import { KeysTab } from './admin/KeysTab.tsx';
 import { WebhooksTab } from './admin/WebhooksTab.tsx';
 import { AuditTab } from './admin/AuditTab.tsx';
+import { RulesTab } from './admin/RulesTab.tsx';
 
 // The office's and admin's tools, a tab each (web/views/admin/): area boundaries drawn on the map, imports with a
-// dry run, people, API keys for Open311 clients, webhooks to group chats, and the audit log.
+// dry run, the rules (time limits, score weights, working calendar), people, API keys for Open311 clients, webhooks to group chats, and the audit log.
 
-type Tab = 'areas' | 'import' | 'people' | 'keys' | 'webhooks' | 'audit';
+type Tab = 'areas' | 'rules' | 'import' | 'people' | 'keys' | 'webhooks' | 'audit';
 const TABS: { tab: Tab; label: MessageKey; roles: string[] }[] = [
   { tab: 'areas', label: 'adminAreas', roles: ['admin', 'office'] },
+  { tab: 'rules', label: 'adminRules', roles: ['admin', 'office'] },
   { tab: 'import', label: 'adminImport', roles: ['admin', 'office'] },
   { tab: 'people', label: 'adminPeople', roles: ['admin'] },
   { tab: 'keys', label: 'adminKeys', roles: ['admin'] },
@@ -42,6 +44,7 @@ export function AdminView({ data }: { data: ReferenceData }) {
         </a>
       </div>
       {tab === 'areas' && <AreasTab data={data} />}
+      {tab === 'rules' && <RulesTab timezone={data.township.timezone} />}
       {tab === 'import' && <ImportTab />}
       {tab === 'people' && <PeopleTab data={data} />}
       {tab === 'people' && user.role === 'admin' && <SecondFactor />}

@@ -43,6 +43,7 @@ function LedgerTable({ data }: { data: ReferenceData }) {
   const [category, setCategory] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [dueSoonOnly, setDueSoonOnly] = useState(false);
+  const [urgentOnly, setUrgentOnly] = useState(false);
   const [typed, setTyped] = useState('');
   const [q, setQ] = useState('');
   // sorted by deadline, the longest overdue come first
@@ -88,9 +89,10 @@ function LedgerTable({ data }: { data: ReferenceData }) {
     if (category) out.category = category;
     if (overdueOnly) out.overdue = '1';
     if (dueSoonOnly) out.dueSoon = '1';
+    if (urgentOnly) out.urgency = 'urgent';
     if (q) out.q = q;
     return out;
-  }, [status, category, overdueOnly, dueSoonOnly, q, sort]);
+  }, [status, category, overdueOnly, dueSoonOnly, urgentOnly, q, sort]);
 
   useEffect(() => {
     let live = true;
@@ -177,6 +179,10 @@ function LedgerTable({ data }: { data: ReferenceData }) {
           <input type="checkbox" checked={dueSoonOnly} onChange={(e) => setDueSoonOnly(e.target.checked)} data-testid="ledger-due-soon" />
           {t('dueSoonOnly')}
         </label>
+        <label className="check">
+          <input type="checkbox" checked={urgentOnly} onChange={(e) => setUrgentOnly(e.target.checked)} data-testid="ledger-urgent" />
+          {t('urgentOnly')}
+        </label>
         <a className="button" href={`/api/ledger.csv?${params}`} download data-testid="ledger-csv">
           {t('exportCsv')}
         </a>
@@ -251,7 +257,14 @@ function LedgerTable({ data }: { data: ReferenceData }) {
                       <input type="checkbox" aria-label={r.caseNo ?? r.id} checked={ticked.has(r.id)} onChange={(e) => tick(r.id, e.target.checked)} data-testid="tick" />
                     </td>
                   )}
-                  <td className="case-no">{r.caseNo}</td>
+                  <td className="case-no">
+                    {r.caseNo}
+                    {r.urgency === 'urgent' && (
+                      <span className="urgent-mark" data-testid="urgent-mark">
+                        {t('urgency.urgent')}
+                      </span>
+                    )}
+                  </td>
                   <td>{formatTime(r.observedAt)}</td>
                   <td>
                     <span className="swatch dot" style={{ background: c?.color ?? '#888' }} />

@@ -62,6 +62,23 @@ export function RatesTable({ timezone }: { timezone: string }) {
       </div>
       {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
       <p className="muted small">{t('ratesFormulas')}</p>
+      {result && (
+        <p className="muted small" data-testid="rates-weights">
+          {t('ratesWeights', {
+            close: share(result.evaluation.weights, 'close'),
+            onTime: share(result.evaluation.weights, 'onTime'),
+            rework: share(result.evaluation.weights, 'rework'),
+          })}
+        </p>
+      )}
+      <p className="report-links" data-testid="period-report-links">
+        {t('periodReport')}:{' '}
+        {(['html', 'pdf', 'xlsx'] as const).map((ext) => (
+          <a key={ext} href={`/api/period-reports/${period}.${ext}`} target={ext === 'html' ? '_blank' : undefined} rel="noreferrer" download={ext === 'html' ? undefined : `report-${period}.${ext}`} data-testid={`period-report-${ext}`}>
+            {ext === 'html' ? t('periodReportPage') : ext.toUpperCase()}
+          </a>
+        ))}
+      </p>
       <div className="table-wrap">
         <table data-testid="rates-table">
           <thead>
@@ -83,6 +100,66 @@ export function RatesTable({ timezone }: { timezone: string }) {
           </tbody>
         </table>
       </div>
+      {result && (
+        <div className="rates-side">
+          <div className="table-wrap">
+            <h3>{t('inspectionTitle', { hours: result.inspection.verifyHours })}</h3>
+            <table data-testid="inspection-table">
+              <thead>
+                <tr>
+                  <th>{t('colInspector')}</th>
+                  <th>{t('inspectionDue')}</th>
+                  <th>{t('inspectionOnTime')}</th>
+                  <th>{t('inspectionRate')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[{ ...result.inspection.total, name: { nameZh: t('ratesWholeTownship'), nameEn: t('ratesWholeTownship') } }, ...result.inspection.rows].map((r, i) => (
+                  <tr key={r.key + i} className={i === 0 ? 'total' : ''}>
+                    <td>
+                      <bdi>{lang === 'en' ? r.name.nameEn : r.name.nameZh}</bdi>
+                    </td>
+                    <td>{r.due}</td>
+                    <td>{r.onTime}</td>
+                    <td>{pct(r.onTimeRate)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="table-wrap">
+            <h3>{t('returnsTitle')}</h3>
+            <table data-testid="returns-table">
+              <thead>
+                <tr>
+                  <th>{t('colArea')}</th>
+                  <th>{t('returnsSent')}</th>
+                  <th>{t('returnsReturned')}</th>
+                  <th>{t('returnRate')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[{ ...result.dispatch.total, key: 'all', name: { nameZh: t('ratesWholeTownship'), nameEn: t('ratesWholeTownship') } }, ...result.dispatch.rows].map((r, i) => (
+                  <tr key={r.key + i} className={i === 0 ? 'total' : ''}>
+                    <td>
+                      <bdi>{lang === 'en' ? r.name.nameEn : r.name.nameZh}</bdi>
+                    </td>
+                    <td>{r.sent}</td>
+                    <td>{r.returned}</td>
+                    <td>{pct(r.returnRate)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
     </section>
   );
+}
+
+/** A weight as its share of the score, in percent. */
+function share(w: { close: number; onTime: number; rework: number }, k: 'close' | 'onTime' | 'rework'): string {
+  const sum = w.close + w.onTime + w.rework;
+  return `${Math.round((w[k] / sum) * 1000) / 10}%`;
 }
