@@ -477,6 +477,7 @@ export const en: Record<MessageKey, string> = {
   rulesDayDefault: 'Back to default',
   rulesDayNote: 'Note (e.g. town festival)',
   rulesNoOwnDays: 'No changes to the calendar yet.',
+  fieldUrgent: 'Urgent (needs action at once)',
   'urgentOnly': 'Urgent only',
   'urgency': 'Urgency',
   'urgency.normal': 'Normal',

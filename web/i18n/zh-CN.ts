@@ -476,6 +476,7 @@ export const zhCN = {
   rulesDayDefault: '恢复默认',
   rulesDayNote: '说明(如:镇庆)',
   rulesNoOwnDays: '本镇尚未修改日历。',
+  fieldUrgent: '紧急(需立即处置)',
   'urgentOnly': '只看紧急',
   'urgency': '紧急程度',
   'urgency.normal': '一般',

@@ -30,6 +30,8 @@ export interface OutboxItem {
   placedBy?: 'gps' | 'hand' | undefined;
   /** The report's description, or the note of a sighting or a rectification. */
   description: string;
+  /** A report flagged 紧急 on the phone. */
+  urgency?: 'urgent' | undefined;
   /** Made small on the phone before they were queued. */
   photos: Blob[];
   /** Each photo's capture time as its camera wrote it (kept aside: a photo made small loses its EXIF). */
@@ -58,6 +60,7 @@ export interface Draft {
   accuracyM: number | null;
   category: string | null;
   note: string;
+  urgent?: boolean | undefined;
   photos: { blob: Blob; takenAt: string | null }[];
 }
 

@@ -75,6 +75,7 @@ async function send(item: OutboxItem, signal: AbortSignal): Promise<OutboxItem> 
             accuracyM: item.accuracyM ?? undefined,
             placedBy: item.placedBy ?? undefined,
             description: note,
+            urgency: item.urgency ?? undefined,
             capturedAt: item.capturedAt,
             sentAt: new Date().toISOString(),
             photoIds: photos,

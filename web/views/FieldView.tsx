@@ -60,6 +60,8 @@ export function FieldView({ data }: { data: ReferenceData }) {
   const [focus, setFocus] = useState<Position | null>(null);
   const [category, setCategory] = useState<string | null>(null);
   const [note, setNote] = useState('');
+  // 紧急: the inspector may flag what cannot wait (a blocked road, a fire risk); the office can change it later
+  const [urgent, setUrgent] = useState(false);
   const photos = usePhotoQueue();
   const outbox = useOutbox(user.id);
   const [openItems, setOpenItems] = useState<OpenItem[]>([]);
@@ -120,6 +122,7 @@ export function FieldView({ data }: { data: ReferenceData }) {
         setPinAccuracy(d.accuracyM);
         setCategory(d.category);
         setNote(d.note);
+        setUrgent(d.urgent === true);
         photos.restore(d.photos);
         setSaved(t('draftRestored'));
       })
@@ -134,11 +137,11 @@ export function FieldView({ data }: { data: ReferenceData }) {
       const empty = !pin && !category && !note && photos.photos.length === 0;
       void (empty
         ? deleteDraft(user.id)
-        : putDraft({ userId: user.id, savedAt: new Date().toISOString(), pin, placedBy: pinBy, accuracyM: pinAccuracy, category, note, photos: photos.photos.map((p) => ({ blob: p.blob, takenAt: p.takenAt })) })
+        : putDraft({ userId: user.id, savedAt: new Date().toISOString(), pin, placedBy: pinBy, accuracyM: pinAccuracy, category, note, urgent, photos: photos.photos.map((p) => ({ blob: p.blob, takenAt: p.takenAt })) })
       ).catch(() => {});
     }, DRAFT_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [user.id, pin, pinBy, pinAccuracy, category, note, photos.photos]);
+  }, [user.id, pin, pinBy, pinAccuracy, category, note, urgent, photos.photos]);
 
   // "My reports": the current status of what this phone sent in the last week, asked for when online.
   const sentIds = outbox.items.filter((i) => i.state === 'sent' && (i.kind ?? 'report') === 'report' && i.reportId).map((i) => i.reportId!);
@@ -175,6 +178,7 @@ export function FieldView({ data }: { data: ReferenceData }) {
     setHandChosen(false);
     setCategory(null);
     setNote('');
+    setUrgent(false);
     photos.clear();
     void deleteDraft(user.id).catch(() => {});
   };
@@ -199,6 +203,7 @@ export function FieldView({ data }: { data: ReferenceData }) {
       accuracyM: pinBy === 'gps' ? pinAccuracy : null,
       placedBy: pinBy,
       description: note.trim(),
+      ...(urgent && fields.kind === 'report' ? { urgency: 'urgent' as const } : {}),
       photos: photos.photos.map((p) => p.blob),
       photoTakenAt: photos.photos.map((p) => p.takenAt),
       placeLabel,
@@ -294,6 +299,10 @@ export function FieldView({ data }: { data: ReferenceData }) {
             <p className="muted small">{t('dragPin')}</p>
             <CategoryButtons categories={categories} value={category} onChange={setCategory} testIdPrefix="category-" big />
             <textarea rows={2} maxLength={NOTE_MAX} placeholder={t('notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="field-note" />
+            <label className="check urgent-check">
+              <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} data-testid="field-urgent" />
+              {t('fieldUrgent')}
+            </label>
             <PhotoQueue queue={photos} inputTestId="field-photo" />
             {nearby.length > 0 && (
               // right above 提交: the inspector sees it before sending a second report of the same problem

@@ -26,10 +26,11 @@ async function phone(at: [number, number] = [LON, LAT]) {
   return { context, page, errors };
 }
 
-async function report(page: Page, category: string, note: string, photo?: string) {
+async function report(page: Page, category: string, note: string, photo?: string, urgent = false) {
   await page.click('[data-testid=drop-pin]');
   await page.click(`[data-testid=category-${category}]`);
   await page.fill('[data-testid=field-note]', note);
+  if (urgent) await page.check('[data-testid=field-urgent]');
   if (photo) await page.setInputFiles('[data-testid=field-photo]', photo);
   await page.click('[data-testid=submit-report]');
   await page.locator('[data-testid=drop-pin]').waitFor();
@@ -48,7 +49,7 @@ async function expectOutbox(page: Page, n: number) {
 async function serverReports(note: string) {
   return town.server.deps.store.db
     .selectFrom('reports')
-    .select(['id', 'zone_id'])
+    .select(['id', 'zone_id', 'description', 'urgency'])
     .where('description', 'like', `${note}%`)
     .execute();
 }
@@ -59,7 +60,8 @@ describe('field capture on a phone', { timeout: 180_000 }, () => {
     try {
       await context.setOffline(true);
       const note = `离线上报 ${Date.now()}`;
-      for (let i = 0; i < 3; i++) await report(page, i === 1 ? 'illegal_ad' : 'exposed_garbage', `${note} #${i}`, PHOTOS[i]);
+      // the second is flagged 紧急 on the phone, and stays so through the outbox
+      for (let i = 0; i < 3; i++) await report(page, i === 1 ? 'illegal_ad' : 'exposed_garbage', `${note} #${i}`, PHOTOS[i], i === 1);
       await expectOutbox(page, 3);
       expect(await page.locator('[data-testid=network]').textContent()).toContain('离线');
       expect(await serverReports(note)).toHaveLength(0);
@@ -83,6 +85,7 @@ describe('field capture on a phone', { timeout: 180_000 }, () => {
       expect(await outboxCount(page)).toBe(0);
       const rows = await serverReports(note);
       expect(rows).toHaveLength(3);
+      expect(rows.map((r) => [r.description!.slice(-2), r.urgency]).sort()).toEqual([['#0', 'normal'], ['#1', 'urgent'], ['#2', 'normal']]);
       const photos = await town.server.deps.store.db.selectFrom('report_photos').select('photo_id').where('report_id', 'in', rows.map((r) => r.id)).execute();
       expect(photos.map((p) => p.photo_id).sort()).toEqual(PHOTOS.map(sha256).sort());
       // Each is kept once under the id of what the phone sent: the same picture, upright, without its metadata.
