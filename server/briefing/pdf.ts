@@ -23,26 +23,33 @@ const PAGE_W = 595.28;
 const PAGE_H = 841.89;
 const CONTENT_W = PAGE_W - 2 * MARGIN;
 
-export async function briefingPdf(d: BriefingData): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `${d.township.nameZh}创文卫生热点周报 ${d.week}`, Author: '镇创建办' } });
+/** An A4 document with the CJK fonts, and the helpers every report draws with: a page break when needed, a heading. */
+function startDoc(title: string, layout: 'portrait' | 'landscape') {
+  const [pageW, pageH] = layout === 'portrait' ? [PAGE_W, PAGE_H] : [PAGE_H, PAGE_W];
+  const width = pageW - 2 * MARGIN;
+  const doc = new PDFDocument({ size: 'A4', layout, margin: MARGIN, info: { Title: title, Author: '镇创建办' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const f = cjkFonts();
   doc.registerFont('cjk', f.regular);
   doc.registerFont('cjk-bold', f.bold);
-
   const ensure = (h: number) => {
-    if (doc.y + h > PAGE_H - MARGIN) doc.addPage();
+    if (doc.y + h > pageH - MARGIN) doc.addPage();
   };
   const heading = (text: string) => {
     ensure(40);
     doc.moveDown(0.6);
     const y = doc.y;
     doc.rect(MARGIN, y + 2, 3, 12).fill('#b3261e');
-    doc.fillColor('#222').font('cjk-bold').fontSize(12).text(text, MARGIN + 8, y, { width: CONTENT_W - 8 });
+    doc.fillColor('#222').font('cjk-bold').fontSize(12).text(text, MARGIN + 8, y, { width: width - 8 });
     doc.moveDown(0.3);
   };
+  return { doc, done, ensure, heading, width };
+}
+
+export async function briefingPdf(d: BriefingData): Promise<Buffer> {
+  const { doc, done, ensure, heading } = startDoc(`${d.township.nameZh}创文卫生热点周报 ${d.week}`, 'portrait');
 
   doc.font('cjk-bold').fontSize(18).fillColor('#222').text(`${d.township.nameZh}创文卫生热点周报`, MARGIN, MARGIN);
   doc.font('cjk').fontSize(10).fillColor('#666').text(`${d.week}(${d.from} 至 ${d.to})· 镇创建办`);
@@ -136,27 +143,7 @@ function drawTable(doc: PDFKit.PDFDocument, t: Table, heading: (s: string) => vo
  * briefing's tables are.
  */
 export async function tablesPdf(title: string, subtitle: string, tables: readonly Table[], footnote: string): Promise<Buffer> {
-  const pageW = PAGE_H;
-  const pageH = PAGE_W;
-  const width = pageW - 2 * MARGIN;
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, info: { Title: title, Author: '镇创建办' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  const f = cjkFonts();
-  doc.registerFont('cjk', f.regular);
-  doc.registerFont('cjk-bold', f.bold);
-  const ensure = (h: number) => {
-    if (doc.y + h > pageH - MARGIN) doc.addPage();
-  };
-  const heading = (text: string) => {
-    ensure(40);
-    doc.moveDown(0.6);
-    const y = doc.y;
-    doc.rect(MARGIN, y + 2, 3, 12).fill('#b3261e');
-    doc.fillColor('#222').font('cjk-bold').fontSize(12).text(text, MARGIN + 8, y, { width: width - 8 });
-    doc.moveDown(0.3);
-  };
+  const { doc, done, ensure, heading, width } = startDoc(title, 'landscape');
   doc.font('cjk-bold').fontSize(17).fillColor('#222').text(title, MARGIN, MARGIN, { width });
   doc.font('cjk').fontSize(10).fillColor('#666').text(subtitle, { width });
   for (const t of tables) drawTable(doc, t, heading, ensure, width, '本期无。');

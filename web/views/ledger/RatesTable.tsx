@@ -27,6 +27,7 @@ export function RatesTable({ timezone }: { timezone: string }) {
     };
   }, [period, by, said]);
   const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}%`);
+  const whole = { nameZh: t('ratesWholeTownship'), nameEn: t('ratesWholeTownship') };
   const row = (r: Rates['total'], label: string, total = false) => (
     <tr key={label} className={total ? 'total' : ''} data-testid={total ? 'rates-total' : 'rates-row'}>
       <td>
@@ -102,56 +103,18 @@ export function RatesTable({ timezone }: { timezone: string }) {
       </div>
       {result && (
         <div className="rates-side">
-          <div className="table-wrap">
-            <h3>{t('inspectionTitle', { hours: result.inspection.verifyHours })}</h3>
-            <table data-testid="inspection-table">
-              <thead>
-                <tr>
-                  <th>{t('colInspector')}</th>
-                  <th>{t('inspectionDue')}</th>
-                  <th>{t('inspectionOnTime')}</th>
-                  <th>{t('inspectionRate')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[{ ...result.inspection.total, name: { nameZh: t('ratesWholeTownship'), nameEn: t('ratesWholeTownship') } }, ...result.inspection.rows].map((r, i) => (
-                  <tr key={r.key + i} className={i === 0 ? 'total' : ''}>
-                    <td>
-                      <bdi>{lang === 'en' ? r.name.nameEn : r.name.nameZh}</bdi>
-                    </td>
-                    <td>{r.due}</td>
-                    <td>{r.onTime}</td>
-                    <td>{pct(r.onTimeRate)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="table-wrap">
-            <h3>{t('returnsTitle')}</h3>
-            <table data-testid="returns-table">
-              <thead>
-                <tr>
-                  <th>{t('colArea')}</th>
-                  <th>{t('returnsSent')}</th>
-                  <th>{t('returnsReturned')}</th>
-                  <th>{t('returnRate')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[{ ...result.dispatch.total, key: 'all', name: { nameZh: t('ratesWholeTownship'), nameEn: t('ratesWholeTownship') } }, ...result.dispatch.rows].map((r, i) => (
-                  <tr key={r.key + i} className={i === 0 ? 'total' : ''}>
-                    <td>
-                      <bdi>{lang === 'en' ? r.name.nameEn : r.name.nameZh}</bdi>
-                    </td>
-                    <td>{r.sent}</td>
-                    <td>{r.returned}</td>
-                    <td>{pct(r.returnRate)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SideTable
+            title={t('inspectionTitle', { hours: result.inspection.verifyHours })}
+            testId="inspection-table"
+            headers={[t('colInspector'), t('inspectionDue'), t('inspectionOnTime'), t('inspectionRate')]}
+            rows={[{ ...result.inspection.total, name: whole }, ...result.inspection.rows].map((r) => [lang === 'en' ? r.name.nameEn : r.name.nameZh, r.due, r.onTime, pct(r.onTimeRate)])}
+          />
+          <SideTable
+            title={t('returnsTitle')}
+            testId="returns-table"
+            headers={[t('colArea'), t('returnsSent'), t('returnsReturned'), t('returnRate')]}
+            rows={[{ ...result.dispatch.total, name: whole }, ...result.dispatch.rows].map((r) => [lang === 'en' ? r.name.nameEn : r.name.nameZh, r.sent, r.returned, pct(r.returnRate)])}
+          />
         </div>
       )}
     </section>
@@ -162,4 +125,34 @@ export function RatesTable({ timezone }: { timezone: string }) {
 function share(w: { close: number; onTime: number; rework: number }, k: 'close' | 'onTime' | 'rework'): string {
   const sum = w.close + w.onTime + w.rework;
   return `${Math.round((w[k] / sum) * 1000) / 10}%`;
+}
+
+/** A small table beside the rates; its first row is the whole township. */
+function SideTable({ title, testId, headers, rows }: { title: string; testId: string; headers: string[]; rows: (string | number)[][] }) {
+  return (
+    <div className="table-wrap">
+      <h3>{title}</h3>
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i} className={i === 0 ? 'total' : ''}>
+              <td>
+                <bdi>{r[0]}</bdi>
+              </td>
+              {r.slice(1).map((c, j) => (
+                <td key={j}>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
