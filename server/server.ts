@@ -24,6 +24,8 @@ export interface RunningServer {
   url: string;
   store: Store;
   deps: Deps;
+  /** How many rounds of the scheduled jobs have finished (what a health check or a test can wait on). */
+  jobRounds(): number;
   close(): Promise<void>;
 }
 
@@ -141,8 +143,11 @@ export async function startServer(
     });
     // Missed deadlines are charged as they pass, not only when someone opens the ledger.
     const jobs = jobProcesses();
+    let rounds = 0;
     const sweeper = setInterval(() => {
-      runJobs(deps, config, jobs, log).catch((err) => log(`scheduled jobs failed: ${(err as Error).message}`));
+      runJobs(deps, config, jobs, log)
+        .catch((err) => log(`scheduled jobs failed: ${(err as Error).message}`))
+        .finally(() => rounds++);
     }, config.jobIntervalS * 1000);
     sweeper.unref();
     const { port } = server.address() as AddressInfo;
@@ -152,6 +157,7 @@ export async function startServer(
       url,
       store,
       deps,
+      jobRounds: () => rounds,
       close: async () => {
         clearInterval(sweeper);
         jobs.stop();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 
@@ -61,8 +61,9 @@ describe('the server', () => {
     expect(logs).toContain('Archived the briefing for 2026-W48.');
     expect((await r.deps.store.db.selectFrom('briefings').select('week').execute()).map((b) => b.week)).toEqual(['2026-W48']);
     expect(answered).toBeGreaterThan(0);
-    // once: later rounds find it archived
-    await new Promise((res) => setTimeout(res, 2500));
+    // once: the next rounds of the jobs find it archived
+    const seen = r.jobRounds();
+    await vi.waitFor(() => expect(r.jobRounds()).toBeGreaterThanOrEqual(seen + 2), { timeout: 20_000, interval: 100 });
     expect(logs.filter((l) => l.startsWith('Archived'))).toHaveLength(1);
   }, 60_000);
 
