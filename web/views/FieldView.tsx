@@ -299,10 +299,11 @@ export function FieldView({ data }: { data: ReferenceData }) {
             <p className="muted small">{t('dragPin')}</p>
             <CategoryButtons categories={categories} value={category} onChange={setCategory} testIdPrefix="category-" big />
             <textarea rows={2} maxLength={NOTE_MAX} placeholder={t('notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="field-note" />
-            <label className="check urgent-check">
-              <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} data-testid="field-urgent" />
+            {/* a toggle as big as a thumb, like every control on the phone */}
+            <button type="button" className={urgent ? 'urgent-toggle on' : 'urgent-toggle'} aria-pressed={urgent} onClick={() => setUrgent(!urgent)} data-testid="field-urgent">
+              {urgent ? '✓ ' : ''}
               {t('fieldUrgent')}
-            </label>
+            </button>
             <PhotoQueue queue={photos} inputTestId="field-photo" />
             {nearby.length > 0 && (
               // right above 提交: the inspector sees it before sending a second report of the same problem

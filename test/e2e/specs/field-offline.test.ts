@@ -30,7 +30,10 @@ async function report(page: Page, category: string, note: string, photo?: string
   await page.click('[data-testid=drop-pin]');
   await page.click(`[data-testid=category-${category}]`);
   await page.fill('[data-testid=field-note]', note);
-  if (urgent) await page.check('[data-testid=field-urgent]');
+  if (urgent) {
+    await page.click('[data-testid=field-urgent]');
+    expect(await page.getAttribute('[data-testid=field-urgent]', 'aria-pressed')).toBe('true');
+  }
   if (photo) await page.setInputFiles('[data-testid=field-photo]', photo);
   await page.click('[data-testid=submit-report]');
   await page.locator('[data-testid=drop-pin]').waitFor();
