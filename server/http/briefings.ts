@@ -8,6 +8,7 @@ import { briefingCsv } from '../briefing/tables.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
+import { documentResponse, type DocumentExt } from './documents.ts';
 import { townshipOfLink, verifySignedPath } from '../services/signed-links.ts';
 import { withTownship } from '../services/context.ts';
 import type { MiddlewareHandler } from 'hono';
@@ -32,13 +33,6 @@ const weekFile = z.object({
 });
 const weekParam = z.object({ week: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'weeks are YYYY-Www') });
 
-const TYPES = {
-  html: 'text/html; charset=utf-8',
-  pdf: 'application/pdf',
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
-
 const BRIEFING_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
 
 export const briefingRoutes = (deps: Deps) =>
@@ -46,7 +40,7 @@ export const briefingRoutes = (deps: Deps) =>
     .get('/', guard(deps, 'GET /api/briefings'), async (c) => c.json({ briefings: await briefingArchive(deps) }, 200))
     .get('/:file', signedBriefing(deps), guard(deps, 'GET /api/briefings/:file'), validate('param', weekFile), async (c) => {
       const file = c.req.valid('param').file;
-      const [week, ext] = file.split('.') as [string, keyof typeof TYPES | 'json'];
+      const [week, ext] = file.split('.') as [string, DocumentExt | 'json'];
       const data = await getBriefing(deps, week);
       if (ext === 'json') return c.json(data, 200);
       // The PDF and the workbook take seconds to lay out: they are made in the worker pool.
@@ -54,16 +48,7 @@ export const briefingRoutes = (deps: Deps) =>
         ext === 'html' ? briefingHtml(data)
         : ext === 'csv' ? briefingCsv(data)
         : await runJob<Uint8Array>(c.get('user')?.id ?? `link:${week}`, { kind: ext === 'pdf' ? 'briefing-pdf' : 'briefing-xlsx', data });
-      const name = `briefing-${week}.${ext}`;
-      return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
-        status: 200,
-        headers: {
-          'Content-Type': TYPES[ext],
-          'Content-Disposition': `${ext === 'html' ? 'inline' : 'attachment'}; filename="${name}"`,
-          // The briefing page is a self-contained document with its own style sheet and no script.
-          ...(ext === 'html' ? { 'Content-Security-Policy': BRIEFING_PAGE_POLICY } : {}),
-        },
-      });
+      return documentResponse(body, ext, `briefing-${week}.${ext}`, BRIEFING_PAGE_POLICY);
     })
     .post('/:week/regenerate', guard(deps, 'POST /api/briefings/:week/regenerate'), validate('param', weekParam), async (c) => {
       const data = await regenerateBriefing(deps, c.req.valid('param').week, c.get('user')!);

@@ -7,6 +7,7 @@ import { runJob } from '../workers/pool.ts';
 import { guard } from './access.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './validate.ts';
+import { documentResponse } from './documents.ts';
 
 // The monthly, quarterly and yearly evaluation reports as a page, a PDF, a workbook or JSON.
 
@@ -16,12 +17,6 @@ const periodFile = z.object({
     .regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?\.(html|pdf|xlsx|json)$/, '报告为 2026-11、2026-Q4 或 2026,加 .html、.pdf、.xlsx 或 .json。Ask for 2026-11, 2026-Q4 or 2026 with .html, .pdf, .xlsx or .json.'),
 });
 
-const TYPES = {
-  html: 'text/html; charset=utf-8',
-  pdf: 'application/pdf',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
-
 const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'";
 
 export const periodReportRoutes = (deps: Deps) =>
@@ -29,17 +24,10 @@ export const periodReportRoutes = (deps: Deps) =>
     const file = c.req.valid('param').file;
     const dot = file.lastIndexOf('.');
     const period = file.slice(0, dot);
-    const ext = file.slice(dot + 1) as keyof typeof TYPES | 'json';
+    const ext = file.slice(dot + 1) as 'html' | 'pdf' | 'xlsx' | 'json';
     const data = await periodReport(deps, period);
     if (ext === 'json') return c.json(data, 200);
     // the PDF and the workbook are laid out in the worker pool, as the briefing's are
     const body = ext === 'html' ? periodHtml(data) : await runJob<Uint8Array>(c.get('user')!.id, { kind: ext === 'pdf' ? 'period-pdf' : 'period-xlsx', data });
-    return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
-      status: 200,
-      headers: {
-        'Content-Type': TYPES[ext],
-        'Content-Disposition': `${ext === 'html' ? 'inline' : 'attachment'}; filename="report-${period}.${ext}"`,
-        ...(ext === 'html' ? { 'Content-Security-Policy': PAGE_POLICY } : {}),
-      },
-    });
+    return documentResponse(body, ext, `report-${period}.${ext}`, PAGE_POLICY);
   });

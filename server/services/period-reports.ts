@@ -1,6 +1,5 @@
 import type { Deps } from './context.ts';
-import { currentTownship } from './context.ts';
-import { caseRates } from './rates.ts';
+import { periodRates } from './rates.ts';
 import type { PeriodReportData } from '../briefing/period.ts';
 
 // The monthly, quarterly and yearly evaluation reports, made from the same rates the 标准考核 tab shows.
@@ -17,26 +16,6 @@ export function monthsOf(period: string): string[] {
 }
 
 export async function periodReport(deps: Deps, period: string): Promise<PeriodReportData> {
-  const t = await currentTownship(deps);
-  const byArea = await caseRates(deps, period, 'area');
-  const byPerson = await caseRates(deps, period, 'person');
-  const byCategory = await caseRates(deps, period, 'category');
-  const months = [];
-  for (const m of monthsOf(period)) months.push({ period: m, rates: (await caseRates(deps, m, 'area')).total });
-  return {
-    township: { nameZh: t.name_zh, nameEn: t.name_en, timezone: t.timezone },
-    period,
-    kind: kindOf(period),
-    from: byArea.from,
-    to: byArea.to,
-    generatedAt: deps.now().toISOString(),
-    evaluation: byArea.evaluation,
-    total: byArea.total,
-    byArea: byArea.rows,
-    byPerson: byPerson.rows,
-    byCategory: byCategory.rows,
-    inspection: byArea.inspection,
-    dispatch: byArea.dispatch,
-    months,
-  };
+  const { t, ...r } = await periodRates(deps, period, monthsOf(period));
+  return { township: { nameZh: t.name_zh, nameEn: t.name_en, timezone: t.timezone }, period, kind: kindOf(period), generatedAt: deps.now().toISOString(), ...r };
 }

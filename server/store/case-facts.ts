@@ -11,7 +11,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export function listDueItems(db: Db, townshipId: string, from: string, to: string) {
   return db
     .selectFrom('reports')
-    .select(['id', 'responsible_area_id', 'assignee_id', 'category_code', 'status', 'deadline_at', 'parked_at'])
+    .select(['id', 'responsible_area_id', 'assignee_id', 'category_code', 'status', 'deadline_at', 'parked_at', 'parked_deadline_at'])
     .select((eb) => [
       eb
         .selectFrom('report_events')

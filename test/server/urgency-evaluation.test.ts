@@ -157,6 +157,26 @@ describe.each(DIALECTS)('urgency, named people and the evaluation over %s', (dia
     expect(untilDeadline(named.body)).toBe(2 * HOUR);
   });
 
+  it('lets one of two people sending the same item at once win, and tells the other in words', async () => {
+    const people = (await office.call('GET', '/api/responsible-people')).body.people as { id: string; areaId: string | null; role: string }[];
+    const [a, b] = people.filter((p) => p.role === 'cleaner' && p.areaId);
+    const item = await newStall();
+    const other = await app.signInAgain('admin');
+    const answers = await Promise.all([
+      act(office, item.id, { action: 'dispatch', toAssigneeId: a!.id, urgency: 'urgent' }),
+      act(other, item.id, { action: 'dispatch', toAssigneeId: b!.id }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const lost = answers.find((r) => r.status === 409)!;
+    expectError(lost, 409, 'stale_item');
+    const won = answers.find((r) => r.status === 200)!;
+    const row = await app.deps.store.db.selectFrom('reports').select(['assignee_id', 'urgency']).where('id', '=', item.id).executeTakeFirstOrThrow();
+    expect(row.assignee_id).toBe(won.body.assignee.id);
+    expect(row.urgency).toBe(won.body.urgency);
+    const dispatches = (await office.call('GET', `/api/reports/${item.id}`)).body.events.filter((e: any) => e.type === 'dispatch');
+    expect(dispatches).toHaveLength(1);
+  });
+
   it('scores with the township’s own weights, set by the administrator and audited', async () => {
     const leader = await app.as('leader');
     const before = (await leader.call('GET', '/api/rates?period=2026-11')).body;
