@@ -163,7 +163,16 @@ const BAD_QUERY: Record<string, string[]> = {
   top: ['0', '101', 'NaN'],
   before: ['0', '-1', 'x', '1e400'],
   year: ['1999', '2101', 'x', '2026.5'],
+  urgency: ['URGENT', 'high', "urgent' OR 1=1", 'normal,urgent'],
 };
+
+// Every query parameter a route takes has values it must refuse; checked when this module loads, so a new
+// parameter without them fails every run, not only the runs whose random draw happens to pick it.
+for (const [key, spec] of Object.entries(SPECS)) {
+  for (const name of spec.query ?? []) {
+    if (!BAD_QUERY[name]?.length) throw new Error(`${key} takes ?${name}= but BAD_QUERY has no values it must refuse`);
+  }
+}
 
 /** Path parameter values that are never a valid id of their kind. */
 const badParam = (kind: ParamKind): fc.Arbitrary<string> =>
