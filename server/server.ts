@@ -10,6 +10,7 @@ import { createDeps, withTownship, type Deps } from './services/context.ts';
 import { countTownships, listTownshipIds } from './store/townships.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
+import { pruneNearbyCandidates } from './services/reports.ts';
 import { noticeDueSoon } from './services/item-messages.ts';
 import { dueBriefing } from './services/briefings.ts';
 import type { BriefingJob } from './briefing-job.ts';
@@ -105,6 +106,7 @@ async function runJobs(deps: Deps, config: Config, jobs: JobProcesses, log: (msg
   }
   await deliverWebhooks(deps).catch((err) => log(`webhook delivery failed: ${(err as Error).message}`));
   await pruneSignIns(deps).catch((err) => log(`pruning sessions failed: ${(err as Error).message}`));
+  await pruneNearbyCandidates(deps).catch((err) => log(`pruning the duplicate check's index failed: ${(err as Error).message}`));
 }
 
 function readPem(file: string, variable: string): string {

@@ -17,13 +17,13 @@ import {
   insertReports,
   listReportDeductions,
   listReportEvents,
-  queryNearbyCandidates,
   queryPins,
   queryReports,
   type ReportFilter,
   type ReportRow,
 } from '../store/reports.ts';
 import { insertReportPhotos, listReportPhotos } from '../store/photos.ts';
+import { candidateRows, nearbyCandidates, pruneNearbyTree } from '../store/report-nearby.ts';
 import { findUsersForArea } from '../store/users.ts';
 import type { CategoryRow } from '../store/categories.ts';
 import { isUniqueViolation } from '../store/errors.ts';
@@ -89,13 +89,12 @@ function activeCategory(categories: Iterable<CategoryRow>, code: string): Catego
  */
 async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: number, lat: number, now: string, shown: number) {
   const { dLon, dLat } = radiusInDegrees(lat, category.duplicate_radius_m);
-  const candidates = await queryNearbyCandidates(deps.store.db, deps.store.dialect, {
+  const candidates = await nearbyCandidates(deps.store, {
     townshipId: t.id,
     bbox: [lon - dLon, lat - dLat, lon + dLon, lat + dLat],
-    categories: [category.code],
-    // Only what can be a duplicate (open) or be brought back (closed lately): a busy spot's years of closed
-    // items are skipped in the query rather than read and discarded.
-    openOrClosedSince: new Date(Date.parse(now) - RECURRENCE_DAYS * 86_400_000).toISOString(),
+    category: category.code,
+    // Only what can be a duplicate (open) or be brought back (closed lately).
+    since: new Date(Date.parse(now) - RECURRENCE_DAYS * 86_400_000).toISOString(),
     limit: 200,
   });
   const found = classifyNearby(
@@ -105,9 +104,8 @@ async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: 
     candidates.map((r) => ({ id: r.id, status: r.status, lon: r.lon, lat: r.lat, closedAt: r.closed_at })),
   );
   const open = found.open.slice(0, shown);
-  const rows = open.length
-    ? await queryReports(deps.store.db, deps.store.dialect, { townshipId: t.id, ids: open.map((c) => c.id), limit: open.length })
-    : [];
+  const seqOf = new Map(candidates.map((c) => [c.id, c.seq]));
+  const rows = await candidateRows(deps.store, t.id, open.map((c) => seqOf.get(c.id)!));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
     open: open.filter((c) => byId.has(c.id)).map((c) => ({ row: byId.get(c.id)!, distanceM: c.distanceM })),
@@ -250,6 +248,11 @@ export async function createReport(
     created: true,
     nearby: nearby.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
   };
+}
+
+/** Each minute: items closed too long ago to come back leave the duplicate check's index. */
+export async function pruneNearbyCandidates(deps: Deps): Promise<number> {
+  return pruneNearbyTree(deps.store, new Date(deps.now().getTime() - (RECURRENCE_DAYS + 1) * 86_400_000).toISOString());
 }
 
 /** Open items of a category within its duplicate radius of a spot, nearest first. */

@@ -21,6 +21,7 @@ import * as caseNumbers from './migrations/2026-12-05T0900-case-numbers.ts';
 import * as caseSteps from './migrations/2026-12-06T0900-case-steps.ts';
 import * as workingTime from './migrations/2026-12-07T0900-working-time.ts';
 import * as urgencyEvaluation from './migrations/2026-12-08T0900-urgency-evaluation.ts';
+import * as liveItems from './migrations/2026-12-09T0900-live-items.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T0900-case-steps': caseSteps,
   '2026-12-07T0900-working-time': workingTime,
   '2026-12-08T0900-urgency-evaluation': urgencyEvaluation,
+  '2026-12-09T0900-live-items': liveItems,
 };
 
 const PG_TIMESTAMPTZ = 1184;

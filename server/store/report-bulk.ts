@@ -22,7 +22,12 @@ const REPORT_COLUMNS = [
  * Loads many reports at once (imports, the demo, the benchmark): on SQLite one prepared statement per batch
  * in a transaction, on PostgreSQL one COPY in one transaction. Returns how many were written.
  */
-export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite' | 'pool'>, rows: Insertable<ReportTable>[]): Promise<number> {
+export async function bulkInsertReports(
+  store: Pick<Store, 'db' | 'sqlite' | 'pool'>,
+  rows: Insertable<ReportTable>[],
+  /** The server's clock (tests run on their own). */
+  opts: { now?: string } = {},
+): Promise<number> {
   await assignCaseNumbers(store.db, rows);
   if (!store.sqlite) {
     if (!store.pool) throw new Error('A bulk load needs the SQLite handle or the PostgreSQL pool.');
@@ -35,22 +40,28 @@ export async function bulkInsertReports(store: Pick<Store, 'db' | 'sqlite' | 'po
   }
   const sqlite = store.sqlite;
   const stmt = sqlite.prepare(`INSERT INTO reports (${REPORT_COLUMNS.join(', ')}) VALUES (${REPORT_COLUMNS.map(() => '?').join(', ')})`);
-  // The R*Tree is filled after each batch from the reports_life view rather than row by row by its trigger:
+  // The R*Trees are filled after each batch from their views rather than row by row by their triggers:
   // one R*Tree insert at a time between the table's writes is most of a load's time (measured: 22 000 → 75 000
-  // rows/s without it). The trigger is set aside inside the batch's transaction, so no other writer ever runs
-  // without it.
-  const trigger = sqlite.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'reports_rtree_insert'`).pluck().get() as
-    | string
-    | undefined;
+  // rows/s without it). The triggers are set aside inside the batch's transaction, so no other writer ever runs
+  // without them.
+  const triggers = Object.fromEntries(
+    ['reports_rtree_insert', 'reports_live_insert'].map((name) => [
+      name,
+      sqlite.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?`).pluck().get(name) as string | undefined,
+    ]),
+  );
   const lastSeq = sqlite.prepare('SELECT coalesce(max(seq), 0) FROM reports').pluck();
+  // Items closed before then can no longer be a duplicate or come back: the duplicate check's tree skips them.
+  const liveSince = new Date(Date.parse(opts.now ?? new Date().toISOString()) - 15 * 86_400_000).toISOString();
   const run = sqlite.transaction((batch: Insertable<ReportTable>[]) => {
     const last = lastSeq.get() as number;
-    if (trigger) sqlite.exec('DROP TRIGGER reports_rtree_insert');
+    for (const [name, sql] of Object.entries(triggers)) if (sql) sqlite.exec(`DROP TRIGGER ${name}`);
     for (const r of batch) stmt.run(REPORT_COLUMNS.map((c) => (r as Record<string, unknown>)[c] ?? null));
-    if (trigger) {
-      sqlite.prepare('INSERT INTO reports_rtree SELECT * FROM reports_life WHERE id > ?').run(last);
-      sqlite.exec(trigger);
+    if (triggers.reports_rtree_insert) sqlite.prepare('INSERT INTO reports_rtree SELECT * FROM reports_life WHERE id > ?').run(last);
+    if (triggers.reports_live_insert) {
+      sqlite.prepare(`INSERT INTO reports_live SELECT * FROM reports_live_rows WHERE id > ? AND (status <> 'closed' OR closed_at >= ?)`).run(last, liveSince);
     }
+    for (const sql of Object.values(triggers)) if (sql) sqlite.exec(sql);
   });
   // A load touches every index page at random (ids, places, the R*Tree): for its duration the page cache
   // grows to 256 MiB so they stay in memory, then shrinks back to the server's everyday size.

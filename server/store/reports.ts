@@ -264,7 +264,7 @@ export async function queryPins(db: Db, dialect: Dialect, f: ReportFilter): Prom
 
 /** As queryReports, with only what the duplicate and recurrence checks weigh: a busy spot has hundreds of candidates. */
 export function queryNearbyCandidates(db: Db, dialect: Dialect, f: ReportFilter) {
-  return ordered(filtered(db, dialect, f).select(['id', 'status', 'lon', 'lat', 'closed_at']), f).execute();
+  return ordered(filtered(db, dialect, f).select(['seq', 'id', 'status', 'lon', 'lat', 'closed_at']), f).execute();
 }
 
 function ordered<Q extends SelectQueryBuilder<Database, 'reports', any>>(q: Q, f: ReportFilter): Q {

@@ -26,6 +26,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { generatedReportRow } from '../../server/services/demo.ts';
 import { isoWeek, localDate, weekStartUtc } from '../../server/domain/calendar.ts';
+import { rawInsertsPg, rawInsertsSqlite, rawReadsPg, rawReadsSqlite, spdepLocalG } from './limits.ts';
 
 const figures: Record<string, number> = {};
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -58,6 +59,17 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
   giStar({ x, y }, v, band); // warm up
   figures.gi_100k_ms = Math.round(await time(5, () => giStar({ x, y }, v, band)));
   log(`Gi* 100k cells: ${figures.gi_100k_ms} ms`);
+  // R spdep's localG on the same grid and band: its time ÷ ours, once both are seen to give the same z values
+  const r = spdepLocalG(x, y, v, band);
+  if ('reason' in r) log(`gi_vs_spdep_ratio not measured: ${r.reason}`);
+  else {
+    const ours = giStar({ x, y }, v, band);
+    const worst = Math.max(...r.z.map((z, i) => Math.abs(z - ours[i]!)));
+    if (!(worst < 1e-6)) throw new Error(`Gi* and spdep's localG disagree on the same grid (by ${worst}): not comparing their times`);
+    figures.gi_spdep_100k_ms = Math.round(r.ms);
+    figures.gi_vs_spdep_ratio = round2(r.ms / figures.gi_100k_ms);
+    log(`spdep localG on the same 100k cells: ${figures.gi_spdep_100k_ms} ms (ours ${figures.gi_100k_ms} ms, gi_vs_spdep_ratio ${figures.gi_vs_spdep_ratio})`);
+  }
 }
 
 // ---- what a phone downloads for the field view (gzip), from the build manifest
@@ -281,6 +293,15 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
   const s1 = performance.now();
   const charged = await sweepOverdue(first.deps);
   log(`charged a backlog of ${charged} missed deadlines in ${((performance.now() - s1) / 1000).toFixed(1)} s`);
+  // the limit for POST: the same INSERTs back to back from one process, into the same million-report tables
+  step = 'measuring raw_insert_per_s';
+  {
+    const r = router.route(spots[0]!.lon, spots[0]!.lat);
+    const place = { zoneId: r?.zone?.id ?? null, villageId: r?.village?.id ?? null, assigneeId: null };
+    const perS = first.store.sqlite ? rawInsertsSqlite(first.store.sqlite, spots, t.id, place) : await rawInsertsPg(databaseUrl!, spots, t.id, place);
+    figures[key('raw_insert_per_s')] = Math.round(perS);
+    log(`the same INSERTs as a POST (report and two events, a transaction each), back to back in one process: ${figures[key('raw_insert_per_s')]}/s`);
+  }
   await first.close();
 
   // 2. the server in a process of its own, as deployed
@@ -326,20 +347,29 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     // what the map's pins read (the route's store query), and whole rows for comparison
     figures[key('bbox_store_p50_ms')] = round2(await time(30, () => queryPins(reader.db, reader.dialect, { townshipId: t.id, bbox, limit: 2000 })));
     figures[key('bbox_store_rows_p50_ms')] = round2(await time(30, () => queryReports(reader.db, reader.dialect, { townshipId: t.id, bbox, limit: 2000 })));
+    // the limits: the same box as one raw query, and every report's position and category read raw
+    const raw = reader.sqlite ? { ...rawReadsSqlite(reader.sqlite, t.id, bbox), close: async () => {} } : await rawReadsPg(databaseUrl!, t.id, bbox);
+    figures[key('bbox_raw_p50_ms')] = round2(await time(30, raw.box));
+    figures[key('points_raw_ms')] = Math.round(await time(5, raw.points));
+    await raw.close();
     await reader.close();
     const geo = await get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`);
     const geoCount = (JSON.parse(new TextDecoder().decode(geo)) as { numberReturned: number }).numberReturned;
     figures[key('bbox_http_p50_ms')] = round2(await time(30, () => get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`)));
     const binBox = await get(`/api/reports/points?bbox=${bbox.join(',')}`);
     figures[key('geojson_over_binary')] = round2(geo.length / geoCount / (binBox.length / geoCount));
-    log(`bbox with ${geoCount} reports: store ${figures[key('bbox_store_p50_ms')]} ms (whole rows ${figures[key('bbox_store_rows_p50_ms')]} ms), HTTP GeoJSON ${figures[key('bbox_http_p50_ms')]} ms`);
+    figures[key('bbox_overhead_ratio')] = round2(figures[key('bbox_http_p50_ms')]! / figures[key('bbox_raw_p50_ms')]!);
+    log(
+      `bbox with ${geoCount} reports: store ${figures[key('bbox_store_p50_ms')]} ms (whole rows ${figures[key('bbox_store_rows_p50_ms')]} ms), HTTP GeoJSON ${figures[key('bbox_http_p50_ms')]} ms; one raw query ${figures[key('bbox_raw_p50_ms')]} ms, bbox_overhead_ratio ${figures[key('bbox_overhead_ratio')]}`,
+    );
 
     // every report as binary points
     const all = await get('/api/reports/points', { 'accept-encoding': 'identity' });
     const count = decodePoints(all).count;
     figures[key('points_bytes_per_point')] = round2(all.length / count);
     figures[key('points_all_ms')] = Math.round(await time(5, () => get('/api/reports/points', { 'accept-encoding': 'identity' })));
-    log(`all ${count} points: ${all.length} bytes, ${figures[key('points_all_ms')]} ms`);
+    figures[key('points_vs_read_ratio')] = round2(figures[key('points_all_ms')]! / figures[key('points_raw_ms')]!);
+    log(`all ${count} points: ${all.length} bytes, ${figures[key('points_all_ms')]} ms; the same columns read raw ${figures[key('points_raw_ms')]} ms, points_vs_read_ratio ${figures[key('points_vs_read_ratio')]}`);
 
     // Answers are cached per filter and data version: each timed request asks a different spot floor, so each is
     // computed anew (the floor only changes which spots are listed, not the work), then the cached answer is timed.
@@ -380,7 +410,8 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     const flat = posting(spots, '0');
     figures[key('post_per_s')] = Math.round(flat.rps);
     figures[key('post_max_p99_ms')] = flat.p99;
-    log(`POST /api/reports, 50 clients back to back: p50 ${flat.p50} ms, p99 ${flat.p99} ms, ${figures[key('post_per_s')]}/s, ${flat.non2xx} non-2xx, ${flat.errors} errors`);
+    figures[key('post_overhead_ratio')] = round2(figures[key('post_per_s')]! / figures[key('raw_insert_per_s')]!);
+    log(`POST /api/reports, 50 clients back to back: p50 ${flat.p50} ms, p99 ${flat.p99} ms, ${figures[key('post_per_s')]}/s (post_overhead_ratio ${figures[key('post_overhead_ratio')]}), ${flat.non2xx} non-2xx, ${flat.errors} errors`);
 
     // 200 people at once mixing map reads, reports and rectifications, then the same clients flat out
     const loadS = process.env.BENCH_LOAD_S ?? '60';

@@ -196,6 +196,26 @@ describe.each(DIALECTS)('the API over %s', (dialect) => {
     expect(gz.headers.get('content-encoding')).toBe('gzip');
   });
 
+  it('answers the points again from the bytes made last time until a report is written, then anew', async () => {
+    const count = async (q: string) => {
+      const res = await app.app.request(`/api/reports/points?${q}`, { headers: { cookie: await cookieOf(app, 'inspector') } });
+      return decodePoints(new Uint8Array(await res.arrayBuffer())).count;
+    };
+    const before = await count('category=weeds');
+    const all = await count('');
+    expect(await count('category=weeds')).toBe(before);
+    const res = await t.call('POST', '/api/reports', { category: 'weeds', lon: laneA[0], lat: laneA[1] + 0.0004 });
+    expect(res.status).toBe(201);
+    expect(await count('category=weeds')).toBe(before + 1);
+    expect(await count('')).toBe(all + 1);
+    // and an item leaving the filter leaves the points
+    const open = await count('category=weeds&status=reported,notified');
+    const reject = await (await app.as('office')).call('POST', `/api/reports/${res.body.id}/transitions`, { action: 'reject', note: '重复上报' });
+    expect(reject.status).toBe(200);
+    expect(await count('category=weeds&status=reported,notified')).toBe(open - 1);
+    expect(await count('category=weeds')).toBe(before + 1);
+  });
+
   it('returns newest first, caps the limit, and says when a page is truncated', async () => {
     const page = (await t.call('GET', '/api/reports?limit=5')).body;
     expect(page.numberReturned).toBe(5);

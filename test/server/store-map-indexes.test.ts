@@ -5,6 +5,7 @@ import { loadDemoIfEmpty } from '../../server/services/demo.ts';
 import { randomUUID } from 'node:crypto';
 import { insertReports, queryReports, reportPointsPacked, type ReportRow } from '../../server/store/reports.ts';
 import { bulkInsertReports } from '../../server/store/report-bulk.ts';
+import { nearbyCandidates, pruneNearbyTree } from '../../server/store/report-nearby.ts';
 import { findDefaultTownship } from '../../server/store/townships.ts';
 import { decodePoints, encodePackedPoints, gridFor, packPoint } from '../../server/domain/points.ts';
 import { DIALECTS, freshStore, type DialectName, type TestStore } from '../helpers/stores.ts';
@@ -70,6 +71,67 @@ describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
     await set({ status: 'notified', closed_at: null, observed_at: ago(20) });
     expect(await near({ from: ago(40), to: ago(1) })).toBe(true);
     expect(await near({ from: ago(75), to: ago(65) })).toBe(false);
+  });
+
+  it("answers the duplicate check exactly as a plain reading of the table would, at every spot of the town", async () => {
+    const { store, town } = await demo(dialect);
+    const spots = await store.db.selectFrom('reports').select(['lon', 'lat', 'category_code']).where('township_id', '=', town.id).orderBy('seq').execute();
+    const since = ago(14);
+    const h = 0.003;
+    let compared = 0;
+    for (const s of spots.filter((_, i) => i % 3 === 0)) {
+      const bbox = [s.lon - h, s.lat - h, s.lon + h, s.lat + h] as const;
+      const got = await nearbyCandidates(store, { townshipId: town.id, bbox, category: s.category_code, since, limit: 10_000 });
+      const want = await store.db
+        .selectFrom('reports')
+        .select(['id', 'status', 'lon', 'lat', 'closed_at'])
+        .where('township_id', '=', town.id)
+        .where('category_code', '=', s.category_code)
+        .where('lon', '>=', bbox[0]).where('lon', '<=', bbox[2]).where('lat', '>=', bbox[1]).where('lat', '<=', bbox[3])
+        .where((eb) => eb.or([eb('status', 'in', ['reported', 'notified', 'rectified']), eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', since)])]))
+        .execute();
+      const key = (r: { id: string; status: string; lon: number; lat: number; closed_at: string | null }) => `${r.id} ${r.status} ${r.lon} ${r.lat} ${r.closed_at}`;
+      expect(got.map(key).sort()).toEqual(want.map(key).sort());
+      compared += want.length;
+    }
+    // the spots are busy enough for the comparison to mean something
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it("follows an item in the duplicate check through its life: moved, recategorised, closed, rejected, brought back, pruned", async () => {
+    const { store, town, row } = await demo(dialect);
+    const h = 0.0002;
+    const found = async (category = row.category_code, at = row) =>
+      (await nearbyCandidates(store, { townshipId: town.id, bbox: [at.lon - h, at.lat - h, at.lon + h, at.lat + h], category, since: ago(14), limit: 10_000 })).some(
+        (r) => r.id === row.id,
+      );
+    const set = (patch: Partial<Pick<ReportRow, 'status' | 'closed_at' | 'lon' | 'lat' | 'category_code'>>) =>
+      store.db.updateTable('reports').set(patch).where('id', '=', row.id).execute();
+    await set({ status: 'notified', closed_at: null });
+    expect(await found()).toBe(true);
+    const other = row.category_code === 'weeds' ? 'illegal_ad' : 'weeds';
+    await set({ category_code: other });
+    expect(await found()).toBe(false);
+    expect(await found(other)).toBe(true);
+    await set({ category_code: row.category_code, lon: row.lon + 0.01 });
+    expect(await found()).toBe(false);
+    expect(await found(row.category_code, { ...row, lon: row.lon + 0.01 })).toBe(true);
+    await set({ lon: row.lon, status: 'closed', closed_at: ago(2) });
+    expect(await found()).toBe(true);
+    await set({ status: 'rejected' });
+    expect(await found()).toBe(false);
+    await set({ status: 'closed', closed_at: ago(30) });
+    expect(await found()).toBe(false);
+    if (dialect === 'sqlite') {
+      const inTree = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM reports_live WHERE report_id = ${row.id}`.execute(store.db)).rows[0]!.n);
+      expect(await inTree()).toBe(1);
+      // pruned by the server's clock: gone from the tree, and brought back to rectification it is there again
+      expect(await pruneNearbyTree(store, ago(15))).toBeGreaterThan(0);
+      expect(await inTree()).toBe(0);
+      await set({ status: 'notified', closed_at: null });
+      expect(await inTree()).toBe(1);
+      expect(await found()).toBe(true);
+    }
   });
 
   it('loads in bulk exactly what it is given, awkward text included, and nothing at all when a row is refused', async () => {
@@ -164,6 +226,9 @@ describe('the R*Tree on SQLite', () => {
     for (let i = 0; i < made.length; i += 400) expect(await bulkInsertReports(store, made.slice(i, i + 400))).toBe(400);
     const count = async (q: string) => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.raw(q)}`.execute(store.db)).rows[0]!.n);
     expect(await count('reports_rtree')).toBe(await count('reports'));
+    // the duplicate check's tree holds them too (open), and its trigger is back as well
+    const open = `reports WHERE status IN ('reported', 'notified', 'rectified')`;
+    expect(await count(`reports_live WHERE status <> 'closed'`)).toBe(await count(open));
     const line = [model.lon + 0.0009, model.lat - 1e-6, model.lon + 0.0023, model.lat + 1e-6] as [number, number, number, number];
     const found = await queryReports(store.db, store.dialect, { townshipId: town.id, bbox: line, openOrClosedSince: ago(1), limit: 5000 });
     expect(new Set(found.map((r) => r.id))).toEqual(new Set(made.map((r) => r.id)));
@@ -173,6 +238,7 @@ describe('the R*Tree on SQLite', () => {
     const again = await queryReports(store.db, store.dialect, { townshipId: town.id, bbox: line, limit: 5000 });
     expect(again.map((r) => r.id)).toContain(one.id);
     expect(await count('reports_rtree')).toBe(await count('reports'));
+    expect(await count(`reports_live WHERE status <> 'closed'`)).toBe(await count(open));
   });
 });
 
