@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { compress } from 'hono/compress';
+import { compression } from './http/compression.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Deps } from './services/context.ts';
@@ -118,10 +118,10 @@ const noStore: MiddlewareHandler = async (c, next) => {
 function createApi(deps: Deps, opts: AppOptions) {
   return new Hono<AppEnv>()
     .use('*', noStore)
-    // Every text answer (JSON, CSV, HTML) gzipped for whoever accepts it: a phone on a weak signal loads the field
-    // view's data in a third of the bytes. Inside the middlewares that add headers after the route, so that what
-    // they add lands on the compressed answer (on @hono/node-server it would be lost the other way round).
-    .use('*', compress())
+    // Every text answer (JSON, CSV, HTML) gzipped for whoever accepts it (see compression.ts). Inside the
+    // middlewares that add headers after the route, so that what they add lands on the compressed answer (on
+    // @hono/node-server it would be lost the other way round).
+    .use('*', compression())
     .use('/photos', photoLimit)
     .use('/import/*', importLimit)
     .use('/county/townships', importLimit)
@@ -175,7 +175,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
     // vite build writes .br and .gz beside each text asset; the one the browser accepts is sent
     app.use('*', serveStatic({ root, precompressed: true }));
     // Client-side routes (/field, /briefing, …) all load the same page.
-    app.get('*', compress(), (c) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/open311/') ? notFound(c) : c.html(index)));
+    app.get('*', compression(), (c) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/open311/') ? notFound(c) : c.html(index)));
   }
   return app;
 }

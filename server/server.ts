@@ -123,7 +123,7 @@ export async function startServer(
   log: (msg: string) => void = console.log,
   opts: { now?: () => Date } = {},
 ): Promise<RunningServer> {
-  const store = openStore(storeOptions(config));
+  const store = openStore({ ...storeOptions(config), checkpointInBackground: true });
   try {
     await migrate(store);
     const deps = createDeps(store, { ...depsOptions(config), ...(opts.now ? { now: opts.now } : {}) });

@@ -72,12 +72,12 @@ export const reportRoutes = (deps: Deps) =>
     )
     .post('/', guard(deps, 'POST /api/reports'), validate('header', idempotencyHeader), validate('json', newReportBody), async (c) => {
       const key = c.req.valid('header')['idempotency-key'];
-      const { report, created, nearby } = await createReport(deps, c.req.valid('json'), {
+      const { report, created, nearby, nearbyCount } = await createReport(deps, c.req.valid('json'), {
         idempotencyKey: key,
         reporter: c.get('user'),
       });
       if (!created) c.header('Idempotent-Replayed', 'true');
-      return c.json({ ...report, nearby }, created ? 201 : 200);
+      return c.json({ ...report, nearby, nearbyCount }, created ? 201 : 200);
     })
     .post(
       '/:id/transitions',

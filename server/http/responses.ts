@@ -146,7 +146,14 @@ export const ANSWERS = {
   'GET /api/reports/points': file({ 'application/octet-stream': 'HSPT: a 16-byte header, then per report lon, lat (float32), category and status (uint8) and the observed time' }, [429]),
   'GET /api/reports/nearby': { json: o({ radiusM: z.number(), items: z.array(reportView.extend({ distanceM: z.number() })), recurrenceOf: nullable(id).describe('a closed item at the same spot this would be a recurrence of') }) },
   'GET /api/reports/:id': { json: reportDetail },
-  'POST /api/reports': { statuses: [201, 200], json: reportView.extend({ nearby: z.array(reportView.extend({ distanceM: z.number() })) }), extra: [409, 422] },
+  'POST /api/reports': {
+    statuses: [201, 200],
+    json: reportView.extend({
+      nearby: z.array(reportView.extend({ distanceM: z.number() })).describe('the nearest open items of the same category (at most 5), nearest first'),
+      nearbyCount: z.number().int().describe('how many open items of the same category lie within its duplicate radius'),
+    }),
+    extra: [409, 422],
+  },
   'POST /api/reports/:id/transitions': { json: reportView, extra: [409, 422] },
   'POST /api/reports/bulk-transitions': {
     json: o({

@@ -23,9 +23,12 @@ import {
   type ReportRow,
 } from '../store/reports.ts';
 import { insertReportPhotos, listReportPhotos } from '../store/photos.ts';
-import { candidateRows, nearbyCandidates, pruneNearbyTree } from '../store/report-nearby.ts';
+import { candidateRows, nearbyCandidates, pruneNearbyTable } from '../store/report-nearby.ts';
+import { writeNewReport } from '../store/report-create.ts';
 import { findUsersForArea } from '../store/users.ts';
 import type { CategoryRow } from '../store/categories.ts';
+import type { UserRow } from '../store/users.ts';
+import type { Role } from '../store/schema.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import type { Urgency } from '../store/schema.ts';
@@ -56,16 +59,23 @@ export async function assignmentFor(
   deps: Deps,
   route: { zone?: { id: string } | null | undefined; village?: { id: string } | null | undefined; unit?: { id: string } | null | undefined },
   category: Pick<CategoryRow, 'responsibility'>,
+  /** The township's people as the report views hold them (cleared by whatever changes a person), instead of a query. */
+  people?: Iterable<UserRow>,
 ) {
   const place = { zoneId: route.zone?.id ?? null, villageId: route.village?.id ?? null, unitId: route.unit?.id ?? null };
   const responsible = responsibleArea(place, category.responsibility);
-  const roles = category.responsibility === 'unit' && responsible === place.unitId ? (['unit'] as const) : (['cleaner'] as const);
-  const assignee = responsible ? (await findUsersForArea(deps.store.db, responsible, roles))[0] : undefined;
+  const roles: readonly Role[] = category.responsibility === 'unit' && responsible === place.unitId ? ['unit'] : ['cleaner'];
+  const answering = (users: Iterable<UserRow>) =>
+    [...users].filter((u) => u.area_id === responsible && u.active === 1 && roles.includes(u.role)).sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  const assignee = !responsible ? undefined : people ? answering(people)[0] : (await findUsersForArea(deps.store.db, responsible, roles))[0];
   return { place, responsible, assignee };
 }
 
-/** Open items nearby returned with a new report, nearest first. */
-export const NEARBY_SHOWN = 20;
+/**
+ * Open items nearby returned with a new report, nearest first (with how many there are in all): enough for the
+ * reporter to add a sighting instead, and a small answer for a phone on a weak line (twenty made 20 KB).
+ */
+export const NEARBY_SHOWN = 5;
 
 export const REPORT_LIST_MAX = 10_000;
 export const REPORT_LIST_DEFAULT = 2_000;
@@ -109,6 +119,7 @@ async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: 
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
     open: open.filter((c) => byId.has(c.id)).map((c) => ({ row: byId.get(c.id)!, distanceM: c.distanceM })),
+    count: found.open.length,
     recurrenceOf: found.recurrenceOf,
   };
 }
@@ -129,7 +140,7 @@ export async function createReport(
     source?: string;
     mediaUrl?: string | null | undefined;
   } = {},
-): Promise<{ report: ReportView; created: boolean; nearby: (ReportView & { distanceM: number })[] }> {
+): Promise<{ report: ReportView; created: boolean; nearby: (ReportView & { distanceM: number })[]; nearbyCount: number }> {
   const t = await currentTownship(deps);
   const ctx = await viewContext(deps, t);
   const db = deps.store.db;
@@ -145,7 +156,7 @@ export async function createReport(
         '此提交编号已用于另一条问题,请重新提交。This Idempotency-Key was already used for a different report. Make a new key for each new report.',
       );
     }
-    return { report: toView(existing, ctx), created: false, nearby: [] };
+    return { report: toView(existing, ctx), created: false, nearby: [], nearbyCount: 0 };
   };
   const earlier = await replay();
   if (earlier) return earlier;
@@ -166,7 +177,7 @@ export async function createReport(
   const now = ctx.now;
   // The nearest few are what the reporter can act on (add a sighting instead); the rest are the same spot.
   const nearby = await nearbyOf(deps, t, category, input.lon, input.lat, now, NEARBY_SHOWN);
-  const { place, responsible, assignee } = await assignmentFor(deps, route, category);
+  const { place, responsible, assignee } = await assignmentFor(deps, route, category, ctx.users.values());
   const reporterId = opts.reporter?.id ?? null;
   const row = {
     id: randomUUID(),
@@ -198,41 +209,40 @@ export async function createReport(
     source: opts.source ?? 'app',
     media_url: opts.mediaUrl ?? null,
   };
-  try {
-    await db.transaction().execute(async (trx) => {
-      await insertReports(trx, [row]);
-      const events: Insertable<ReportEventTable>[] = [
-        {
-          report_id: row.id,
-          township_id: t.id,
-          type: 'created',
-          from_status: null,
-          to_status: 'reported',
-          actor_id: reporterId,
-          at: now,
-          note: null,
-          data: JSON.stringify({ photoIds, recurrenceOf: row.recurrence_of, capturedAt: row.captured_at, ...(input.placedBy ? { placedBy: input.placedBy } : {}) }),
-        },
-      ];
-      if (assignee) {
-        events.push({
-          report_id: row.id,
-          township_id: t.id,
-          type: 'notify',
-          from_status: 'reported',
-          to_status: 'notified',
-          actor_id: null,
-          at: now,
-          note: `自动通知 ${assignee.display_name}`,
-          data: JSON.stringify({ assigneeId: assignee.id, areaId: responsible, deadlineAt: row.deadline_at, automatic: true }),
-        });
-      }
-      await insertReportEvents(trx, events);
-      await insertReportPhotos(
-        trx,
-        photoIds.map((photo_id) => ({ report_id: row.id, photo_id, kind: 'before' as const, event_id: null, added_at: now })),
-      );
+  const events: Insertable<ReportEventTable>[] = [
+    {
+      report_id: row.id,
+      township_id: t.id,
+      type: 'created',
+      from_status: null,
+      to_status: 'reported',
+      actor_id: reporterId,
+      at: now,
+      note: null,
+      data: JSON.stringify({ photoIds, recurrenceOf: row.recurrence_of, capturedAt: row.captured_at, ...(input.placedBy ? { placedBy: input.placedBy } : {}) }),
+    },
+  ];
+  if (assignee) {
+    events.push({
+      report_id: row.id,
+      township_id: t.id,
+      type: 'notify',
+      from_status: 'reported',
+      to_status: 'notified',
+      actor_id: null,
+      at: now,
+      note: `自动通知 ${assignee.display_name}`,
+      data: JSON.stringify({ assigneeId: assignee.id, areaId: responsible, deadlineAt: row.deadline_at, automatic: true }),
     });
+  }
+  let saved: ReportRow;
+  try {
+    saved = await writeNewReport(
+      deps.store,
+      row,
+      events,
+      photoIds.map((photo_id) => ({ report_id: row.id, photo_id, kind: 'before' as const, event_id: null, added_at: now })),
+    );
   } catch (err) {
     // Two deliveries of the same report raced; the one that lost returns the winner's report.
     if (isUniqueViolation(err)) {
@@ -241,18 +251,17 @@ export async function createReport(
     }
     throw err;
   }
-  const saved = await findReportById(db, t.id, row.id);
-  if (!saved) throw new AppError(500, 'report_not_saved', '问题已保存但未能读回,请重试。The report could not be read back after saving. Try again.');
   return {
     report: toView(saved, ctx),
     created: true,
     nearby: nearby.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
+    nearbyCount: nearby.count,
   };
 }
 
 /** Each minute: items closed too long ago to come back leave the duplicate check's index. */
 export async function pruneNearbyCandidates(deps: Deps): Promise<number> {
-  return pruneNearbyTree(deps.store, new Date(deps.now().getTime() - (RECURRENCE_DAYS + 1) * 86_400_000).toISOString());
+  return pruneNearbyTable(deps.store, new Date(deps.now().getTime() - (RECURRENCE_DAYS + 1) * 86_400_000).toISOString());
 }
 
 /** Open items of a category within its duplicate radius of a spot, nearest first. */

@@ -13,12 +13,13 @@ export async function assignCaseNumbers(db: Db, rows: Insertable<ReportTable>[])
   const todo = rows.filter((r) => !r.case_no);
   if (!todo.length) return;
   const ids = [...new Set(todo.map((r) => r.township_id))];
-  const townships = await db.selectFrom('townships').select(['id', 'code', 'name_zh', 'timezone', 'case_prefix']).where('id', 'in', ids).execute();
+  const townships = await numberingOf(db, ids);
   for (const t of townships) {
     let prefix = t.case_prefix;
     if (!prefix) {
       prefix = defaultCasePrefix(t.code, t.name_zh);
       await db.updateTable('townships').set({ case_prefix: prefix }).where('id', '=', t.id).execute();
+      numbering.delete(t.id);
     }
     const byYear = new Map<number, Insertable<ReportTable>[]>();
     for (const r of todo) {
@@ -42,6 +43,24 @@ export async function assignCaseNumbers(db: Db, rows: Insertable<ReportTable>[])
         .forEach((r, i) => (r.case_no = formatCaseNo(prefix!, year, first + i)));
     }
   }
+}
+
+// A township's prefix, once given, never changes; its time zone (which year a number belongs to) rarely: both are
+// read once every few seconds rather than for every report (a round trip of each POST on PostgreSQL).
+const numbering = new Map<string, { row: { id: string; code: string; name_zh: string; timezone: string; case_prefix: string | null }; at: number }>();
+const NUMBERING_TTL_MS = 5_000;
+
+async function numberingOf(db: Db, ids: string[]) {
+  const now = Date.now();
+  const fresh = (id: string) => {
+    const e = numbering.get(id);
+    return e && now - e.at < NUMBERING_TTL_MS ? e.row : undefined;
+  };
+  const missing = ids.filter((id) => !fresh(id));
+  const read = missing.length ? await db.selectFrom('townships').select(['id', 'code', 'name_zh', 'timezone', 'case_prefix']).where('id', 'in', missing).execute() : [];
+  // a township still without its prefix is read again next time, once it has been given one
+  for (const row of read) if (row.case_prefix) numbering.set(row.id, { row, at: now });
+  return ids.flatMap((id) => fresh(id) ?? read.find((r) => r.id === id) ?? []);
 }
 
 /** The case numbers of these reports (those it has). */

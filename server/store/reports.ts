@@ -262,11 +262,6 @@ export async function queryPins(db: Db, dialect: Dialect, f: ReportFilter): Prom
   return ordered(filtered(db, dialect, f, plan).select(PIN_COLUMNS), f).execute();
 }
 
-/** As queryReports, with only what the duplicate and recurrence checks weigh: a busy spot has hundreds of candidates. */
-export function queryNearbyCandidates(db: Db, dialect: Dialect, f: ReportFilter) {
-  return ordered(filtered(db, dialect, f).select(['seq', 'id', 'status', 'lon', 'lat', 'closed_at']), f).execute();
-}
-
 function ordered<Q extends SelectQueryBuilder<Database, 'reports', any>>(q: Q, f: ReportFilter): Q {
   const sort = f.sort ?? 'observed';
   // each sort's natural direction: newest seen, soonest (most overdue) deadline, most photos first; names A → Z

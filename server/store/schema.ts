@@ -8,6 +8,7 @@ import type { Generated } from 'kysely';
  */
 export interface Database {
   townships: TownshipTable;
+  report_live: ReportLiveTable;
   areas: AreaTable;
   categories: CategoryTable;
   basemap_features: BasemapFeatureTable;
@@ -343,6 +344,23 @@ export interface ReportTable {
 }
 
 export type Urgency = 'normal' | 'urgent';
+
+/**
+ * What the duplicate check reads: the open and lately closed reports, kept in step with reports by triggers
+ * and keyed by township, category and cells of 1/5000° (see the live-items migration); never written by the app.
+ */
+export interface ReportLiveTable {
+  township_id: string;
+  category_code: string;
+  cy: number;
+  cx: number;
+  seq: number;
+  id: string;
+  status: ReportStatus;
+  closed_at: string | null;
+  lon: number;
+  lat: number;
+}
 
 export interface ReportEventTable {
   id: Generated<number>;

@@ -40,7 +40,7 @@ function rowsFor(spots: readonly Spot[], townshipId: string, place: Place, n: nu
 
 const list = (cols: readonly string[]) => cols.join(', ');
 
-/** Reports per second for the bare INSERT loop through better-sqlite3; the rows are deleted again afterwards. */
+/** Reports per second for the bare INSERT loop through better-sqlite3 (the rows stay: events are append-only). */
 export function rawInsertsSqlite(sqlite: Database.Database, spots: readonly Spot[], townshipId: string, place: Place, n = 5000): number {
   const insReport = sqlite.prepare(`INSERT INTO reports (${list(REPORT_COLUMNS)}) VALUES (${REPORT_COLUMNS.map(() => '?').join(', ')})`);
   const insEvent = sqlite.prepare(`INSERT INTO report_events (${list(EVENT_COLUMNS)}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
@@ -51,21 +51,10 @@ export function rawInsertsSqlite(sqlite: Database.Database, spots: readonly Spot
   const rows = rowsFor(spots, townshipId, place, n);
   const t0 = performance.now();
   for (const r of rows) one(r);
-  const perS = n / ((performance.now() - t0) / 1000);
-  const del = sqlite.transaction(() => {
-    const ids = rows.map((r) => r.id);
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      const marks = part.map(() => '?').join(', ');
-      sqlite.prepare(`DELETE FROM report_events WHERE report_id IN (${marks})`).run(part);
-      sqlite.prepare(`DELETE FROM reports WHERE id IN (${marks})`).run(part);
-    }
-  });
-  del();
-  return perS;
+  return n / ((performance.now() - t0) / 1000);
 }
 
-/** Reports per second for the same INSERTs through one `pg` connection, one transaction each; deleted afterwards. */
+/** Reports per second for the same INSERTs through one `pg` connection, one transaction each. */
 export async function rawInsertsPg(url: string, spots: readonly Spot[], townshipId: string, place: Place, n = 2000): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -80,11 +69,7 @@ export async function rawInsertsPg(url: string, spots: readonly Spot[], township
       for (const e of r.events) await client.query({ name: 'raw-event', text: insEvent, values: e });
       await client.query('COMMIT');
     }
-    const perS = n / ((performance.now() - t0) / 1000);
-    const ids = rows.map((r) => r.id);
-    await client.query('DELETE FROM report_events WHERE report_id = ANY($1)', [ids]);
-    await client.query('DELETE FROM reports WHERE id = ANY($1)', [ids]);
-    return perS;
+    return n / ((performance.now() - t0) / 1000);
   } finally {
     await client.end();
   }
@@ -125,10 +110,10 @@ export async function rawReadsPg(url: string, townshipId: string, bbox: readonly
 
 /**
  * R spdep's localG (Gi*: the cell itself among its neighbours, binary weights within the band) on the grid,
- * timed inside R from the neighbour search to the z values, median of `runs`; null with the reason when R or
+ * timed inside R from the neighbour search to the z values (a minute for 100 000 cells here, so once); null with the reason when R or
  * spdep is missing. The first values come back so a caller can check both computed the same thing.
  */
-export function spdepLocalG(x: Float64Array, y: Float64Array, v: Float64Array, band: number, runs = 3): { ms: number; z: number[] } | { reason: string } {
+export function spdepLocalG(x: Float64Array, y: Float64Array, v: Float64Array, band: number, runs = 1): { ms: number; z: number[] } | { reason: string } {
   const which = spawnSync('Rscript', ['-e', 'cat(requireNamespace("spdep", quietly = TRUE))'], { encoding: 'utf8' });
   if (which.error) return { reason: 'Rscript is not installed (Debian: r-base-core)' };
   if (which.stdout.trim() !== 'TRUE') return { reason: 'R has no spdep (Debian: r-cran-spdep)' };

@@ -235,6 +235,22 @@ describe.each(DIALECTS)('the rectification loop over %s', (dialect) => {
     expect(back.recurrenceOf).toBe(first.id);
   });
 
+  it('answers a new report with the nearest five open items of its kind and how many there are in all', async () => {
+    const at = (m: number) => spotD(m);
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++) made.push((await report('weeds', at(4 + i))).id);
+    const next = await inspector.call('POST', '/api/reports', { category: 'weeds', lon: at(4)[0], lat: at(4)[1] });
+    expect(next.status).toBe(201);
+    expect(next.body.nearby).toHaveLength(5);
+    expect(next.body.nearbyCount).toBeGreaterThanOrEqual(7);
+    const near = await inspector.call('GET', `/api/reports/nearby?category=weeds&lon=${at(4)[0]}&lat=${at(4)[1]}`);
+    // the five are the nearest of all those the nearby search lists, in the same order
+    const ids = near.body.items.filter((n: any) => n.id !== next.body.id).map((n: any) => n.id);
+    expect(next.body.nearby.map((n: any) => n.id)).toEqual(ids.slice(0, 5));
+    expect(next.body.nearbyCount).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(made));
+  });
+
   it('gives cleaners their own open items by deadline, and the office a CSV ledger Excel opens in Chinese', async () => {
     const tasks = await cleaner3.call('GET', '/api/tasks');
     expect(tasks.status).toBe(200);

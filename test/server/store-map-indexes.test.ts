@@ -5,7 +5,7 @@ import { loadDemoIfEmpty } from '../../server/services/demo.ts';
 import { randomUUID } from 'node:crypto';
 import { insertReports, queryReports, reportPointsPacked, type ReportRow } from '../../server/store/reports.ts';
 import { bulkInsertReports } from '../../server/store/report-bulk.ts';
-import { nearbyCandidates, pruneNearbyTree } from '../../server/store/report-nearby.ts';
+import { nearbyCandidates, pruneNearbyTable } from '../../server/store/report-nearby.ts';
 import { findDefaultTownship } from '../../server/store/townships.ts';
 import { decodePoints, encodePackedPoints, gridFor, packPoint } from '../../server/domain/points.ts';
 import { DIALECTS, freshStore, type DialectName, type TestStore } from '../helpers/stores.ts';
@@ -122,16 +122,34 @@ describe.each(DIALECTS)('the map indexes on %s', (dialect) => {
     expect(await found()).toBe(false);
     await set({ status: 'closed', closed_at: ago(30) });
     expect(await found()).toBe(false);
-    if (dialect === 'sqlite') {
-      const inTree = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM reports_live WHERE report_id = ${row.id}`.execute(store.db)).rows[0]!.n);
+    {
+      const inTree = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM report_live WHERE id = ${row.id}`.execute(store.db)).rows[0]!.n);
       expect(await inTree()).toBe(1);
       // pruned by the server's clock: gone from the tree, and brought back to rectification it is there again
-      expect(await pruneNearbyTree(store, ago(15))).toBeGreaterThan(0);
+      expect(await pruneNearbyTable(store, ago(15))).toBeGreaterThan(0);
       expect(await inTree()).toBe(0);
       await set({ status: 'notified', closed_at: null });
       expect(await inTree()).toBe(1);
       expect(await found()).toBe(true);
     }
+  });
+
+  it("puts a bulk load's open and lately closed items in the duplicate check, not its years of closed ones", async () => {
+    const { store, row } = await demo(dialect);
+    const model = writable(row);
+    const made = [
+      { ...model, id: randomUUID(), idempotency_key: null, status: 'notified' as const, closed_at: null },
+      { ...model, id: randomUUID(), idempotency_key: null, status: 'closed' as const, closed_at: ago(3) },
+      { ...model, id: randomUUID(), idempotency_key: null, status: 'closed' as const, closed_at: ago(200) },
+      { ...model, id: randomUUID(), idempotency_key: null, status: 'rejected' as const, closed_at: ago(1) },
+    ];
+    await bulkInsertReports(store, made, { now: NOW.toISOString() });
+    const live = await store.db.selectFrom('report_live').select('id').where('id', 'in', made.map((r) => r.id)).execute();
+    expect(new Set(live.map((r) => r.id))).toEqual(new Set([made[0]!.id, made[1]!.id]));
+    // and a report written on its own afterwards is there too (the loader's setting ended with its load)
+    const one = { ...model, id: randomUUID(), idempotency_key: null, case_no: null, status: 'closed' as const, closed_at: ago(200) };
+    await insertReports(store.db, [one]);
+    expect(await store.db.selectFrom('report_live').select('id').where('id', '=', one.id).executeTakeFirst()).toBeDefined();
   });
 
   it('loads in bulk exactly what it is given, awkward text included, and nothing at all when a row is refused', async () => {
@@ -228,7 +246,7 @@ describe('the R*Tree on SQLite', () => {
     expect(await count('reports_rtree')).toBe(await count('reports'));
     // the duplicate check's tree holds them too (open), and its trigger is back as well
     const open = `reports WHERE status IN ('reported', 'notified', 'rectified')`;
-    expect(await count(`reports_live WHERE status <> 'closed'`)).toBe(await count(open));
+    expect(await count(`report_live WHERE status <> 'closed'`)).toBe(await count(open));
     const line = [model.lon + 0.0009, model.lat - 1e-6, model.lon + 0.0023, model.lat + 1e-6] as [number, number, number, number];
     const found = await queryReports(store.db, store.dialect, { townshipId: town.id, bbox: line, openOrClosedSince: ago(1), limit: 5000 });
     expect(new Set(found.map((r) => r.id))).toEqual(new Set(made.map((r) => r.id)));
@@ -238,7 +256,7 @@ describe('the R*Tree on SQLite', () => {
     const again = await queryReports(store.db, store.dialect, { townshipId: town.id, bbox: line, limit: 5000 });
     expect(again.map((r) => r.id)).toContain(one.id);
     expect(await count('reports_rtree')).toBe(await count('reports'));
-    expect(await count(`reports_live WHERE status <> 'closed'`)).toBe(await count(open));
+    expect(await count(`report_live WHERE status <> 'closed'`)).toBe(await count(open));
   });
 });
 
