@@ -1,3 +1,4 @@
+import './threadpool.ts';
 import { loadConfig } from './config.ts';
 import { closeWorkers } from './workers/pool.ts';
 import { startServer } from './server.ts';

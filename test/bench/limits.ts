@@ -82,7 +82,7 @@ export function rawReadsSqlite(sqlite: Database.Database, townshipId: string, bb
   const [w, s, e, n] = bbox as [number, number, number, number];
   const box = sqlite.prepare(
     `SELECT ${PIN_COLUMNS} FROM reports WHERE seq IN (SELECT id FROM reports_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)
-       AND township_id = ? AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? LIMIT 2001`,
+       AND +township_id = ? AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? LIMIT 2001`,
   );
   const points = sqlite.prepare('SELECT lon, lat, category_code FROM reports WHERE township_id = ?').raw(true);
   return {

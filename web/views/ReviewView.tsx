@@ -222,7 +222,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       prev ? { ...prev, numberReturned: prev.numberReturned + 1, features: [feature, ...prev.features] } : prev,
     );
     const where = [r.zone ? name(r.zone) : null, r.village ? name(r.village) : null].filter(Boolean).join(' · ');
-    setToast(t('submitted', { place: where }) + (r.nearby.length ? ` · ${t('nearbyFound', { n: r.nearby.length })}` : ''));
+    setToast(t('submitted', { place: where }) + (r.nearbyCount ? ` · ${t('nearbyFound', { n: r.nearbyCount })}` : ''));
     setTimeout(() => setToast(null), 5000);
     setPlacing(false);
     setDraft(null);

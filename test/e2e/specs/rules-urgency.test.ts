@@ -29,6 +29,19 @@ describe('the rules and an urgent case, in the browser', { timeout: 300_000 }, (
       await admin.page.fill('[data-testid=weight-rework]', '0');
       await admin.page.click('[data-testid=weights-save]');
       await expect.poll(async () => JSON.parse((await db().selectFrom('townships').select('evaluation').executeTakeFirstOrThrow()).evaluation ?? 'null')?.weights).toEqual({ close: 1, onTime: 1, rework: 0 });
+      await expect.poll(() => admin.page.textContent('[data-testid=weights-message]')).toBe('已保存');
+      // on a slow line, what is typed while the answer is on its way stays as typed
+      await admin.page.route('**/api/township/evaluation', async (route) => {
+        await new Promise((r) => setTimeout(r, 800));
+        await route.continue();
+      });
+      await admin.page.fill('[data-testid=weight-verifyHours]', '30');
+      await admin.page.click('[data-testid=weights-save]');
+      await admin.page.fill('[data-testid=weight-verifyHours]', '36');
+      await expect.poll(async () => JSON.parse((await db().selectFrom('townships').select('evaluation').executeTakeFirstOrThrow()).evaluation ?? 'null')?.verifyHours).toBe(30);
+      await expect.poll(() => admin.page.textContent('[data-testid=weights-message]')).toBe('已保存');
+      expect(await admin.page.inputValue('[data-testid=weight-verifyHours]')).toBe('36');
+      await admin.page.unroute('**/api/township/evaluation');
       // a refused value is said in the UI's language, and the form keeps what was typed
       await admin.page.fill('[data-testid=weight-close]', '0');
       await admin.page.fill('[data-testid=weight-onTime]', '0');

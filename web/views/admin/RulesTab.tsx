@@ -124,12 +124,16 @@ function WeightsForm({ editable }: { editable: boolean }) {
   const { t, said } = useI18n();
   const [draft, setDraft] = useState<{ close: string; onTime: string; rework: string; verifyHours: string } | null>(null);
   const [message, setMessage] = useState<{ text: string; ok: boolean } | null>(null);
-  const fill = (e: Evaluation) => setDraft({ close: String(e.weights.close), onTime: String(e.weights.onTime), rework: String(e.weights.rework), verifyHours: String(e.verifyHours) });
-  useEffect(() => void unwrap(api.township.evaluation.$get()).then(fill), []);
+  const toDraft = (e: Evaluation) => ({ close: String(e.weights.close), onTime: String(e.weights.onTime), rework: String(e.weights.rework), verifyHours: String(e.verifyHours) });
+  useEffect(() => void unwrap(api.township.evaluation.$get()).then((e) => setDraft(toDraft(e))), []);
   if (!draft) return null;
   const save = async () => {
+    const sent = draft;
+    setMessage(null);
     try {
-      fill(await unwrap(api.township.evaluation.$put({ json: { weights: { close: Number(draft.close), onTime: Number(draft.onTime), rework: Number(draft.rework) }, verifyHours: Number(draft.verifyHours) } })));
+      const saved = await unwrap(api.township.evaluation.$put({ json: { weights: { close: Number(sent.close), onTime: Number(sent.onTime), rework: Number(sent.rework) }, verifyHours: Number(sent.verifyHours) } }));
+      // what was typed while the answer was on its way stays as typed
+      setDraft((now) => (now === sent ? toDraft(saved) : now));
       setMessage({ text: t('saved'), ok: true });
     } catch (e) {
       setMessage({ text: said(e), ok: false });
