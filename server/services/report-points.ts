@@ -1,7 +1,7 @@
 import type { Deps } from './context.ts';
 import { currentTownship } from './context.ts';
 import type { ReportListFilter } from './reports.ts';
-import { listCategories as listCategoryRows } from '../store/categories.ts';
+import { viewContext } from './report-views.ts';
 import { reportPointsPacked } from '../store/reports.ts';
 import { latestReportEvent } from '../store/versions.ts';
 import { encodePackedPoints, gridFor } from '../domain/points.ts';
@@ -17,7 +17,8 @@ const answers = new WeakMap<Deps, Map<string, { version: number; answer: Promise
 /** Every report matching the filters as the compact binary points format (5 bytes a point), for heat layers. */
 export async function pointsBinary(deps: Deps, filter: Omit<ReportListFilter, 'limit'>): Promise<{ body: Uint8Array; count: number }> {
   const t = await currentTownship(deps);
-  const [cats, version] = await Promise.all([listCategoryRows(deps.store.db, t.id).then((cs) => cs.map((c) => c.code)), latestReportEvent(deps.store.db)]);
+  // the categories as the report views hold them (cleared by whatever changes one): no query of their own
+  const [cats, version] = await Promise.all([viewContext(deps, t).then((ctx) => [...ctx.categories.keys()]), latestReportEvent(deps.store.db)]);
   const grid = gridFor(bboxOf(JSON.parse(t.boundary) as AreaGeometry));
   const key = JSON.stringify([t.id, filter, cats, grid]);
   let kept = answers.get(deps);
