@@ -22,6 +22,9 @@ export function checkpointInBackground(sqlite: Database.Database, file: string, 
   return {
     stop: async () => {
       stopped = true;
+      // held by the thread until it has closed its connection (unreferenced, it would not keep the process alive
+      // long enough for its exit to be heard)
+      worker.ref();
       const exited = new Promise((r) => worker.once('exit', r));
       worker.postMessage('stop');
       await exited;

@@ -4,6 +4,7 @@
  *
  *   BENCH_REPORTS   reports in the database for the server figures (default 1 000 000)
  *   BENCH_LOAD_S    seconds of the 200-client mixed load (default 60)
+ *   BENCH_PARTS     which parts to run, of gi, phone, server, briefing (default all), e.g. BENCH_PARTS=server
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -41,9 +42,11 @@ const time = async (runs: number, f: () => unknown | Promise<unknown>) => {
   return median(t);
 };
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const parts = (process.env.BENCH_PARTS ?? 'gi,phone,server,briefing').split(',');
+const part = (name: string) => parts.includes(name);
 
 // ---- Gi* over 100 000 cells with about 40 neighbours each, neighbour search included
-{
+if (part('gi')) {
   const side = 317;
   const n = side * side - 489; // 100 000
   const x = new Float64Array(n);
@@ -73,7 +76,7 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 }
 
 // ---- what a phone downloads for the field view (gzip), from the build manifest
-{
+if (part('phone')) {
   const dist = path.resolve('dist/web');
   const manifestFile = path.join(dist, '.vite/manifest.json');
   if (!fs.existsSync(manifestFile)) throw new Error('Build the web app first: npm run build');
@@ -98,7 +101,7 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 }
 
 // ---- the hot-spot answer for the demo town's default view (the last 30 days), as bytes on the wire
-{
+if (part('phone')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-bench-demo-'));
   const server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: dir }), () => {});
   try {
@@ -239,8 +242,8 @@ const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 // ---- a database of N reports, served by the real server in its own process: SQLite, then PostgreSQL + PostGIS
 // when DATABASE_URL is set (in a database of its own, made and dropped here; its figures end in _pg)
 const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
-await serverFigures();
-if (process.env.DATABASE_URL) {
+if (part('server')) await serverFigures();
+if (part('server') && process.env.DATABASE_URL) {
   const { url, drop } = await freshPostgres(process.env.DATABASE_URL);
   await serverFigures(url, drop);
 }
@@ -569,7 +572,7 @@ function benchRow(g: ReturnType<typeof generateReports>[number], townshipId: str
 }
 
 // ---- a week with 20 000 reports, composed and rendered to PDF
-{
+if (part('briefing')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-bench-week-'));
   const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', HOTSPOTS_DATA_DIR: dir }), () => {});
   try {
