@@ -38,6 +38,9 @@ export interface ReportFilter {
   ids?: readonly string[] | undefined;
   /** Only items still open, or closed at or after this instant (duplicate and recurrence checks). */
   openOrClosedSince?: string | undefined;
+  /** Only reports written after this one (seq above), and up to that one (seq at most): the points' appends. */
+  afterSeq?: number | undefined;
+  upToSeq?: number | undefined;
   limit: number;
 }
 
@@ -168,8 +171,9 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan
   // how much of an n-D box holds, guesses one row, and would read a busy centre's whole month through it.
   const pgLife = dialect === 'postgres' && f.bbox !== undefined && f.openOrClosedSince !== undefined;
   const off = (column: string) => (walk ? sql`+${sql.ref(column)}` : pgLife ? sql`(${sql.ref(column)} || '')` : sql.ref(column));
+  // An append of the points (afterSeq) reads the few newest rows by seq, not the township's million index entries.
   let q =
-    (f.bbox || f.ids) && sqlite && !walk
+    (f.bbox || f.ids || f.afterSeq !== undefined) && sqlite && !walk
       ? db.selectFrom('reports').where(sql<boolean>`+township_id = ${f.townshipId}`)
       : pgLife || (dialect === 'postgres' && f.ids)
         ? // with ids, PostgreSQL too would walk the (township, time) index for the ORDER BY (21 ms) instead of
@@ -209,6 +213,8 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan
   }
   if (f.urgency) q = q.where('urgency', '=', f.urgency);
   if (f.search) q = q.where(searched(f.search));
+  if (f.afterSeq !== undefined) q = q.where('seq', '>', f.afterSeq);
+  if (f.upToSeq !== undefined) q = q.where('seq', '<=', f.upToSeq);
   return q;
 }
 
@@ -333,6 +339,12 @@ export async function reportPointsPacked(
   const out = new Array<number>(b.length / 8);
   for (let i = 0; i < out.length; i++) out[i] = b.readUInt32BE(8 * i) * 2 ** 32 + b.readUInt32BE(8 * i + 4);
   return out;
+}
+
+/** The newest report's sequence number (0 when there is none). */
+export async function latestReportSeq(db: Db): Promise<number> {
+  const r = await db.selectFrom('reports').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(r?.seq ?? 0);
 }
 
 export async function countReports(db: Db, townshipId: string): Promise<number> {

@@ -321,10 +321,19 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
       await new Promise((r) => setTimeout(r, 100));
     }
     const cookie = await signIn(url, 'leader');
-    const get = async (p: string, headers: Record<string, string> = {}) => {
-      const r = await fetch(`${url}${p}`, { headers: { cookie, ...headers } });
-      if (r.status !== 200) throw new Error(`${p}: ${r.status}`);
-      return new Uint8Array(await r.arrayBuffer());
+    // A GET is sent again once when the kept-alive connection it went out on had just been closed by the server
+    // (its 5 s idle limit, passed while this process was busy reading the database itself), as browsers do.
+    const get = async (p: string, headers: Record<string, string> = {}): Promise<Uint8Array> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const r = await fetch(`${url}${p}`, { headers: { cookie, ...headers } });
+          if (r.status !== 200) throw new Error(`${p}: ${r.status}`);
+          return new Uint8Array(await r.arrayBuffer());
+        } catch (err) {
+          const socket = (err as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET';
+          if (!socket || attempt > 0) throw err;
+        }
+      }
     };
 
     // a bounding box around the market holding about 2 000 reports
@@ -347,6 +356,7 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     figures[key('points_raw_ms')] = Math.round(await time(5, raw.points));
     await raw.close();
     await reader.close();
+    step = 'measuring bbox_http_p50_ms';
     const geo = await get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`);
     const geoCount = (JSON.parse(new TextDecoder().decode(geo)) as { numberReturned: number }).numberReturned;
     figures[key('bbox_http_p50_ms')] = round2(await time(30, () => get(`/api/reports?bbox=${bbox.join(',')}&limit=2000`)));
@@ -362,8 +372,23 @@ async function serverFigures(databaseUrl?: string, dropDatabase?: () => Promise<
     const count = decodePoints(all).count;
     figures[key('points_bytes_per_point')] = round2(all.length / count);
     figures[key('points_all_ms')] = Math.round(await time(5, () => get('/api/reports/points', { 'accept-encoding': 'identity' })));
+    // and right after a report is written, as the map is asked again on a busy morning
+    {
+      const office = await signIn(url, 'office');
+      const spot = spots[0]!;
+      const after: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const w = await fetch(`${url}/api/reports`, { method: 'POST', headers: { cookie: office, 'content-type': 'application/json' }, body: JSON.stringify(spot) });
+        if (w.status !== 201) throw new Error(`POST /api/reports: ${w.status}`);
+        await w.arrayBuffer();
+        const t0 = performance.now();
+        await get('/api/reports/points', { 'accept-encoding': 'identity' });
+        after.push(performance.now() - t0);
+      }
+      figures[key('points_after_write_ms')] = Math.round(median(after));
+    }
     figures[key('points_vs_read_ratio')] = round2(figures[key('points_all_ms')]! / figures[key('points_raw_ms')]!);
-    log(`all ${count} points: ${all.length} bytes, ${figures[key('points_all_ms')]} ms; the same columns read raw ${figures[key('points_raw_ms')]} ms, points_vs_read_ratio ${figures[key('points_vs_read_ratio')]}`);
+    log(`all ${count} points: ${all.length} bytes, ${figures[key('points_all_ms')]} ms (${figures[key('points_after_write_ms')]} ms right after a report is written); the same columns read raw ${figures[key('points_raw_ms')]} ms, points_vs_read_ratio ${figures[key('points_vs_read_ratio')]}`);
 
     // Answers are cached per filter and data version: each timed request asks a different spot floor, so each is
     // computed anew (the floor only changes which spots are listed, not the work), then the cached answer is timed.
@@ -640,6 +665,7 @@ const targets: Record<string, string> = {
   bbox_http_p50_ms: '≤ 20',
   points_bytes_per_point: '≤ 9',
   points_all_ms: '≤ 400',
+  points_after_write_ms: '≤ 400',
   rss_mb: '≤ 400',
   web_heatmap_ms: '≤ 3000',
   load_p99_ms: '≤ 150',
@@ -655,6 +681,7 @@ const targetsPg: Record<string, string> = {
   bbox_store_p50_ms: '≤ 8',
   bbox_http_p50_ms: '≤ 25',
   points_all_ms: '≤ 500',
+  points_after_write_ms: '≤ 500',
   hotspots_1m_ms: '≤ 800',
   load_p99_ms: '≤ 250',
   load_max_rps: '≥ 800',

@@ -208,12 +208,24 @@ describe.each(DIALECTS)('the API over %s', (dialect) => {
     expect(res.status).toBe(201);
     expect(await count('category=weeds')).toBe(before + 1);
     expect(await count('')).toBe(all + 1);
+    // written one after another between reads, each appended once, and the whole answer is what a fresh read says
+    for (let i = 1; i <= 3; i++) {
+      await t.call('POST', '/api/reports', { category: i % 2 ? 'illegal_ad' : 'weeds', lon: laneA[0] + i * 0.0002, lat: laneA[1] + 0.0004 });
+      expect(await count('')).toBe(all + 1 + i);
+    }
+    const res2 = await app.app.request('/api/reports/points', { headers: { cookie: await cookieOf(app, 'inspector') } });
+    const d = decodePoints(new Uint8Array(await res2.arrayBuffer()));
+    const list = (await t.call('GET', '/api/reports?limit=10000')).body;
+    const byCategory = (codes: string[]) => Object.fromEntries(d.categories.map((c) => [c, codes.filter((x) => x === c).length]));
+    expect(byCategory([...d.category].map((i) => d.categories[i]!))).toEqual(byCategory(list.features.map((f: any) => f.properties.category)));
+    expect(d.count).toBe(list.numberReturned);
     // and an item leaving the filter leaves the points
     const open = await count('category=weeds&status=reported,notified');
     const reject = await (await app.as('office')).call('POST', `/api/reports/${res.body.id}/transitions`, { action: 'reject', note: '重复上报' });
     expect(reject.status).toBe(200);
     expect(await count('category=weeds&status=reported,notified')).toBe(open - 1);
-    expect(await count('category=weeds')).toBe(before + 1);
+    // one weeds report above and one in the loop
+    expect(await count('category=weeds')).toBe(before + 2);
   });
 
   it('returns newest first, caps the limit, and says when a page is truncated', async () => {
