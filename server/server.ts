@@ -10,7 +10,7 @@ import { createDeps, withTownship, type Deps } from './services/context.ts';
 import { countTownships, listTownshipIds } from './store/townships.ts';
 import { loadDemoIfEmpty } from './services/demo.ts';
 import { sweepOverdue } from './services/lifecycle.ts';
-import { pruneNearbyCandidates } from './services/reports.ts';
+import { pruneNearbyCandidates } from './services/nearby.ts';
 import { noticeDueSoon } from './services/item-messages.ts';
 import { dueBriefing } from './services/briefings.ts';
 import type { BriefingJob } from './briefing-job.ts';

@@ -2,8 +2,8 @@ import type { Deps } from './context.ts';
 import { currentTownship } from './context.ts';
 import type { ReportListFilter } from './reports.ts';
 import { viewContext } from './report-views.ts';
-import { latestReportSeq, reportPointsPacked } from '../store/reports.ts';
-import { latestReportEvent } from '../store/versions.ts';
+import { reportPointsPacked } from '../store/reports.ts';
+import { latestReportEvent, latestReportSeq } from '../store/versions.ts';
 import { encodePackedPoints, gridFor } from '../domain/points.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';
 

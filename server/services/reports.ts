@@ -14,17 +14,15 @@ import {
   findReportById,
   findReportByIdempotencyKey,
   insertReportEvents,
-  insertReports,
   listReportDeductions,
   listReportEvents,
   queryPins,
-  queryReports,
   type ReportFilter,
   type ReportRow,
 } from '../store/reports.ts';
 import { insertReportPhotos, listReportPhotos } from '../store/photos.ts';
-import { candidateRows, nearbyCandidates, pruneNearbyTable } from '../store/report-nearby.ts';
 import { writeNewReport } from '../store/report-create.ts';
+import { nearbyOf, NEARBY_SHOWN } from './nearby.ts';
 import { findUsersForArea } from '../store/users.ts';
 import type { CategoryRow } from '../store/categories.ts';
 import type { UserRow } from '../store/users.ts';
@@ -34,7 +32,7 @@ import type { TownshipRow } from '../store/townships.ts';
 import type { Urgency } from '../store/schema.ts';
 import { observedAt } from '../domain/reports.ts';
 import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
-import { classifyNearby, deadlineFor, isOverdue, radiusInDegrees, RECURRENCE_DAYS, responsibleArea } from '../domain/responsibility.ts';
+import { deadlineFor, isOverdue, responsibleArea } from '../domain/responsibility.ts';
 
 export type { ReportView } from './report-views.ts';
 
@@ -71,12 +69,6 @@ export async function assignmentFor(
   return { place, responsible, assignee };
 }
 
-/**
- * Open items nearby returned with a new report, nearest first (with how many there are in all): enough for the
- * reporter to add a sighting instead, and a small answer for a phone on a weak line (twenty made 20 KB).
- */
-export const NEARBY_SHOWN = 5;
-
 export const REPORT_LIST_MAX = 10_000;
 export const REPORT_LIST_DEFAULT = 2_000;
 
@@ -91,37 +83,6 @@ function activeCategory(categories: Iterable<CategoryRow>, code: string): Catego
     throw new AppError(422, 'unknown_category', `没有这个问题类别,或已停用:“${code}”。Unknown category "${code}". Use one of: ${all.map((x) => x.code).join(', ')}.`);
   }
   return c;
-}
-
-/**
- * Open items of the category near a spot (possible duplicates), nearest first, with the full rows of the first
- * `shown`, and the recently closed one it may bring back.
- */
-async function nearbyOf(deps: Deps, t: TownshipRow, category: CategoryRow, lon: number, lat: number, now: string, shown: number) {
-  const { dLon, dLat } = radiusInDegrees(lat, category.duplicate_radius_m);
-  const candidates = await nearbyCandidates(deps.store, {
-    townshipId: t.id,
-    bbox: [lon - dLon, lat - dLat, lon + dLon, lat + dLat],
-    category: category.code,
-    // Only what can be a duplicate (open) or be brought back (closed lately).
-    since: new Date(Date.parse(now) - RECURRENCE_DAYS * 86_400_000).toISOString(),
-    limit: 200,
-  });
-  const found = classifyNearby(
-    [lon, lat],
-    category.duplicate_radius_m,
-    now,
-    candidates.map((r) => ({ id: r.id, status: r.status, lon: r.lon, lat: r.lat, closedAt: r.closed_at })),
-  );
-  const open = found.open.slice(0, shown);
-  const seqOf = new Map(candidates.map((c) => [c.id, c.seq]));
-  const rows = await candidateRows(deps.store, t.id, open.map((c) => seqOf.get(c.id)!));
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return {
-    open: open.filter((c) => byId.has(c.id)).map((c) => ({ row: byId.get(c.id)!, distanceM: c.distanceM })),
-    count: found.open.length,
-    recurrenceOf: found.recurrenceOf,
-  };
 }
 
 /**
@@ -257,11 +218,6 @@ export async function createReport(
     nearby: nearby.open.map((n) => ({ ...toView(n.row, ctx), distanceM: n.distanceM })),
     nearbyCount: nearby.count,
   };
-}
-
-/** Each minute: items closed too long ago to come back leave the duplicate check's index. */
-export async function pruneNearbyCandidates(deps: Deps): Promise<number> {
-  return pruneNearbyTable(deps.store, new Date(deps.now().getTime() - (RECURRENCE_DAYS + 1) * 86_400_000).toISOString());
 }
 
 /** Open items of a category within its duplicate radius of a spot, nearest first. */

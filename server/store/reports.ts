@@ -341,12 +341,6 @@ export async function reportPointsPacked(
   return out;
 }
 
-/** The newest report's sequence number (0 when there is none). */
-export async function latestReportSeq(db: Db): Promise<number> {
-  const r = await db.selectFrom('reports').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  return Number(r?.seq ?? 0);
-}
-
 export async function countReports(db: Db, townshipId: string): Promise<number> {
   const r = await db
     .selectFrom('reports')

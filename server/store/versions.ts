@@ -20,3 +20,9 @@ export async function basemapSignature(db: Db, townshipId: string): Promise<stri
     .executeTakeFirst();
   return `${Number(r?.n ?? 0)}:${Number(r?.id ?? 0)}`;
 }
+
+/** The newest report's sequence number (0 when there is none). */
+export async function latestReportSeq(db: Db): Promise<number> {
+  const r = await db.selectFrom('reports').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(r?.seq ?? 0);
+}

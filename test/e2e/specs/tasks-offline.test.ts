@@ -42,7 +42,17 @@ describe('the tasks view on a cleaner\'s phone', { timeout: 240_000 }, () => {
       // a tap on its dot on the map picks the item in the list, even with another item's dot two metres away
       // (their fingertip-sized tap areas overlap; the nearer dot wins, not the one drawn on top)
       const tapDot = async (reportId: string) => {
-        const box = (await page.locator(`[data-testid=marker][data-id="${reportId}"]`).boundingBox())!;
+        // once the map has settled (it fits itself to the items as the list and the page's layout arrive)
+        const dot = page.locator(`[data-testid=marker][data-id="${reportId}"]`);
+        let box = (await dot.boundingBox())!;
+        await expect
+          .poll(async () => {
+            const now = (await dot.boundingBox())!;
+            const still = Math.abs(now.x - box.x) < 0.5 && Math.abs(now.y - box.y) < 0.5;
+            box = now;
+            return still;
+          })
+          .toBe(true);
         await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
         await expect.poll(() => page.getAttribute(`[data-testid=task-item][data-report-id="${reportId}"]`, 'class')).toContain('selected');
       };
