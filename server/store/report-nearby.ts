@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { ReportStatus } from './schema.ts';
 import type { Store } from './connect.ts';
@@ -20,54 +19,44 @@ export interface NearbyCandidateRow {
 /** The grid of report_live's keys (its migration's, frozen there). */
 const CELLS = 5000;
 
-const statements = new WeakMap<Database.Database, { near: Map<number, Database.Statement>; prune: Database.Statement }>();
-function prepared(sqlite: Database.Database) {
-  let s = statements.get(sqlite);
-  if (!s) {
-    s = { near: new Map(), prune: sqlite.prepare(`DELETE FROM report_live WHERE status = 'closed' AND (closed_at IS NULL OR closed_at < ?)`) };
-    statements.set(sqlite, s);
-  }
-  return s;
-}
-const COLUMNS = 'seq, id, status, lon, lat, closed_at';
-function nearStatement(sqlite: Database.Database, rows: number) {
-  const near = prepared(sqlite).near;
-  let st = near.get(rows);
-  if (!st) {
-    st = sqlite.prepare(
-      `SELECT ${COLUMNS} FROM report_live WHERE township_id = ? AND category_code = ? AND cy IN (${Array(rows).fill('?').join(', ')})
-         AND cx BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND (status <> 'closed' OR closed_at >= ?)`,
-    );
-    near.set(rows, st);
-  }
-  return st;
-}
-
 /** Items of the category in the box that are open, or closed at or after `since`, newest first, at most `limit`. */
 export async function nearbyCandidates(
-  store: Pick<Store, 'db' | 'sqlite'>,
+  store: Pick<Store, 'db'>,
   q: { townshipId: string; bbox: readonly [number, number, number, number]; category: string; since: string; limit: number },
 ): Promise<NearbyCandidateRow[]> {
   const [w, s, e, n] = q.bbox;
   const ys: number[] = [];
   for (let y = Math.floor(s * CELLS); y <= Math.floor(n * CELLS); y++) ys.push(y);
-  const [x0, x1] = [Math.floor(w * CELLS), Math.floor(e * CELLS)];
-  const rows = store.sqlite
-    ? (nearStatement(store.sqlite, ys.length).all(q.townshipId, q.category, ...ys, x0, x1, w, e, s, n, q.since) as NearbyCandidateRow[])
-    : (
-        await sql<NearbyCandidateRow>`SELECT ${sql.raw(COLUMNS)} FROM report_live WHERE township_id = ${q.townshipId} AND category_code = ${q.category}
-          AND cy = ANY(${ys}::integer[]) AND cx BETWEEN ${x0} AND ${x1} AND lon BETWEEN ${w} AND ${e} AND lat BETWEEN ${s} AND ${n}
-          AND (status <> 'closed' OR closed_at >= ${q.since})`.execute(store.db)
-      ).rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  // one query in both databases: a few short ranges of the (township, category, cy, cx, seq) key
+  const rows = await store.db
+    .selectFrom('report_live')
+    .select(['seq', 'id', 'status', 'lon', 'lat', 'closed_at'])
+    .where('township_id', '=', q.townshipId)
+    .where('category_code', '=', q.category)
+    .where('cy', 'in', ys)
+    .where('cx', '>=', Math.floor(w * CELLS))
+    .where('cx', '<=', Math.floor(e * CELLS))
+    .where('lon', '>=', w)
+    .where('lon', '<=', e)
+    .where('lat', '>=', s)
+    .where('lat', '<=', n)
+    .where((eb) => eb.or([eb('status', '<>', 'closed'), eb('closed_at', '>=', q.since)]))
+    .execute();
   // newest first: a spot with more than the limit is one duplicate many times over
-  return rows.sort((a, b) => b.seq - a.seq).slice(0, q.limit);
+  return rows
+    .map((r) => ({ ...r, seq: Number(r.seq) }))
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, q.limit);
 }
 
 /** Forgets items closed before `cutoff` from the duplicate check's table (they can no longer come back). */
-export async function pruneNearbyTable(store: Pick<Store, 'db' | 'sqlite'>, cutoff: string): Promise<number> {
-  if (store.sqlite) return prepared(store.sqlite).prune.run(cutoff).changes;
-  const r = await sql`DELETE FROM report_live WHERE status = 'closed' AND (closed_at IS NULL OR closed_at < ${cutoff})`.execute(store.db);
-  return Number(r.numAffectedRows ?? 0);
+export async function pruneNearbyTable(store: Pick<Store, 'db'>, cutoff: string): Promise<number> {
+  const r = await store.db
+    .deleteFrom('report_live')
+    .where('status', '=', 'closed')
+    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '<', cutoff)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 /** The whole rows of the candidates shown to the reporter, looked up by their sequence numbers. */
