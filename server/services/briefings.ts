@@ -1,6 +1,6 @@
 import { caseNumbersOf } from '../store/case-numbers.ts';
 import type { Deps } from './context.ts';
-import { currentTownship, townshipRouter } from './context.ts';
+import { currentTownship } from './context.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { queueEvent } from './webhooks.ts';
 import { listWebhooks } from '../store/integrations.ts';
@@ -9,21 +9,34 @@ import { viewContext } from './report-views.ts';
 import { chronic, namedPlaces, patterns } from './analysis.ts';
 import { runHotspots } from './hotspots.ts';
 import { emerging, EMERGING_FOCUS } from './emerging.ts';
-import { EMERGING_NAMES } from '../domain/emerging-names.ts';
 import { focusRules, HOT_LOOKBACK_WEEKS } from '../briefing/focus.ts';
 import { cellRing } from '../analysis/grid.ts';
 import { sweepOverdue } from './lifecycle.ts';
 import { listDeductions } from '../store/deductions.ts';
 import { findBriefing, firstResolutions, listBriefings, listEventsBetween, listReportsForBriefing, saveBriefing } from '../store/briefings.ts';
-import type { BriefingData, Headline, PlaceWords } from '../briefing/types.ts';
+import type { BriefingData } from '../briefing/types.ts';
+import {
+  areaTable,
+  categoryTable,
+  chronicOfWeek,
+  emergingOfWeek,
+  headlineOf,
+  hotSpotsOfWeek,
+  isOverdueAt,
+  mapItemsOfWeek,
+  overdueOfWeek,
+  recurrencesOfWeek,
+  tallyWeeks,
+  type ItemWords,
+  type Period,
+  type WeekRows,
+} from '../briefing/week.ts';
 import { isoWeek, isoWeekMonday, localDate, localMidnightUtc, nextLocalDate, previousIsoWeek, weekStartUtc } from '../domain/calendar.ts';
-import { daysOverdue } from '../domain/responsibility.ts';
-import { scoreFrom } from '../domain/accountability.ts';
 import { nearestPlace } from '../analysis/patterns.ts';
-import { median } from '../analysis/stats.ts';
 import { signedPath } from './signed-links.ts';
 import { centerOfMass } from '@turf/turf';
-import type { AreaGeometry, Position } from '../domain/geo.ts';
+import type { AreaGeometry } from '../domain/geo.ts';
+import type { TownshipRow } from '../store/townships.ts';
 
 const DAY = 86_400_000;
 /** Lists in the briefing show the worst items; the totals stay in the headline figures. */
@@ -39,10 +52,41 @@ export function weekBounds(week: string, timeZone: string) {
   return { monday, sunday, from: localMidnightUtc(monday, timeZone), to: localMidnightUtc(nextLocalDate(sunday), timeZone) };
 }
 
+/** The week's reports (and the four months before the week compared, for what was still open), resolutions and events. */
+async function readWeek(deps: Deps, townshipId: string, cur: Period, prev: Period): Promise<WeekRows> {
+  const db = deps.store.db;
+  const [reports, resolved, events] = await Promise.all([
+    listReportsForBriefing(db, townshipId, new Date(Date.parse(prev.from) - 120 * DAY).toISOString(), cur.to),
+    firstResolutions(db, townshipId, cur.to),
+    listEventsBetween(db, townshipId, prev.from, cur.to),
+  ]);
+  return { reports, resolved, events };
+}
+
+/** The deductions charged for deadlines that fell in the week (after charging any the sweep has not yet). */
+async function deductionsOfWeek(deps: Deps, t: TownshipRow, cur: Period) {
+  await sweepOverdue(deps, t);
+  const months = [...new Set([localDate(cur.from, t.timezone).slice(0, 7), localDate(Date.parse(cur.to) - 1, t.timezone).slice(0, 7)])];
+  return (await Promise.all(months.map((m) => listDeductions(deps.store.db, t.id, m)))).flat().filter((d) => d.deadline_at >= cur.from && d.deadline_at < cur.to);
+}
+
+/** The cells (column,row) in a hot spot in each of the weeks before this one, the nearest week first. */
+async function earlierHotCells(deps: Deps, week: string, timeZone: string): Promise<Set<string>[]> {
+  const out: Set<string>[] = [];
+  let w = week;
+  for (let k = 0; k < HOT_LOOKBACK_WEEKS; k++) {
+    w = previousIsoWeek(w);
+    const b = weekBounds(w, timeZone);
+    const h = await runHotspots(deps, { from: b.from, to: b.to });
+    out.push(new Set(h.spots.flatMap((sp) => sp.cells.map((i) => `${h.grid.col[i]},${h.grid.row[i]}`))));
+  }
+  return out;
+}
+
 /**
  * Composes a week's briefing from the data as it stood at the end of that week: headline figures against
  * the week before, league tables, hot and chronic spots in words, overdue and recurrence lists, and the
- * focus for next week by stated rules.
+ * focus for next week by stated rules. It reads and runs the analyses; each part is a step of briefing/week.ts.
  */
 export async function composeBriefing(deps: Deps, week: string): Promise<BriefingData> {
   const t = await currentTownship(deps);
@@ -50,204 +94,46 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
   const cur = weekBounds(week, tz);
   const prev = weekBounds(previousIsoWeek(week), tz);
   if (cur.from > deps.now().toISOString()) throw new AppError(422, 'week_in_future', `${week} 周尚未开始。${week} has not started yet.`);
-  const db = deps.store.db;
   const ctx = await viewContext(deps, t);
-  const { router } = await townshipRouter(deps, t);
   const named = await namedPlaces(deps, t);
-  const name = (id: string | null) => (id ? (ctx.areas.get(id)?.nameZh ?? null) : null);
+  const areaName = (id: string | null) => (id ? (ctx.areas.get(id)?.nameZh ?? null) : null);
   const personOfArea = (areaId: string | null) =>
     areaId ? ([...ctx.users.values()].find((u) => u.area_id === areaId && (u.role === 'cleaner' || u.role === 'unit'))?.display_name ?? null) : null;
-  const placeOf = (at: Position, zoneId?: string | null, villageId?: string | null): PlaceWords => {
-    const r = zoneId === undefined ? router.route(at[0], at[1]) : null;
-    return {
-      near: nearestPlace(at, named)?.name ?? null,
-      zone: zoneId !== undefined ? name(zoneId ?? null) : (r?.zone?.nameZh ?? null),
-      village: villageId !== undefined ? name(villageId ?? null) : (r?.village?.nameZh ?? null),
-    };
+  const words: ItemWords = {
+    categoryZh: (code) => ctx.categories.get(code)?.name_zh ?? code,
+    placeOf: (at, zoneId, villageId) => ({ near: nearestPlace(at, named)?.name ?? null, zone: areaName(zoneId), village: areaName(villageId) }),
+    responsibleFor: (r) => (r.assignee_id ? (ctx.users.get(r.assignee_id)?.display_name ?? null) : personOfArea(r.responsible_area_id)),
   };
-  const catZh = (code: string) => ctx.categories.get(code)?.name_zh ?? code;
 
   // Everything as of the end of the week, so a past week always reads the same.
-  const reports = await listReportsForBriefing(db, t.id, new Date(Date.parse(prev.from) - 120 * DAY).toISOString(), cur.to);
-  const resolved = await firstResolutions(db, t.id, cur.to);
-  const events = await listEventsBetween(db, t.id, prev.from, cur.to);
-  const byId = new Map(reports.map((r) => [r.id, r]));
-  const firstVerify = new Map<string, string>();
-  for (const e of events) if (e.type === 'verify' && (!firstVerify.has(e.report_id) || e.at < firstVerify.get(e.report_id)!)) firstVerify.set(e.report_id, e.at);
-
-  const headlineFor = (b: { from: string; to: string }): Headline => {
-    const fresh = reports.filter((r) => r.observed_at >= b.from && r.observed_at < b.to && r.status !== 'duplicate');
-    const closedEvents = events.filter((e) => e.type === 'verify' && e.at >= b.from && e.at < b.to);
-    // verify events before the period are not loaded, but a report seen in the period cannot be verified before it
-    const freshClosed = fresh.filter((r) => (firstVerify.get(r.id) ?? '~') < b.to);
-    const hours = closedEvents.flatMap((e) => {
-      const r = byId.get(e.report_id);
-      return r ? [(Date.parse(e.at) - Date.parse(r.observed_at)) / 3600_000] : [];
-    });
-    const overdueAt = reports.filter((r) => isOverdueAt(r, resolved, b.to)).length;
-    return {
-      newReports: fresh.length,
-      closed: closedEvents.length,
-      closureRate: fresh.length ? freshClosed.length / fresh.length : null,
-      medianHoursToClose: hours.length ? Math.round(median(hours) * 10) / 10 : null,
-      overdue: overdueAt,
-      recurrences: fresh.filter((r) => r.recurrence_of).length,
-    };
-  };
-
-  const inWeek = (r: { observed_at: string }, b: { from: string; to: string }) => r.observed_at >= b.from && r.observed_at < b.to;
-  const counted = reports.filter((r) => r.status !== 'duplicate' && r.status !== 'rejected');
-  const overdueNow = reports.filter((r) => isOverdueAt(r, resolved, cur.to));
-
-  // Counted in one pass each (a county's months of reports, not once per category and area).
-  const tally = () => new Map<string, number>();
-  const bump = (m: Map<string, number>, k: string | null) => k !== null && m.set(k, (m.get(k) ?? 0) + 1);
-  const [catNow, catBefore, catOverdue, areaNow, areaBefore, areaOverdue] = [tally(), tally(), tally(), tally(), tally(), tally()];
-  for (const r of counted) {
-    const now = inWeek(r, cur);
-    const before = !now && inWeek(r, prev);
-    if (!now && !before) continue;
-    bump(now ? catNow : catBefore, r.category_code);
-    bump(now ? areaNow : areaBefore, r.zone_id);
-    if (r.village_id !== r.zone_id) bump(now ? areaNow : areaBefore, r.village_id);
-  }
-  for (const r of overdueNow) {
-    bump(catOverdue, r.category_code);
-    bump(areaOverdue, r.responsible_area_id);
-  }
-
-  const byCategory = [...ctx.categories.values()].map((c) => ({
-    code: c.code,
-    nameZh: c.name_zh,
-    color: c.color,
-    count: catNow.get(c.code) ?? 0,
-    previous: catBefore.get(c.code) ?? 0,
-    overdue: catOverdue.get(c.code) ?? 0,
-  }));
-
-  // Deductions charged for deadlines that fell in the week.
-  await sweepOverdue(deps, t);
-  const months = [...new Set([localDate(cur.from, tz).slice(0, 7), localDate(Date.parse(cur.to) - 1, tz).slice(0, 7)])];
-  const deductions = (await Promise.all(months.map((m) => listDeductions(db, t.id, m))))
-    .flat()
-    .filter((d) => d.deadline_at >= cur.from && d.deadline_at < cur.to);
-  const byArea = [...ctx.areas.values()]
-    .filter((a) => a.kind !== 'unit')
-    .map((a) => {
-      const ded = deductions.filter((d) => d.area_id === a.id);
-      return {
-        id: a.id,
-        kind: a.kind,
-        nameZh: a.nameZh,
-        responsible: personOfArea(a.id),
-        count: areaNow.get(a.id) ?? 0,
-        previous: areaBefore.get(a.id) ?? 0,
-        overdue: areaOverdue.get(a.id) ?? 0,
-        deductionYuan: ded.reduce((s, d) => s + d.amount_yuan, 0),
-        score: scoreFrom(ded.reduce((s, d) => s + d.points, 0)),
-      };
-    })
-    .sort((x, y) => x.score - y.score || y.count - x.count);
+  const rows = await readWeek(deps, t.id, cur, prev);
+  const counted = rows.reports.filter((r) => r.status !== 'duplicate' && r.status !== 'rejected');
+  const overdueNow = rows.reports.filter((r) => isOverdueAt(r, rows.resolved, cur.to));
+  const tallies = tallyWeeks(counted, overdueNow, cur, prev);
+  const byCategory = categoryTable(ctx.categories.values(), tallies);
+  const byArea = areaTable(ctx.areas.values(), tallies, await deductionsOfWeek(deps, t, cur), personOfArea);
 
   // Hot spots of the week: the analysis's spots (significant cells joined, with at least three reports in them),
   // and for how many weeks before a spot overlapped one of that week's.
   const hs = await runHotspots(deps, { from: cur.from, to: cur.to });
-  const cellKey = (i: number) => `${hs.grid.col[i]},${hs.grid.row[i]}`;
-  const previousHot: Set<string>[] = [];
-  let w = week;
-  for (let k = 0; k < HOT_LOOKBACK_WEEKS; k++) {
-    w = previousIsoWeek(w);
-    const b = weekBounds(w, tz);
-    const h = await runHotspots(deps, { from: b.from, to: b.to });
-    previousHot.push(new Set(h.spots.flatMap((sp) => sp.cells.map((i) => `${h.grid.col[i]},${h.grid.row[i]}`))));
-  }
-  const hotSpots = hs.spots
-    .map((sp) => {
-      let weeksHot = 1;
-      for (const set of previousHot) {
-        if (sp.cells.some((i) => set.has(cellKey(i)))) weeksHot++;
-        else break;
-      }
-      return {
-        centre: sp.centre,
-        cells: sp.cells.length,
-        reports: sp.reports,
-        maxZ: sp.maxZ,
-        confidence: sp.confidence,
-        place: { near: sp.near?.name ?? null, zone: sp.zone, village: sp.village },
-        responsible: sp.responsible.find((r) => r.person)?.person ?? null,
-        weeksHot,
-      };
-    })
-    .sort((a, b) => b.weeksHot - a.weeksHot || b.reports - a.reports)
-    .slice(0, 8);
+  const hotSpots = hotSpotsOfWeek(hs.spots, (i) => `${hs.grid.col[i]},${hs.grid.row[i]}`, await earlierHotCells(deps, week, tz));
+  const emergingSpots = emergingOfWeek((await emerging(deps, { weeks: 12, to: cur.to })).spots, EMERGING_FOCUS);
+  const chronicSpots = chronicOfWeek((await chronic(deps, { weeks: 12, eps: 25, minPts: 8, to: cur.to })).spots, words.categoryZh);
 
-  const em = await emerging(deps, { weeks: 12, to: cur.to });
-  const emergingSpots = em.spots
-    .filter((e) => EMERGING_FOCUS.includes(e.category))
-    .slice(0, 8)
-    .map((e) => ({
-      centre: e.centre,
-      category: e.category,
-      categoryZh: EMERGING_NAMES[e.category]?.zh ?? e.category,
-      hotWeeks: e.hotWeeks,
-      weeks: e.weeks,
-      trend: e.trend,
-      reports: e.reports,
-      place: { near: e.near?.name ?? null, zone: e.zone, village: e.village },
-      responsible: e.responsible.find((r) => r.person)?.person ?? null,
-    }));
-
-  const ch = await chronic(deps, { weeks: 12, eps: 25, minPts: 8, to: cur.to });
-  const chronicSpots = ch.spots.slice(0, 6).map((s) => ({
-    centre: s.centre as [number, number],
-    count: s.count,
-    categoryZh: catZh(s.dominantCategory),
-    weeksActive: s.weeksActive,
-    weeks: s.weeks,
-    place: { near: s.nearest?.name ?? null, zone: s.zone, village: s.village },
-  }));
-
-  // The longest overdue first; places and people looked up for the ones listed only.
-  const overdueList = overdueNow
-    .map((r) => ({ r, days: daysOverdue(r.deadline_at, cur.to) }))
-    .sort((a, b) => b.days - a.days)
-    .slice(0, LIST_LIMIT)
-    .map(({ r, days }) => ({
-      id: r.id,
-      caseNo: r.case_no,
-      categoryZh: catZh(r.category_code),
-      place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
-      responsible: r.assignee_id ? (ctx.users.get(r.assignee_id)?.display_name ?? null) : personOfArea(r.responsible_area_id),
-      deadlineAt: r.deadline_at!,
-      daysOverdue: days,
-    }));
-
-  const recurring = counted.filter((r) => inWeek(r, cur) && r.recurrence_of).slice(0, LIST_LIMIT);
-  const earlierCases = await caseNumbersOf(db, recurring.map((r) => r.recurrence_of!));
-  const recurrences = recurring.map((r) => ({
-    id: r.id,
-    caseNo: r.case_no,
-    categoryZh: catZh(r.category_code),
-    place: placeOf([r.lon, r.lat], r.zone_id, r.village_id),
-    observedAt: r.observed_at,
-    recurrenceOf: r.recurrence_of!,
-    recurrenceOfCase: earlierCases.get(r.recurrence_of!) ?? null,
-  }));
+  const overdueList = overdueOfWeek(overdueNow, cur.to, LIST_LIMIT, words);
+  const recurring = counted.filter((r) => r.observed_at >= cur.from && r.observed_at < cur.to && r.recurrence_of).slice(0, LIST_LIMIT);
+  const recurrences = recurrencesOfWeek(recurring, await caseNumbersOf(deps.store.db, recurring.map((r) => r.recurrence_of!)), words);
 
   const pat = await patterns(deps, { from: new Date(Date.parse(cur.to) - 28 * DAY).toISOString(), to: cur.to });
-  const headline = { current: headlineFor(cur), previous: headlineFor(prev) };
   const focus = focusRules({ hotSpots, emerging: emergingSpots, byArea, byCategory, market: pat.market.byCategory, overdue: overdueList });
-
-  const zones = [...ctx.areas.values()].filter((a) => a.kind === 'cleaning_zone');
-  const villages = [...ctx.areas.values()].filter((a) => a.kind === 'village' || a.kind === 'community');
+  const areas = [...ctx.areas.values()];
   return {
     township: { nameZh: t.name_zh, nameEn: t.name_en, timezone: tz },
     week,
     from: cur.monday,
     to: cur.sunday,
     generatedAt: deps.now().toISOString(),
-    headline,
+    headline: { current: headlineOf(rows, cur), previous: headlineOf(rows, prev) },
     byCategory,
     byArea,
     hotSpots,
@@ -258,34 +144,21 @@ export async function composeBriefing(deps: Deps, week: string): Promise<Briefin
     focus,
     map: {
       boundary: JSON.parse(t.boundary),
-      zones: zones.map((z) => ({ nameZh: z.nameZh, geometry: z.geometry })),
-      villages: villages.map((v) => ({
-        nameZh: v.nameZh,
-        geometry: v.geometry,
-        label: centerOfMass({ type: 'Feature', properties: {}, geometry: v.geometry as AreaGeometry } as never).geometry.coordinates as [number, number],
-      })),
+      zones: areas.filter((a) => a.kind === 'cleaning_zone').map((z) => ({ nameZh: z.nameZh, geometry: z.geometry })),
+      villages: areas
+        .filter((a) => a.kind === 'village' || a.kind === 'community')
+        .map((v) => ({
+          nameZh: v.nameZh,
+          geometry: v.geometry,
+          label: centerOfMass({ type: 'Feature', properties: {}, geometry: v.geometry as AreaGeometry } as never).geometry.coordinates as [number, number],
+        })),
       cells: Array.from(hs.bin.keys()).filter((i) => hs.bin[i] !== 0).map((i) => ({ ring: cellRing(hs.grid, i), bin: hs.bin[i]! })),
-      openItems: reports
-        .filter((r) => r.observed_at < cur.to && !resolved.has(r.id) && ['reported', 'notified', 'rectified', 'closed'].includes(r.status) && r.observed_at >= prev.from)
-        .map((r) => ({ at: [r.lon, r.lat] as [number, number], overdue: isOverdueAt(r, resolved, cur.to) }))
-        .sort((a, b) => Number(b.overdue) - Number(a.overdue))
-        .slice(0, MAP_ITEMS_LIMIT),
+      openItems: mapItemsOfWeek(rows, cur, prev, MAP_ITEMS_LIMIT),
       landmarks: named.filter((p) => p.kind === 'landmark' && p.geometry.type === 'Point').map((p) => ({ nameZh: p.name, at: p.geometry.coordinates as [number, number] })),
       cellSize: hs.grid.cellSize,
       band: hs.band,
     },
   };
-}
-
-function isOverdueAt(
-  r: { id: string; status: string; deadline_at: string | null; observed_at: string },
-  resolved: Map<string, string>,
-  at: string,
-): boolean {
-  if (!r.deadline_at || r.deadline_at >= at || r.observed_at >= at) return false;
-  if (r.status === 'duplicate' || r.status === 'rejected') return false;
-  const done = resolved.get(r.id);
-  return !done || done >= at;
 }
 
 /** The week whose briefing is due: the last complete ISO week in the township's zone. */
