@@ -1,7 +1,7 @@
 import { TREND_NAMES } from '../domain/emerging-names.ts';
 import type { BriefingData, Headline, PlaceWords } from './types.ts';
 import { localDateTime } from '../domain/calendar.ts';
-import { toCsv } from './csv.ts';
+import { toCsv } from '../exchange/csv.ts';
 
 // The briefing's tables, defined once and drawn by the page, the PDF, the CSV and the workbook.
 

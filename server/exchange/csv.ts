@@ -1,4 +1,5 @@
-// CSV as Excel and WPS write it: RFC 4180 quoting, optional UTF-8 byte-order mark, CRLF or LF.
+// CSV as Excel and WPS write it: RFC 4180 quoting, optional UTF-8 byte-order mark, CRLF or LF. Read here for
+// imports, and written here for every CSV the product sends (the ledger, the exports, the rates, the briefing).
 
 /**
  * A text file's characters, whatever Excel or WPS saved it as: a byte-order mark says UTF-8 or UTF-16 ("Unicode
@@ -53,4 +54,19 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows.filter((r) => r.some((c) => c.trim() !== ''));
+}
+
+const BOM = '\uFEFF';
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  // A cell that starts like a formula would run as one in a spreadsheet: keep it text.
+  if (/^[=+\-@\t\r]/.test(s) && !(typeof v === 'number')) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** CSV that Excel and WPS open in Chinese: UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting. */
+export function toCsv(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return BOM + [headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
-import { toCsv } from '../briefing/csv.ts';
-import { decodeText, parseCsv } from './csv.ts';
-import { addRow } from './xlsx-cells.ts';
+import { decodeText, parseCsv, toCsv } from './csv.ts';
+import { writeWorkbook } from './workbook.ts';
 import { rowsFromGeoJson, rowsFromTable, type ImportRow } from './reports-table.ts';
 import { GeoFileError, MAX_UNZIPPED_BYTES, unzipEntries } from './geo-files.ts';
 
@@ -59,16 +58,12 @@ export async function parseReportFile(bytes: Uint8Array, format: ImportFormat): 
   }
 }
 
+/** The export's column widths in a workbook, in characters (its id, times, names, the description …). */
+const EXPORT_WIDTHS = [38, 16, 12, 10, 12, 12, 12, 27, 40, 14, 14, 14, 27, 27, 8, 30];
+
 /** An export's table as CSV (UTF-8 with BOM) or as a workbook. */
 export async function writeReportTable(format: 'csv' | 'xlsx', headers: string[], cells: unknown[][]): Promise<Uint8Array> {
-  if (format === 'csv') return new TextEncoder().encode(toCsv(headers, cells as never));
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '创文卫生热点地图';
-  const ws = wb.addWorksheet('问题台账', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.addRow(headers).font = { bold: true };
-  for (const row of cells) addRow(ws, row);
-  ws.columns.forEach((c, i) => {
-    c.width = [38, 16, 12, 10, 12, 12, 12, 27, 40, 14, 14, 14, 27, 27, 8, 30][i] ?? 14;
-  });
-  return new Uint8Array(await wb.xlsx.writeBuffer());
+  if (format === 'csv') return new TextEncoder().encode(toCsv(headers, cells));
+  // the cells are typed already: a note that reads "120" stays the text it was written as
+  return writeWorkbook('问题台账', [{ title: '问题台账', headers, rows: cells, numbers: false, widths: EXPORT_WIDTHS }]);
 }

@@ -10,6 +10,7 @@ import { headline } from '../services/headline.ts';
 import { search } from '../services/search.ts';
 import { filterOf } from './reports.ts';
 import type { z } from 'zod';
+import { FILE_TYPES } from '../exchange/file-types.ts';
 
 /** The ledger's query as a filter (shared with the exports, so a file holds what the screen shows). */
 export async function ledgerFilterOf(deps: Deps, q: z.infer<typeof ledgerQuery>, defaultLimit: number): Promise<LedgerFilter> {
@@ -30,7 +31,7 @@ const csvResponse = (body: string, name: string, asciiName: string) =>
   new Response(body, {
     status: 200,
     headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Type': FILE_TYPES.csv,
       'Content-Disposition': `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     },
   });

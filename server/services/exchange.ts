@@ -17,6 +17,7 @@ import { isoWithOffset } from '../domain/calendar.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
 import { gcj02ToWgs84 } from '../domain/coords.ts';
 import { STATUS_NAMES_ZH } from '../domain/lifecycle.ts';
+import { FILE_TYPES } from '../exchange/file-types.ts';
 
 // Reports out of and into the product: GeoJSON (RFC 7946), CSV (UTF-8 with BOM) and XLSX, with the same columns,
 // so an export re-imports to the same reports.
@@ -64,14 +65,13 @@ export async function exportReports(deps: Deps, filter: LedgerFilter, format: Ex
       type: 'FeatureCollection',
       features: records.map(({ id, lon, lat, ...p }) => ({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { id, ...p } })),
     });
-    return { body: Buffer.from(body), type: 'application/geo+json', filename, truncated, count: records.length };
+    return { body: Buffer.from(body), type: FILE_TYPES.geojson, filename, truncated, count: records.length };
   }
   const headers = REPORT_COLUMNS.map(([k]) => headerOf(k));
   const cells = records.map((r) => REPORT_COLUMNS.map(([k]) => r[k]));
   // Writing a large ledger takes seconds: a workbook, or a CSV of over 10 000 rows, is written in the worker pool.
   const body = format === 'csv' && cells.length <= 10_000 ? await writeReportTable('csv', headers, cells) : await runJob<Uint8Array>(who, { kind: 'report-table', format, headers, cells });
-  const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-  return { body: Buffer.from(body), type, filename, truncated, count: records.length };
+  return { body: Buffer.from(body), type: FILE_TYPES[format], filename, truncated, count: records.length };
 }
 
 export type { ImportFormat };

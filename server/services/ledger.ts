@@ -12,7 +12,7 @@ import { listDeductions } from '../store/deductions.ts';
 import { daysOverdue } from '../domain/responsibility.ts';
 import { localDate, localDateTime, localMidnightUtc } from '../domain/calendar.ts';
 import { accountabilityTable } from '../domain/accountability.ts';
-import { toCsv } from '../briefing/csv.ts';
+import { toCsv } from '../exchange/csv.ts';
 import { DUE_SOON_HOURS, isDueSoon } from '../domain/task-order.ts';
 
 /** The ledger's filter as the screen sets it: the map's filters, overdue or due soon only, a search, a sort. */

@@ -7,7 +7,8 @@ import { ohsaBand, ohsaCellSize } from '../analysis/ohsa.ts';
 import { chronicSpots, timePatterns, type Incident, type NamedPlace } from '../analysis/patterns.ts';
 import type { MarketDayRule } from '../domain/calendar.ts';
 import { briefingPdf, tablesPdf } from '../briefing/pdf.ts';
-import { briefingXlsx, tablesXlsx } from '../briefing/xlsx.ts';
+import { briefingXlsx } from '../briefing/xlsx.ts';
+import { writeWorkbook } from '../exchange/workbook.ts';
 import { periodFootnote, periodSpan, periodTables, periodTitle, type PeriodReportData } from '../briefing/period.ts';
 import { readGeoFile, GeoFileError } from '../exchange/geo-files.ts';
 import type { BriefingData } from '../briefing/types.ts';
@@ -70,13 +71,13 @@ export async function run(job: Job): Promise<unknown> {
     case 'briefing-pdf':
       return new Uint8Array(await briefingPdf(job.data));
     case 'briefing-xlsx':
-      return new Uint8Array(await briefingXlsx(job.data));
+      return briefingXlsx(job.data);
     case 'period-pdf':
       return new Uint8Array(
         await tablesPdf(periodTitle(job.data), periodSpan(job.data), periodTables(job.data), periodFootnote(job.data)),
       );
     case 'period-xlsx':
-      return new Uint8Array(await tablesXlsx(periodTitle(job.data), periodTables(job.data)));
+      return writeWorkbook(periodTitle(job.data), periodTables(job.data));
     case 'boundary-geometry':
       return boundaryGeometry(job.input);
     case 'geo-file':
