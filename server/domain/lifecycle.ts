@@ -14,6 +14,10 @@ export const COUNTY_ROLES = ['county_admin', 'county_leader'] as const satisfies
 export const TOWNSHIP_ROLES = ROLES.filter((r) => !(COUNTY_ROLES as readonly Role[]).includes(r));
 /** Who reports problems and works items in the field; the leading group and the county's people only read. */
 export const FIELD_ROLES = ['admin', 'office', 'inspector', 'cleaner', 'unit'] as const satisfies readonly Role[];
+/** Roles at a desk: signed out after the idle time (field roles keep the week their outboxes need). */
+export const DESK_ROLES: readonly Role[] = ['admin', 'leader', 'office', 'county_admin', 'county_leader'];
+/** Roles that may (and should) turn on a second factor: who can change people and townships. */
+export const SECOND_FACTOR_ROLES: readonly Role[] = ['admin', 'county_admin', 'county_leader'];
 export const isCountyRole = (r: Role): boolean => (COUNTY_ROLES as readonly Role[]).includes(r);
 
 export const ACTIONS = [

@@ -3,7 +3,9 @@ import { bboxOf, containsPoint, inBBox, type AreaGeometry, type BBox } from './g
 // Routing: which cleaning zone, village (or community) and unit own a spot. Pure and browser-safe,
 // so a phone shows the same answer offline that the server will record.
 
-export type RoutableKind = 'cleaning_zone' | 'village' | 'community' | 'unit';
+/** The kinds of area a township is divided into, in the order the product lists them. */
+export const AREA_KINDS = ['cleaning_zone', 'village', 'community', 'unit'] as const;
+export type RoutableKind = (typeof AREA_KINDS)[number];
 
 export interface RoutableArea {
   id: string;

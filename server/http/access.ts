@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import type { Deps } from '../services/context.ts';
 import { authenticate } from '../services/auth.ts';
 import { withTownship } from '../services/context.ts';
-import { FIELD_ROLES, ROLES, type Role } from '../domain/lifecycle.ts';
+import { COUNTY_ROLES, FIELD_ROLES, ROLES, SECOND_FACTOR_ROLES, type Role } from '../domain/lifecycle.ts';
 import { errorBody } from './errors.ts';
 import type { AppEnv } from './env.ts';
 
@@ -25,7 +25,7 @@ export interface Access {
 // The county's people read every township as its leading group would, and change nothing in it; the county admin
 // also sets townships up (boundary, zones and villages, basemap, first people).
 const ALL: readonly Role[] = ROLES;
-const COUNTY: readonly Role[] = ['county_admin', 'county_leader'];
+const COUNTY: readonly Role[] = COUNTY_ROLES;
 const FIELD: readonly Role[] = FIELD_ROLES;
 const OFFICE: readonly Role[] = ['admin', 'leader', 'office', 'inspector', ...COUNTY];
 const LEADERS: readonly Role[] = ['admin', 'leader', 'office', ...COUNTY];
@@ -40,8 +40,8 @@ export const ACCESS = {
   'GET /api/auth/me': { roles: [], anyone: true },
   // The one thing a person asked for a new password may do, besides seeing who they are and signing out.
   'POST /api/auth/password': { roles: ALL, whilePasswordChange: true },
-  'POST /api/auth/second-factor': { roles: ['admin', 'county_admin', 'county_leader'] },
-  'POST /api/auth/second-factor/confirm': { roles: ['admin', 'county_admin', 'county_leader'] },
+  'POST /api/auth/second-factor': { roles: SECOND_FACTOR_ROLES },
+  'POST /api/auth/second-factor/confirm': { roles: SECOND_FACTOR_ROLES },
   'GET /api/township': { roles: ALL, publicRead: true },
   'GET /api/areas': { roles: ALL, publicRead: true },
   'PUT /api/township/market-days': { roles: ['admin', 'office'] },

@@ -2,6 +2,7 @@ import { z, type ZodType } from 'zod';
 import { ACTIONS, ROLES } from '../domain/lifecycle.ts';
 import { REPORT_STATUSES } from '../domain/reports.ts';
 import type { RouteKey } from './access.ts';
+import { AREA_KINDS } from '../domain/routing.ts';
 
 // What each route answers when it succeeds, and which failures it can answer with besides the ones every route of
 // its kind has. The OpenAPI document is built from this table; a test holds every answer the demo town gives
@@ -20,7 +21,7 @@ const multiPolygon = o({ type: z.literal('MultiPolygon'), coordinates: z.array(z
 const polygonal = z.union([polygon, multiPolygon]);
 const bbox = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 const role = z.enum(ROLES);
-const areaKind = z.enum(['cleaning_zone', 'village', 'community', 'unit']);
+const areaKind = z.enum(AREA_KINDS);
 const feature = <G extends ZodType, P extends ZodType>(geometry: G, properties: P) => o({ type: z.literal('Feature'), geometry, properties });
 const collection = <F extends ZodType>(f: F) => o({ type: z.literal('FeatureCollection'), features: z.array(f) });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REPORT_SORTS, REPORT_STATUSES } from '../domain/reports.ts';
 import { ACTIONS } from '../domain/lifecycle.ts';
+import { AREA_KINDS } from '../domain/routing.ts';
 
 // Shapes of what clients send, shared by the routes (and readable by the web through AppType).
 
@@ -169,7 +170,7 @@ export const idempotencyHeader = z.object({
 });
 
 export const areaQuery = z.object({
-  kind: csv(z.enum(['cleaning_zone', 'village', 'community', 'unit']), 'area kind').optional(),
+  kind: csv(z.enum(AREA_KINDS), 'area kind').optional(),
 });
 
 const digits = z.array(z.number().int().min(0).max(9)).min(1).max(10);
@@ -282,7 +283,7 @@ export const webhookBody = z.strictObject({
 });
 
 export const areaCreateBody = z.strictObject({
-  kind: z.enum(['cleaning_zone', 'village', 'community', 'unit']),
+  kind: z.enum(AREA_KINDS),
   code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a code is letters, digits, - and _'),
   nameZh: name,
   nameEn: name.optional(),

@@ -24,7 +24,7 @@ import {
   setSessionTownship,
   type UserRow,
 } from '../store/users.ts';
-import { isCountyRole, type Role } from '../domain/lifecycle.ts';
+import { DESK_ROLES, isCountyRole, type Role } from '../domain/lifecycle.ts';
 import { findDefaultTownship, findTownshipByCode } from '../store/townships.ts';
 import { COMMAND_LINE, recordAudit, type AuditActor } from './audit.ts';
 import { secondFactorMatches } from './second-factor.ts';
@@ -57,7 +57,7 @@ const TOUCH_EVERY_MS = 5 * 60_000;
  * still sync reports made hours ago without signal.
  */
 export const DESK_IDLE_MS = 30 * 60_000;
-export const DESK_ROLES: readonly Role[] = ['admin', 'leader', 'office', 'county_admin', 'county_leader'];
+export { DESK_ROLES };
 /** Failed log-ins allowed per user name, and per address, in the window. */
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_MAX_FAILURES_PER_ADDRESS = 30;

@@ -14,11 +14,12 @@ import { runJob } from '../workers/pool.ts';
 import type { BoundaryGeometryResult } from '../exchange/boundary-geometry.ts';
 import { insertAreas, listAreas, updateArea } from '../store/areas.ts';
 import type { AreaKind } from '../store/schema.ts';
+import { AREA_KINDS } from '../domain/routing.ts';
 
 // Zones, villages and units from a boundary file (GeoJSON, or a zipped Shapefile as county GIS offices send them):
 // checked feature by feature and as a whole (overlaps, gaps, coordinate systems), then stored in one transaction.
 
-const KINDS: readonly AreaKind[] = ['cleaning_zone', 'village', 'community', 'unit'];
+const KINDS: readonly AreaKind[] = AREA_KINDS;
 const KIND_ALIASES: Record<string, AreaKind> = { 保洁区: 'cleaning_zone', zone: 'cleaning_zone', 村: 'village', 行政村: 'village', 社区: 'community', 单位: 'unit' };
 
 export interface BoundaryFeature {

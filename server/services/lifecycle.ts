@@ -30,6 +30,7 @@ import type { TownshipRow } from '../store/townships.ts';
 import { decide, extensionProblem, type Action } from '../domain/lifecycle.ts';
 import { deadlineFor } from '../domain/responsibility.ts';
 import { localDate, localWallClockUtc } from '../domain/calendar.ts';
+import { OPEN_STATUSES } from '../domain/reports.ts';
 
 const SWEEP_CHUNK = 500;
 
@@ -216,7 +217,7 @@ async function transitionNow(deps: Deps, t: TownshipRow, user: SessionUser, id: 
       break;
     case 'merge': {
       const target = await findMergeTarget(deps, t, req.duplicateOf!);
-      if (!target || target.id === row.id || !['reported', 'notified', 'rectified'].includes(target.status)) {
+      if (!target || target.id === row.id || !OPEN_STATUSES.includes(target.status)) {
         throw new AppError(422, 'bad_duplicate', '只能合并到另一个未办结的问题。Merge only into another item that is still open.', {
           duplicateOf: req.duplicateOf!,
         });

@@ -11,7 +11,7 @@ import { findTownshipByCode, type TownshipRow } from '../store/townships.ts';
 import { isoWithOffset } from '../domain/calendar.ts';
 import { nearestPlace, type NamedPlace } from '../analysis/patterns.ts';
 import { gcj02ToWgs84 } from '../domain/coords.ts';
-import type { ReportStatus } from '../domain/reports.ts';
+import { OPEN_STATUSES, type ReportStatus } from '../domain/reports.ts';
 
 // Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): the township's categories as services, its reports
 // as service requests, in the spec's field names and formats.
@@ -46,7 +46,7 @@ export interface Open311Request {
   media_url: string | null;
 }
 
-const OPEN: readonly ReportStatus[] = ['reported', 'notified', 'rectified'];
+const OPEN: readonly ReportStatus[] = OPEN_STATUSES;
 const CLOSED: readonly ReportStatus[] = ['closed', 'rejected', 'duplicate'];
 const STATUS_NOTE: Record<ReportStatus, string> = {
   reported: '已上报,等待派单。Reported, waiting to be dispatched.',

@@ -30,7 +30,7 @@ import type { Role } from '../store/schema.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import type { Urgency } from '../store/schema.ts';
-import { observedAt } from '../domain/reports.ts';
+import { observedAt, OPEN_STATUSES } from '../domain/reports.ts';
 import { allowedActions, SEES_ALL } from '../domain/lifecycle.ts';
 import { deadlineFor, isOverdue, responsibleArea } from '../domain/responsibility.ts';
 
@@ -255,7 +255,7 @@ async function sightingNow(
 ): Promise<ReportView> {
   const row = await findReportById(deps.store.db, t.id, id);
   if (!row) throw new AppError(404, 'report_not_found', `${t.name_zh}没有这个问题。No report with id ${id} in ${t.name_en}.`);
-  if (!['reported', 'notified', 'rectified'].includes(row.status)) {
+  if (!OPEN_STATUSES.includes(row.status)) {
     throw new AppError(409, 'item_not_open', '该问题已办结,请新报一条。This item is no longer open; report a new one.');
   }
   const photoIds = [...new Set(input.photoIds ?? [])];

@@ -5,13 +5,13 @@ import { AppError } from './errors.ts';
 import { recordAudit, COMMAND_LINE } from './audit.ts';
 import type { SessionUser } from './auth.ts';
 import { findUserById, findUserByUsername, replaceRecoveryCodes, setTotpSecret, useRecoveryCode, type UserRow } from '../store/users.ts';
-import type { Role } from '../domain/lifecycle.ts';
+import { SECOND_FACTOR_ROLES, type Role } from '../domain/lifecycle.ts';
 
 // An optional second factor for the roles that can change a whole township or the county: a time-based code
 // from an authenticator app (TOTP, RFC 6238, with the maintained `otpauth` library), and ten one-time recovery
 // codes for a lost phone. `npm run user -- reset-2fa <name>` is the way back for an administrator locked out.
 
-export const SECOND_FACTOR_ROLES: readonly Role[] = ['admin', 'county_admin', 'county_leader'];
+export { SECOND_FACTOR_ROLES };
 const ISSUER = '创文热点地图';
 const hash = (code: string) => createHash('sha256').update(code.trim().toLowerCase().replace(/[\s-]/g, '')).digest('hex');
 

@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Transaction, type Insert
 import type { Database, ReportEventTable, ReportStatus, ReportTable } from './schema.ts';
 import type { Dialect, Store } from './connect.ts';
 import { assignCaseNumbers } from './case-numbers.ts';
-import type { ReportSort } from '../domain/reports.ts';
+import { OPEN_STATUSES, type ReportSort } from '../domain/reports.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type ReportRow = Selectable<ReportTable>;
@@ -196,7 +196,7 @@ function filtered(db: Db, dialect: Dialect, f: Omit<ReportFilter, 'limit'>, plan
   if (f.ids) q = f.ids.length ? q.where('id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
   if (f.openOrClosedSince) {
     const since = f.openOrClosedSince;
-    q = q.where((eb) => eb.or([eb('status', 'in', ['reported', 'notified', 'rectified']), eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', since)])]));
+    q = q.where((eb) => eb.or([eb('status', 'in', OPEN_STATUSES), eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', since)])]));
   }
   if (f.categories?.length) q = q.where(off('category_code'), 'in', f.categories);
   if (f.statuses?.length) q = q.where(off('status'), 'in', f.statuses);

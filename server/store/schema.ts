@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { RoutableKind } from '../domain/routing.ts';
 
 /**
  * One Database type for both dialects. Timestamps are ISO-8601 UTC strings on both sides
@@ -134,7 +135,7 @@ export interface CaseCounterTable {
   last: number;
 }
 
-export type AreaKind = 'cleaning_zone' | 'village' | 'community' | 'unit';
+export type AreaKind = RoutableKind;
 
 export interface AreaTable {
   id: string;

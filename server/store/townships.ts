@@ -1,5 +1,6 @@
 import type { Kysely, Transaction, Insertable, Selectable } from 'kysely';
 import type { Database, TownshipTable } from './schema.ts';
+import { OPEN_STATUSES } from '../domain/reports.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type TownshipRow = Selectable<TownshipTable>;
@@ -58,7 +59,7 @@ export async function townshipFigures(db: Db, now: string, weekStart: string): P
     .selectFrom('reports')
     .select((eb) => [
       'township_id',
-      eb.fn.sum<number>(eb.case().when('status', 'in', ['reported', 'notified', 'rectified']).then(1).else(0).end()).as('open'),
+      eb.fn.sum<number>(eb.case().when('status', 'in', OPEN_STATUSES).then(1).else(0).end()).as('open'),
       eb.fn
         .sum<number>(eb.case().when(eb.and([eb('status', 'in', ['reported', 'notified']), eb('deadline_at', '<', now)])).then(1).else(0).end())
         .as('overdue'),

@@ -11,10 +11,11 @@ import type { ReferenceData } from '../ReviewView.tsx';
 import { displayFor, shownData } from '../../map/display.ts';
 import { randomId } from '../../offline/ids.ts';
 import type { AreaGeometry, Position } from '../../../server/domain/geo.ts';
+import { AREA_KINDS } from '../../../server/domain/routing.ts';
 
 type Geometry = AreaGeometry;
 type AreaFeature = AreasResponse['features'][number];
-const KINDS = ['cleaning_zone', 'village', 'community', 'unit'] as const;
+const KINDS = AREA_KINDS;
 
 /** The boundary editor: pick an area (or draw a new one), move its vertices with terra-draw, save. */
 export function AreasTab({ data: stored }: { data: ReferenceData }) {
