@@ -15,7 +15,18 @@ const slots = pLimit(HASHING_SLOTS);
 
 // OWASP's current minimum for scrypt: N = 2^17, r = 8, p = 1 (128 MiB and about 0.4 s a hash here). Hashes
 // made with a lower cost are upgraded when their owner next signs in.
-const N = 131072;
+export const OWASP_N = 131072;
+// Under the test runner (Vitest sets VITEST) hashes cost 2^14: the suite signs in about a thousand times, and at the
+// full cost scrypt took two fifths of its time. A server never runs under Vitest; the sign-in tests put the full
+// cost back (usePasswordCost) and check the hashes it writes and upgrades.
+let N = process.env.VITEST && process.env.NODE_ENV !== 'production' ? 16384 : OWASP_N;
+
+/** The scrypt cost new hashes are made at (and below which a stored hash is made again at sign-in). */
+export const passwordCost = (): number => N;
+/** For tests only: the cost to hash at from now on in this process. */
+export function usePasswordCost(n: number): void {
+  N = n;
+}
 const R = 8;
 const P = 1;
 const KEYLEN = 32;

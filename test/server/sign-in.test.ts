@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { demoApp, type TestApp } from '../helpers/app.ts';
-import { HASHING_SLOTS, verifyPassword } from '../../server/services/passwords.ts';
+import { HASHING_SLOTS, OWASP_N, usePasswordCost, verifyPassword } from '../../server/services/passwords.ts';
+
+// These tests sign in at the production cost (the rest of the suite hashes cheaper): the hashes and the timing are the real ones.
+usePasswordCost(OWASP_N);
 
 // Signing in under attack: parallel guesses, guesses from elsewhere against a real person, floods of hashing,
 // reverse proxies, host names that are not ours, and bodies refused before they are read.
