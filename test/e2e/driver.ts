@@ -118,16 +118,18 @@ export class TownMap {
     await this.settle();
   }
 
+  /** Waits until the map stands still with its tiles loaded and deck.gl has drawn the layers it was last given. */
   async settle(): Promise<void> {
-    await this.page.evaluate(
-      () =>
-        new Promise<void>((resolve) => {
-          const m = window.__hotspots!.map;
-          if (!m.isMoving() && m.loaded()) requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
-          else m.once('idle', () => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
-        }),
+    await this.page.waitForFunction(
+      () => {
+        const h = window.__hotspots;
+        return !!h && h.ready && !h.map.isMoving() && h.map.loaded() && h.layersDrawn === h.layersSet;
+      },
+      null,
+      { timeout: 60_000, polling: 'raf' },
     );
-    await this.page.waitForTimeout(300);
+    // two frames more: what deck.gl drew is on the canvas a screenshot reads
+    await this.page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
   }
 
   /** Names of the areas MapLibre actually drew in the current view, by kind. */
@@ -140,17 +142,45 @@ export class TownMap {
     });
   }
 
-  async zoomToTownCentre(): Promise<void> {
-    await this.page.click('[data-testid=fit-centre]');
-    await this.page.waitForTimeout(900);
+  /** Clicks something (or does something) that moves the map, and waits until the move has ended and the map is drawn. */
+  async moveBy(action: string | (() => Promise<unknown>)): Promise<void> {
+    await this.page.evaluate(() => {
+      const h = window.__hotspots! as { map: { once(e: string, f: () => void): void }; moved?: Promise<void> };
+      h.moved = new Promise<void>((resolve) => h.map.once('moveend', () => resolve()));
+    });
+    await (typeof action === 'string' ? this.page.click(action) : action());
+    await this.page.evaluate(() => (window.__hotspots as unknown as { moved: Promise<void> }).moved);
     await this.settle();
   }
 
-  /** Shows one analysis layer over the map (or none). */
+  /** In the areas tab: picks an area to edit, and waits until the map has flown to it with its vertices drawn. */
+  async editArea(id: string): Promise<void> {
+    await this.moveBy(() => this.page.selectOption('[data-testid=area-pick]', id));
+    await this.page.waitForFunction(() => (window.__hotspotsDraw?.getSnapshot().length ?? 0) > 0);
+  }
+
+  async zoomToTownCentre(): Promise<void> {
+    await this.moveBy('[data-testid=fit-centre]');
+  }
+
+  /** Shows one analysis layer over the map (or none), once its answer has arrived; its failure is thrown. */
   async showAnalysis(layer: 'heatmap' | 'hexagons' | 'hotspots' | 'emerging' | 'chronic' | 'areas' | 'none'): Promise<void> {
     await this.page.click(`[data-testid=analysis-${layer}]`);
-    await this.page.waitForTimeout(layer === 'heatmap' || layer === 'hexagons' || layer === 'none' ? 200 : 1200);
+    if (layer !== 'none') await this.analysisSettled(layer);
     await this.settle();
+  }
+
+  /** Waits until the shown analysis layer's legend says its answer is here; throws what the legend says if it failed. */
+  async analysisSettled(layer: string): Promise<void> {
+    const state = await this.page.waitForFunction(
+      (l) => {
+        const s = document.querySelector(`[data-testid=legend-${l}]`)?.getAttribute('data-state');
+        return s === 'loaded' || s === 'failed' ? s : null;
+      },
+      layer,
+      { timeout: 60_000 },
+    );
+    if ((await state.jsonValue()) === 'failed') throw new Error(`analysis layer ${layer}: ${await this.page.locator('[data-testid=analysis-error]').textContent()}`);
   }
 
   async toggleLayer(layer: 'areas' | 'pins' | 'labels'): Promise<void> {

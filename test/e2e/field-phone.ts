@@ -101,3 +101,10 @@ export async function waitForOfflineCopy(page: Page, paths: string[], viewChunk:
     )
     .toBe(true);
 }
+
+/** Taps 立即同步 and waits until that round of sending has ended (whatever it achieved). */
+export async function syncNow(page: Page): Promise<void> {
+  const before = Number(await page.getAttribute('[data-testid=sync-now]', 'data-rounds'));
+  await page.click('[data-testid=sync-now]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=sync-now]')?.getAttribute('data-rounds')) > n, before, { timeout: 60_000 });
+}

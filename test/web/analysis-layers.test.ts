@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import {
-  areasLayer,
-  AREAS_LAYER_ID,
-  BIN_COLORS,
-  CHANGE_COLORS,
-  changeColor,
-  chronicLayer,
-  CHRONIC_LAYER_ID,
-  hotspotLayer,
-  HOTSPOT_ALPHA,
-  HOTSPOT_LAYER_ID,
-  NEIGHBOUR_ONLY_ALPHA,
-  type AreaTrendFeature,
-  type ChronicSpotView,
-} from '../../web/map/layers/analysis.ts';
-import { cellRing, emergingCells, emergingLayer, EMERGING_COLORS, hotspotCells, type GridFrame } from '../../web/map/layers/grid-cells.ts';
+import { areasLayer, AREAS_LAYER_ID, CHANGE_COLORS, changeColor, type AreaTrendFeature } from '../../web/map/layers/analysis/areas.tsx';
+import { chronicLayer, CHRONIC_LAYER_ID, type ChronicSpotView } from '../../web/map/layers/analysis/chronic.tsx';
+import { BIN_COLORS, hotspotCells, hotspotLayer, HOTSPOT_ALPHA, HOTSPOT_LAYER_ID, NEIGHBOUR_ONLY_ALPHA } from '../../web/map/layers/analysis/hotspots.tsx';
+import { emergingCells, emergingLayer, EMERGING_COLORS } from '../../web/map/layers/analysis/emerging.tsx';
+import { cellRing, type GridFrame } from '../../web/map/layers/grid-cells.ts';
+import { heatmapLayer } from '../../web/map/layers/heatmap.ts';
+import { labelsLayer } from '../../web/map/layers/labels.ts';
+import { ANALYSIS_LAYERS, analysisLayer, analysisLayerOf } from '../../web/map/layers/analysis/index.ts';
+import { zhCN } from '../../web/i18n/zh-CN.ts';
+import { en } from '../../web/i18n/en.ts';
+import type { I18n } from '../../web/i18n/index.tsx';
+import { createElement, Fragment } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 
 // The analysis layers are pure factories: given an API answer they return a deck.gl layer whose data and colour
 // accessors are checked here as deck.gl would call them, without a browser.
@@ -56,8 +53,8 @@ describe('the hot-spot layer', () => {
 
 describe('the chronic-spot layer', () => {
   const spots: ChronicSpotView[] = [
-    { centre: [105.93, 26.14], count: 30, radiusM: 10, weeksActive: 12, weeks: 12, dominantCategory: 'exposed_garbage', nearest: { name: '农贸市场' } },
-    { centre: [105.94, 26.15], count: 9, radiusM: 60, weeksActive: 3, weeks: 12, dominantCategory: 'unknown', nearest: null },
+    { zone: null, village: null, categories: { exposed_garbage: 30 }, centre: [105.93, 26.14], count: 30, radiusM: 10, weeksActive: 12, weeks: 12, dominantCategory: 'exposed_garbage', nearest: { name: '农贸市场', kind: 'landmark', distanceM: 12 } },
+    { zone: null, village: null, categories: { unknown: 9 }, centre: [105.94, 26.15], count: 9, radiusM: 60, weeksActive: 3, weeks: 12, dominantCategory: 'unknown', nearest: null },
   ];
   const layer = chronicLayer(spots, { visible: true, colors: { exposed_garbage: [200, 0, 0] } }) as unknown as { id: string; props: Record<string, any> };
 
@@ -78,10 +75,10 @@ describe('the chronic-spot layer', () => {
 });
 
 describe('the areas-compared layer', () => {
-  const area = (id: string, kind: string, current: number, previous: number, test: { rising?: boolean; falling?: boolean } = {}): AreaTrendFeature => ({
+  const area = (id: string, kind: AreaTrendFeature['properties']['kind'], current: number, previous: number, test: { rising?: boolean; falling?: boolean } = {}): AreaTrendFeature => ({
     type: 'Feature',
     geometry: { type: 'Polygon', coordinates: [cellRing(frame, 0)] },
-    properties: { id, kind, nameZh: id, nameEn: id, weekly: [], current, previous, change: current - previous, ...test },
+    properties: { id, kind, nameZh: id, nameEn: id, weekly: [], current, previous, change: current - previous, changeP: 1, rising: false, falling: false, ...test },
   });
 
   it('says rising or falling only when the exact test does, and draws zones over villages', () => {
@@ -111,5 +108,84 @@ describe('the emerging hot-spot layer', () => {
     const layer = emergingLayer(cells, { visible: true }) as unknown as { props: Record<string, any> };
     expect(call(layer, 'getFillColor', cells[0]!)).toEqual([...EMERGING_COLORS.intensifying_hot!, 170]);
     expect(call(layer, 'getFillColor', cells[1]!)).toEqual([...EMERGING_COLORS.new_cold!, 170]);
+  });
+});
+
+describe('the registry of analysis layers', () => {
+  const i18n = (lang: 'zh-CN' | 'en'): I18n => {
+    const dict = lang === 'en' ? en : zhCN;
+    return {
+      lang,
+      setLang: () => {},
+      t: (key, vars) => Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, String(v)), dict[key]),
+      name: (r) => (r ? (lang === 'en' ? r.nameEn : r.nameZh) : ''),
+      formatTime: (iso) => iso ?? '—',
+      said: (m) => String(m),
+    };
+  };
+  const ui = { visible: true, points: { length: 0, positions: new Float32Array(0) }, zoom: 13, colors: {} };
+
+  it('holds each layer once, named in both languages, its factory drawing under its own id', () => {
+    expect(ANALYSIS_LAYERS.map((l) => l.key)).toEqual(['heatmap', 'hexagons', 'hotspots', 'emerging', 'chronic', 'areas']);
+    expect(new Set(ANALYSIS_LAYERS.map((l) => l.layerId)).size).toBe(ANALYSIS_LAYERS.length);
+    for (const def of ANALYSIS_LAYERS) {
+      expect(zhCN[def.label], def.key).toMatch(/\p{Script=Han}/u);
+      expect(en[def.label], def.key).toMatch(/^[\x20-\x7e]+$/);
+      const layer = def.layer(null, ui);
+      expect(layer.id).toBe(def.layerId);
+      expect(def.layer(null, { ...ui, visible: false }).props.visible).toBe(false);
+      expect(analysisLayerOf(def.layerId)).toBe(def);
+    }
+    expect(analysisLayer('none')).toBeUndefined();
+  });
+
+  it('each layer with an answer of its own loads it; the heat and hexagons draw from the points', () => {
+    expect(ANALYSIS_LAYERS.filter((l) => !l.load).map((l) => l.key)).toEqual(['heatmap', 'hexagons']);
+  });
+
+  it('says in words what a picked cell is, in the language shown', () => {
+    const def = analysisLayer('hotspots')!;
+    const answer = { spots: [{ id: 1, near: { name: '农贸市场' }, village: '平寨村', reports: 44 }] };
+    const cell = { properties: { count: 7, z: 3.14159, neighbourOnly: false, spot: 1 } };
+    expect(def.tooltip!(cell, { answer, cells: [] }, i18n('zh-CN'))).toBe('问题数 7 · z=3.14 · 农贸市场热点区共44条');
+    expect(def.tooltip!({ properties: { count: 0, z: 2, neighbourOnly: true, spot: 1 } }, null, i18n('en'))).toContain('only through its neighbours');
+    expect(analysisLayer('areas')!.tooltip!({ properties: { nameZh: '平寨村', nameEn: 'Pingzhai', current: 9, previous: 2 } }, null, i18n('en'))).toContain('Pingzhai');
+  });
+
+  it('its legend names the spots of the answer, and only hot bins where cold spots cannot appear', () => {
+    const def = analysisLayer('hotspots')!;
+    const answer = {
+      legend: { coldPossible: false, lowestReachableZ: -0.42 },
+      cellSize_m: 100,
+      distanceBand_m: 300,
+      studyArea: { rule: 'within the township', ruleZh: '镇域内', outsideReports: 3 },
+      spots: [{ id: 1, near: { name: '农贸市场' }, landmarks: ['中心小学'], village: '平寨村', zone: null, reports: 44, responsible: [{ person: '王保洁' }] }],
+    };
+    const html = renderToStaticMarkup(createElement(Fragment, null, def.legend!({ data: { answer, cells: [] }, i18n: i18n('zh-CN') })));
+    expect(html).toContain('农贸市场、中心小学');
+    expect(html).toContain('王保洁');
+    expect(html).toContain('镇域内');
+    expect(html).toContain('data-testid="cold-impossible"');
+    expect(html).not.toContain(zhCN.coldLegend);
+    // before the answer: the colours only
+    const bare = renderToStaticMarkup(createElement(Fragment, null, def.legend!({ data: null, i18n: i18n('zh-CN') })));
+    expect(bare).toContain(zhCN.coldLegend);
+    expect(bare).not.toContain('hotspot-spots');
+  });
+});
+
+describe('layers made again on every render', () => {
+  it('hand deck.gl the same data while their input is the same, so it is not processed again', () => {
+    const points = { length: 3, positions: new Float32Array([105.93, 26.14, 105.931, 26.141, 105.94, 26.15]) };
+    const heat = (zoom: number) => heatmapLayer(points, { visible: true, radiusPixels: 40, zoom }).props.data;
+    expect(heat(13.2)).toBe(heat(13.7));
+    expect(heat(13.2)).not.toBe(heat(15.1)); // another zoom level: binned anew
+    const cells = hotspotCells({ grid: frame, cells: { index: [0], count: [4], z: [3.1], bin: [3] }, spots: [] });
+    expect(hotspotLayer(cells, { visible: true }).props.data).toBe(hotspotLayer(cells, { visible: false }).props.data);
+    const labels = [{ text: '平寨村', position: [105.93, 26.14] as [number, number], rank: 1, kind: 'village' }] as never;
+    const a = labelsLayer(labels, { visible: true, zoom: 13.1, fontFamily: 'sans-serif' }).props;
+    const b = labelsLayer(labels, { visible: true, zoom: 13.2, fontFamily: 'sans-serif' }).props;
+    expect(b.data).toBe(a.data);
+    expect(b.characterSet).toBe(a.characterSet);
   });
 });

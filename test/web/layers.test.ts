@@ -4,7 +4,7 @@ import { buildBasemapStyle, AREA_FILL_LAYER, ZONE_FILL_LAYER } from '../../web/m
 import { buildPlaceLabels, placeLabels, labelsLayer, interiorPoints, type PlaceLabel } from '../../web/map/layers/labels.ts';
 import { binPoints, degreesPerPixel, heatmapLayer, heatmapPoints, HEATMAP_LAYER_ID } from '../../web/map/layers/heatmap.ts';
 import { pinsLayer, PINS_LAYER_ID } from '../../web/map/layers/pins.ts';
-import { hexagonLayer } from '../../web/map/layers/analysis.ts';
+import { hexagonLayer } from '../../web/map/layers/analysis/hexagons.tsx';
 import { decodePoints, encodePoints, gridFor } from '../../server/domain/points.ts';
 import { hexToRgb } from '../../web/map/colors.ts';
 import { containsPoint } from '../../server/domain/geo.ts';

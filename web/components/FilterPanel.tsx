@@ -1,6 +1,7 @@
 import type { Category } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
+import { ANALYSIS_LAYERS, NO_ANALYSIS, type AnalysisKey } from '../map/layers/analysis/index.ts';
 
 export interface Filters {
   categories: string[];
@@ -21,8 +22,10 @@ export interface LayerToggles {
   labels: boolean;
 }
 
-export const ANALYSIS_LAYERS = ['heatmap', 'hexagons', 'hotspots', 'emerging', 'chronic', 'areas', 'none'] as const;
-export type AnalysisLayer = (typeof ANALYSIS_LAYERS)[number];
+/** The analysis layer shown: a key of the registry, or 'none'. */
+export type AnalysisLayer = AnalysisKey;
+/** The picker's choices: every registered layer, then none. */
+const CHOICES: { key: AnalysisKey; label: MessageKey }[] = [...ANALYSIS_LAYERS.map((l) => ({ key: l.key, label: l.label })), { key: NO_ANALYSIS, label: 'layerNone' }];
 
 interface Props {
   categories: Category[];
@@ -44,16 +47,6 @@ export function daysBefore(ymd: string, days: number): string {
 }
 
 /** Category and period filters, and which layers are drawn. */
-const ANALYSIS_LABEL: Record<AnalysisLayer, MessageKey> = {
-  heatmap: 'layerHeatmap',
-  hexagons: 'layerHexagons',
-  hotspots: 'layerHotspots',
-  emerging: 'layerEmerging',
-  chronic: 'layerChronic',
-  areas: 'layerAreasCompared',
-  none: 'layerNone',
-};
-
 export function FilterPanel({ categories, filters, onFilters, layers, onLayers, analysis, onAnalysis, today, areas = [] }: Props) {
   const { t, name } = useI18n();
   const toggleCategory = (code: string) => {
@@ -168,11 +161,11 @@ export function FilterPanel({ categories, filters, onFilters, layers, onLayers, 
         </ul>
         <h2>{t('analysisLayer')}</h2>
         <ul className="checks" role="radiogroup" aria-label={t('analysisLayer')}>
-          {ANALYSIS_LAYERS.map((a) => (
-            <li key={a}>
+          {CHOICES.map(({ key, label }) => (
+            <li key={key}>
               <label>
-                <input type="radio" name="analysis" checked={analysis === a} onChange={() => onAnalysis(a)} data-testid={`analysis-${a}`} />
-                {t(ANALYSIS_LABEL[a])}
+                <input type="radio" name="analysis" checked={analysis === key} onChange={() => onAnalysis(key)} data-testid={`analysis-${key}`} />
+                {t(label)}
               </label>
             </li>
           ))}

@@ -192,6 +192,7 @@ export const en: Record<MessageKey, string> = {
   noEmerging: 'No hot or cold spot pattern in these weeks.',
   emergingInfo: 'Week by week over {weeks} weeks · {cell} m cells · {band} m band · space-time neighbours with the week before',
   analysisFailed: 'The analysis layer could not be loaded: {msg}',
+  patternsFailed: 'The weekday and hour pattern could not be loaded: {msg}',
   tipCell: '{count} reports · z={z}',
   tipHex: '{count} reports',
   tipChronic: '{place}: {count} reports, active {weeks}/{of} weeks',

@@ -192,6 +192,7 @@ export const zhCN = {
   noEmerging: '近几周没有出现有规律的热点或冷点。',
   emergingInfo: '近{weeks}周逐周分析 · 格网{cell}米 · 距离带{band}米 · 含上一周的时空邻域',
   analysisFailed: '分析图层加载失败:{msg}',
+  patternsFailed: '时间规律加载失败:{msg}',
   tipCell: '问题数 {count} · z={z}',
   tipHex: '{count} 条问题',
   tipChronic: '{place}:{count}条,{weeks}/{of}周出现',

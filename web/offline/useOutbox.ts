@@ -12,12 +12,21 @@ const SYNC_EVERY_MS = 10_000;
 export function useOutbox(userId: string) {
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [online, setOnline] = useState(navigator.onLine);
+  // how many rounds of sending are running, and how many have ended (the phone shows the first; tests wait on the second)
+  const [running, setRunning] = useState(0);
+  const [rounds, setRounds] = useState(0);
   const refresh = useCallback(() => {
     void listItems().then((all) => setItems(all.filter((i) => isMine(i, userId))));
   }, [userId]);
   const sync = useCallback(
     (force = false) => {
-      void syncOutbox(userId, refresh, { force }).then(refresh);
+      setRunning((n) => n + 1);
+      void syncOutbox(userId, refresh, { force })
+        .then(refresh)
+        .finally(() => {
+          setRunning((n) => n - 1);
+          setRounds((n) => n + 1);
+        });
     },
     [userId, refresh],
   );
@@ -38,5 +47,5 @@ export function useOutbox(userId: string) {
       clearInterval(timer);
     };
   }, [sync, refresh]);
-  return { items, online, refresh, sync };
+  return { items, online, refresh, sync, syncing: running > 0, rounds };
 }

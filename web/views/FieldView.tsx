@@ -242,7 +242,7 @@ export function FieldView({ data }: { data: ReferenceData }) {
           <span>
             {t('fieldOutbox')} <b data-testid="outbox-count">{pending.length}</b>
           </span>
-          <button type="button" onClick={() => outbox.sync(true)} data-testid="sync-now">
+          <button type="button" onClick={() => outbox.sync(true)} aria-busy={outbox.syncing} data-rounds={outbox.rounds} data-testid="sync-now">
             {t('syncNow')}
           </button>
         </div>

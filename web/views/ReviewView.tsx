@@ -5,7 +5,6 @@ import { useI18n } from '../i18n/index.tsx';
 import { MapView, fitTo, type MapClick } from '../map/MapView.tsx';
 import { buildBasemapStyle } from '../map/basemap.ts';
 import { hexToRgb, type RGB } from '../map/colors.ts';
-import { heatmapLayer } from '../map/layers/heatmap.ts';
 import { draftLayer, pinsLayer, PINS_LAYER_ID } from '../map/layers/pins.ts';
 import { buildPlaceLabels, labelsLayer } from '../map/layers/labels.ts';
 import { toFeature } from '../map/layers/points.ts';
@@ -16,20 +15,7 @@ import { FilterPanel, STATE_STATUSES, daysBefore, type AnalysisLayer, type Filte
 import { Headline } from '../components/Headline.tsx';
 import { TimeMatrix } from '../components/TimeMatrix.tsx';
 import { WeekPlayer, lastWeeks } from '../components/WeekPlayer.tsx';
-import {
-  areasLayer,
-  chronicLayer,
-  hexagonLayer,
-  hotspotLayer,
-  AREAS_LAYER_ID,
-  CHRONIC_LAYER_ID,
-  HEXAGON_LAYER_ID,
-  HOTSPOT_LAYER_ID,
-  type AreaTrendFeature,
-  type ChronicSpotView,
-} from '../map/layers/analysis.ts';
-import { EMERGING_LAYER_ID, emergingCells, emergingLayer, hotspotCells } from '../map/layers/grid-cells.ts';
-import { EMERGING_NAMES, TREND_NAMES } from '../../server/domain/emerging-names.ts';
+import { ANALYSIS_LAYERS, analysisLayerOf } from '../map/layers/analysis/index.ts';
 import type { PickingInfo } from '@deck.gl/core';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { Legend } from '../components/Legend.tsx';
@@ -56,7 +42,8 @@ const STREET_ZOOM = 15;
 
 /** The leading group's map: zones, villages, pins, heat; filters; details; and dropping a new pin. */
 export function ReviewView({ data }: { data: ReferenceData }) {
-  const { t, lang, name } = useI18n();
+  const i18n = useI18n();
+  const { t, lang, name } = i18n;
   // The leading group and the county's people read the map; only field roles report from it.
   const mayReport = (FIELD_ROLES as readonly string[]).includes(useSession().user.role);
   // On a GCJ-02 basemap everything of ours is drawn shifted; the router and what is sent stay in WGS84.
@@ -95,7 +82,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
         .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name, 'zh-CN')),
     [areas, name],
   );
-  const { reports, setReports, loadError, hotspots, emerging, chronic, trends, patterns, analysisError, points, setPoints } = useMapData({
+  const { reports, setReports, loadError, answers, analysisState, patterns, patternsError, points, setPoints } = useMapData({
     categories: filters.categories,
     allCategories: categories.length,
     period,
@@ -149,24 +136,16 @@ export function ReviewView({ data }: { data: ReferenceData }) {
   );
   const labels = useMemo(() => buildPlaceLabels(areas, basemap, lang), [areas, basemap, lang]);
   const features = useMemo(() => reports?.features ?? [], [reports]);
-  // cells come by number on the grid's frame: squares made here, then moved for a GCJ-02 basemap like everything else
-  const hotCells = useMemo(() => (hotspots ? display.geo({ type: 'FeatureCollection', features: hotspotCells(hotspots) }).features : []), [hotspots, display]);
-  const emergingCellList = useMemo(() => (emerging ? display.geo({ type: 'FeatureCollection', features: emergingCells(emerging) }).features : []), [emerging, display]);
 
   const deckLayers = useMemo(
     () => [
-      heatmapLayer(points, { visible: analysis === 'heatmap', radiusPixels: 40, zoom }),
-      hexagonLayer(points, { visible: analysis === 'hexagons', radiusM: 120 }),
-      hotspotLayer(hotCells, { visible: analysis === 'hotspots' }),
-      emergingLayer(emergingCellList, { visible: analysis === 'emerging' }),
-      areasLayer((trends?.features ?? []) as AreaTrendFeature[], { visible: analysis === 'areas' }),
-      chronicLayer((chronic?.spots ?? []) as ChronicSpotView[], { visible: analysis === 'chronic', colors }),
+      ...ANALYSIS_LAYERS.map((l) => l.layer((answers[l.key] as never) ?? null, { visible: analysis === l.key, points, zoom, colors })),
       // the leading group opens on where to focus: heat at township zoom, the items themselves from street zoom
       pinsLayer(features, { visible: layers.pins && (mayReport || zoom >= STREET_ZOOM), colors, selectedId: selected, colorBy }),
       labelsLayer(labels, { visible: layers.labels, zoom, fontFamily: FONT_FAMILY }),
       draftLayer(draft, draftCategory ? (colors[draftCategory] ?? [90, 90, 90]) : [90, 90, 90]),
     ],
-    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, hotCells, emergingCellList, trends, chronic, mayReport],
+    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, answers, mayReport],
   );
 
   const onClick = useCallback(
@@ -188,27 +167,8 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     const o = info.object as Record<string, any> | undefined;
     if (!o) return null;
     const id = info.layer?.id;
-    if (id === HOTSPOT_LAYER_ID) {
-      const z = o.properties.z?.toFixed(2) ?? '—';
-      if (o.properties.neighbourOnly) return t('tipCellNeighbourOnly', { z });
-      const spot = hotspots?.spots.find((s) => s.id === o.properties.spot);
-      return t('tipCell', { count: o.properties.count, z }) + (spot ? ` · ${t('tipSpot', { place: spot.near?.name ?? spot.village ?? '—', reports: spot.reports })}` : '');
-    }
-    if (id === EMERGING_LAYER_ID) {
-      const p = o.properties;
-      const trend = p.trendP !== null && p.trendP <= 0.05 ? (p.tau > 0 ? 'rising' : 'falling') : 'steady';
-      return t('tipEmerging', {
-        category: EMERGING_NAMES[p.category]?.[lang === 'en' ? 'en' : 'zh'] ?? p.category,
-        hot: p.hotWeeks,
-        weeks: emerging?.weeks.length ?? 0,
-        reports: p.reports,
-        trend: TREND_NAMES[trend][lang === 'en' ? 'en' : 'zh'],
-      });
-    }
-    if (id === HEXAGON_LAYER_ID) return t('tipHex', { count: o.count ?? o.points?.length ?? 0 });
-    if (id === CHRONIC_LAYER_ID) return t('tipChronic', { place: o.nearest?.name ?? '—', count: o.count, weeks: o.weeksActive, of: o.weeks });
-    if (id === AREAS_LAYER_ID)
-      return t('tipArea', { name: name(o.properties), current: o.properties.current, previous: o.properties.previous });
+    const def = analysisLayerOf(id);
+    if (def) return def.tooltip?.(o, answers[def.key] ?? null, i18n) ?? null;
     if (id === PINS_LAYER_ID) {
       const c = categories.find((x) => x.code === o.properties.category);
       return `${c ? name(c) : o.properties.category} · ${t(`status.${o.properties.status}` as MessageKey)}`;
@@ -332,12 +292,15 @@ export function ReviewView({ data }: { data: ReferenceData }) {
         <Legend
           categories={categories}
           zones={zones}
-          analysis={analysis}
           colorBy={colorBy}
-          hotspots={hotspots}
-          emerging={emerging}
-          analysisError={analysisError}
+          analysis={analysisState}
+          shownData={answers[analysis]}
         />
+        {patternsError && (
+          <p className="error small" role="alert" data-testid="patterns-error">
+            {t('patternsFailed', { msg: i18n.said(patternsError) })}
+          </p>
+        )}
         {patterns && (
           <section className="panel" aria-label={t('timePatterns')}>
             <h2>{t('timePatterns')}</h2>

@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, unwrap, type AreasCompared, type Chronic, type Emerging, type Hotspots, type ReportList, type TimePatterns } from '../api.ts';
+import { api, unwrap, type ReportList, type TimePatterns } from '../api.ts';
 import type { BinaryPoints } from '../map/layers/points.ts';
-import type { AnalysisLayer } from '../components/FilterPanel.tsx';
+import { analysisLayer, type AnalysisKey } from '../map/layers/analysis/index.ts';
 import type { displayFor } from '../map/display.ts';
 import { decodePoints } from '../../server/domain/points.ts';
 
 // What the map view loads for its filters: the pins, every matching report as binary points for heat and
-// hexagons, the analysis layer shown and the weekday × hour matrix — each computed on the server for the same
-// categories and period, each answer dropped when the filters changed while it was on its way.
+// hexagons, the analysis layer shown (through its own load in the registry) and the weekday × hour matrix — each
+// computed on the server for the same categories and period, each answer dropped when the filters changed while
+// it was on its way.
 
 const REPORT_LIMIT = 5000;
 const NO_POINTS: BinaryPoints = { length: 0, positions: new Float32Array(0) };
@@ -19,7 +20,7 @@ export interface MapDataInput {
   period: { from: string; to: string };
   /** The time matrix follows the date filter, not the week being replayed. */
   patternsPeriod: { from: string; to: string };
-  analysis: AnalysisLayer;
+  analysis: AnalysisKey;
   /** Bumped after a change (a new report) to load again. */
   reload: number;
   display: ReturnType<typeof displayFor>;
@@ -27,19 +28,28 @@ export interface MapDataInput {
   scope?: { status?: string | undefined; zone?: string | undefined; village?: string | undefined } | undefined;
 }
 
+/** The shown analysis layer's answer: which layer, whether it is here, and why not when it failed. */
+export interface AnalysisState {
+  key: AnalysisKey;
+  state: 'loading' | 'loaded' | 'failed';
+  data: unknown;
+  error: string | null;
+}
+
 export function useMapData({ categories, allCategories, period, patternsPeriod, analysis, reload, display, scope }: MapDataInput) {
   const [reports, setReports] = useState<ReportList | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [hotspots, setHotspots] = useState<Hotspots | null>(null);
-  const [emerging, setEmerging] = useState<Emerging | null>(null);
-  const [chronic, setChronic] = useState<Chronic | null>(null);
-  const [trends, setTrends] = useState<AreasCompared | null>(null);
-  const [analysisError, setAnalysisError] = useState<string | null>(null);
+  // each layer's last answer stays drawn (hidden) while another is shown, as deck.gl keeps its layers
+  const [answers, setAnswers] = useState<Record<AnalysisKey, unknown>>({});
+  const [analysisState, setAnalysisState] = useState<AnalysisState>({ key: analysis, state: 'loading', data: null, error: null });
+  const [pointsLoaded, setPointsLoaded] = useState(false);
+  const [pointsError, setPointsError] = useState<string | null>(null);
+  const [patternsError, setPatternsError] = useState<string | null>(null);
   const [patterns, setPatterns] = useState<TimePatterns | null>(null);
   const [points, setPoints] = useState<BinaryPoints>(NO_POINTS);
 
   const none = categories.length === 0;
-  const categoryQuery = useMemo(() => (categories.length === allCategories ? {} : { category: categories.join(',') }), [categories, allCategories]);
+  const categoryQuery = useMemo<Record<string, string>>(() => (categories.length === allCategories ? {} : { category: categories.join(',') }) as Record<string, string>, [categories, allCategories]);
   const scopeQuery = useMemo(
     () => Object.fromEntries(Object.entries({ status: scope?.status, zone: scope?.zone, village: scope?.village }).filter(([, v]) => v)) as Record<string, string>,
     [scope?.status, scope?.zone, scope?.village],
@@ -58,31 +68,38 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
     return () => {
       live = false;
     };
-  }, [categoryQuery, scopeQuery, period.from, period.to, none, reload]);
+  }, [categoryQuery, scopeQuery, period.from, period.to, none, reload, display]);
 
   useEffect(() => {
     let live = true;
-    const q = { ...categoryQuery, from: period.from, to: period.to };
-    // a failed layer says so in the legend rather than showing an empty map
-    const failed = (e: Error) => live && setAnalysisError(e.message);
-    setAnalysisError(null);
-    if (analysis === 'hotspots')
-      unwrap(api.hotspots.$get({ query: q }))
-        .then((r) => live && 'grid' in r && setHotspots(r))
-        .catch(failed);
-    if (analysis === 'emerging') unwrap(api.analysis.emerging.$get({ query: categoryQuery })).then((r) => live && setEmerging(r)).catch(failed);
-    if (analysis === 'chronic') unwrap(api.analysis.chronic.$get({ query: categoryQuery })).then((r) => live && setChronic(display.geo(r))).catch(failed);
-    if (analysis === 'areas') unwrap(api.analysis.areas.$get({ query: categoryQuery })).then((r) => live && setTrends(display.geo(r))).catch(failed);
+    const def = analysisLayer(analysis);
+    if (!def?.load) {
+      setAnalysisState({ key: analysis, state: 'loaded', data: null, error: null });
+      return;
+    }
+    setAnalysisState({ key: analysis, state: 'loading', data: null, error: null });
+    def
+      .load({ categories: categoryQuery, period, display })
+      .then((data) => {
+        if (!live) return;
+        setAnswers((a) => ({ ...a, [analysis]: data }));
+        setAnalysisState({ key: analysis, state: 'loaded', data, error: null });
+      })
+      // a failed layer says so in the legend rather than showing an empty map
+      .catch((e: Error) => live && setAnalysisState({ key: analysis, state: 'failed', data: null, error: e.message }));
     return () => {
       live = false;
     };
+    // the period is read through its two dates
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [analysis, categoryQuery, period.from, period.to, display]);
 
   useEffect(() => {
     let live = true;
+    setPatternsError(null);
     unwrap(api.analysis['time-patterns'].$get({ query: { ...categoryQuery, from: patternsPeriod.from, to: patternsPeriod.to } }))
       .then((r) => live && setPatterns(r))
-      .catch(() => {});
+      .catch((e: Error) => live && setPatternsError(e.message));
     return () => {
       live = false;
     };
@@ -91,23 +108,39 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
   // Heat and hexagons come from the binary endpoint: every matching report, 5 bytes each, no objects.
   useEffect(() => {
     let live = true;
+    setPointsLoaded(false);
+    setPointsError(null);
     if (none) {
       setPoints(NO_POINTS);
+      setPointsLoaded(true);
       return;
     }
     api.reports.points
       .$get({ query: { ...categoryQuery, ...scopeQuery, from: period.from, to: period.to } })
-      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      // a refusal is JSON like every other: unwrap turns it into the server's message
+      .then((r) => (r.ok ? r.arrayBuffer() : unwrap(Promise.resolve(r)).then(() => Promise.reject(new Error(`HTTP ${r.status}`)))))
       .then((buf) => {
         if (!live) return;
         const d = decodePoints(buf);
         setPoints({ length: d.count, positions: display.positions(d.positions) });
+        setPointsLoaded(true);
       })
-      .catch(() => {});
+      .catch((e: Error) => live && setPointsError(e.message));
     return () => {
       live = false;
     };
   }, [categoryQuery, scopeQuery, period.from, period.to, none, reload, display]);
 
-  return { reports, setReports, loadError, hotspots, emerging, chronic, trends, patterns, analysisError, points, setPoints };
+  // layers drawn from the points are here when the points are, and fail when they do
+  const fromPoints = !analysisLayer(analysis)?.load && analysisState.state === 'loaded';
+  const shown: AnalysisState = analysisState.key !== analysis
+    ? { key: analysis, state: 'loading', data: null, error: null }
+    : !fromPoints
+    ? analysisState
+    : pointsError
+      ? { ...analysisState, state: 'failed', error: pointsError }
+      : pointsLoaded
+        ? analysisState
+        : { ...analysisState, state: 'loading' };
+  return { reports, setReports, loadError, answers, analysisState: shown, patterns, patternsError, points, setPoints };
 }

@@ -18,9 +18,7 @@ describe('the office’s tools', { timeout: 180_000 }, () => {
       const page = map.page;
       const zone = (await map.getJson('/api/areas?kind=cleaning_zone')).features.find((f: any) => f.properties.code === 'zone-3');
       const ring = (zone.geometry.type === 'Polygon' ? zone.geometry.coordinates[0] : zone.geometry.coordinates[0][0]) as [number, number][];
-      await page.selectOption('[data-testid=area-pick]', zone.id);
-      await page.waitForFunction(() => (window.__hotspotsDraw?.getSnapshot().length ?? 0) > 0);
-      await page.waitForTimeout(800); // the map flies to the zone
+      await map.editArea(zone.id);
       const vertex = ring[0]!;
       const px = await page.evaluate(([x, y]) => window.__hotspots!.map.project([x, y]), vertex);
       const box = (await page.locator('[data-testid=map]').boundingBox())!;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTownServer } from '../town-server.ts';
 import type { Page } from '../helper.ts';
-import { fieldPhone, waitForOfflineCopy } from '../field-phone.ts';
+import { fieldPhone, syncNow, waitForOfflineCopy } from '../field-phone.ts';
 import { apiSession } from '../api-session.ts';
 import { alongRoad, demoTown } from '../../helpers/town.ts';
 
@@ -118,8 +118,7 @@ describe('field capture on a phone', { timeout: 180_000 }, () => {
       const note = `弱网上报 ${Date.now()}`;
       for (let i = 0; i < 4; i++) await report(page, 'road_stall', `${note} #${i}`);
       for (let tries = 0; tries < 20 && (await outboxCount(page)) > 0; tries++) {
-        await page.click('[data-testid=sync-now]');
-        await page.waitForTimeout(500);
+        await syncNow(page);
       }
       expect(await outboxCount(page)).toBe(0);
       expect(n).toBeGreaterThan(4); // some were sent more than once…

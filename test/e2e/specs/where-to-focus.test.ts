@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTownServer } from '../town-server.ts';
 import { TownMap, type RGB } from '../driver.ts';
-import { BIN_COLORS, HOTSPOT_ALPHA } from '../../../web/map/layers/analysis.ts';
+import { BIN_COLORS, HOTSPOT_ALPHA } from '../../../web/map/layers/analysis/hotspots.tsx';
 import { LAND, hexToRgb } from '../../../web/map/colors.ts';
-import { EMERGING_COLORS } from '../../../web/map/layers/grid-cells.ts';
+import { EMERGING_COLORS } from '../../../web/map/layers/analysis/emerging.tsx';
 import { EMERGING_NAMES } from '../../../server/domain/emerging-names.ts';
 import { isoWeek, isoWeekMonday } from '../../../server/domain/calendar.ts';
 

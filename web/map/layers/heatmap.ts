@@ -1,6 +1,7 @@
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { HEAT_RAMP } from '../colors.ts';
 import type { BinaryPoints } from './points.ts';
+import { onceEach } from './memo.ts';
 
 export const HEATMAP_LAYER_ID = 'reports-heatmap';
 
@@ -77,6 +78,13 @@ function binnedAt(points: BinaryPoints, ui: HeatmapUi): BinnedPoints {
   return out;
 }
 
+/** The cells as deck.gl's binary data, one object per set of cells (a new one would aggregate the heat again). */
+const heatData = onceEach((cells: BinnedPoints) => ({
+  length: cells.length,
+  points: cells.points,
+  attributes: { getPosition: { value: cells.positions, size: 2 }, getWeight: { value: cells.weights, size: 1 } },
+}));
+
 const NOTHING: BinnedPoints = { length: 0, positions: new Float32Array(0), weights: new Float32Array(0), points: 0 };
 
 /** Density of the filtered reports; a visual aid, not a statistic. Fed binary cells, no per-point objects. */
@@ -85,11 +93,7 @@ export function heatmapLayer(points: BinaryPoints, ui: HeatmapUi) {
   return new HeatmapLayer({
     id: HEATMAP_LAYER_ID,
     visible: ui.visible && points.length > 0,
-    data: {
-      length: cells.length,
-      points: cells.points,
-      attributes: { getPosition: { value: cells.positions, size: 2 }, getWeight: { value: cells.weights, size: 1 } },
-    },
+    data: heatData(cells),
     radiusPixels: ui.radiusPixels,
     intensity: 1.5,
     threshold: 0.04,

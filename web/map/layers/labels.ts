@@ -2,6 +2,7 @@ import { TextLayer } from '@deck.gl/layers';
 import { centerOfMass, pointOnFeature } from '@turf/turf';
 import { bboxOf, containsPoint, type AreaGeometry } from '../../../server/domain/geo.ts';
 import type { AreasResponse, Basemap } from '../../api.ts';
+import { onceEach, onceEachBy } from './memo.ts';
 
 export const LABELS_LAYER_ID = 'place-labels';
 
@@ -143,11 +144,17 @@ export interface LabelsUi {
   fontFamily: string;
 }
 
+const labelsAt = onceEachBy((labels: readonly PlaceLabel[], zoom: number) => placeLabels(labels, zoom));
+const charactersOf = onceEach((labels: readonly PlaceLabel[]) => {
+  const set = new Set<string>();
+  for (const l of labels) for (const ch of l.text) set.add(ch);
+  return set;
+});
+
 /** Labels drawn from the browser's own fonts (any script, no glyph server), without overlaps. */
 export function labelsLayer(labels: readonly PlaceLabel[], ui: LabelsUi) {
-  const shown = placeLabels(labels, Math.floor(ui.zoom * 4) / 4);
-  const characterSet = new Set<string>();
-  for (const l of labels) for (const ch of l.text) characterSet.add(ch);
+  const shown = labelsAt(labels, Math.floor(ui.zoom * 4) / 4);
+  const characterSet = charactersOf(labels);
   return new TextLayer<PlaceLabel>({
     id: LABELS_LAYER_ID,
     visible: ui.visible,

@@ -1,5 +1,6 @@
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { ReportFeature } from '../../api.ts';
+import { onceEachBy } from './memo.ts';
 import { hexToRgb, pinState, STATE_COLORS, type PinState, type RGB } from '../colors.ts';
 
 export const PINS_LAYER_ID = 'reports-pins';
@@ -19,11 +20,15 @@ const OVERDUE_RING: RGB = STATE_RGB.overdue;
 
 const CLOSED = new Set(['closed', 'rejected', 'duplicate']);
 
+const selectedLast = onceEachBy((reports: readonly ReportFeature[], selectedId: string | null) => {
+  const selected = selectedId ? reports.find((r) => r.id === selectedId) : undefined;
+  return selected ? [...reports.filter((r) => r !== selected), selected] : (reports as ReportFeature[]);
+});
+
 /** One dot per report, coloured by category or state; open items are solid, finished ones faded, late ones ringed. */
 export function pinsLayer(reports: readonly ReportFeature[], ui: PinsUi) {
   // The selected pin is drawn last, so no neighbour hides it.
-  const selected = ui.selectedId ? reports.find((r) => r.id === ui.selectedId) : undefined;
-  const data = selected ? [...reports.filter((r) => r !== selected), selected] : (reports as ReportFeature[]);
+  const data = selectedLast(reports, ui.selectedId ?? null);
   return new ScatterplotLayer<ReportFeature>({
     id: PINS_LAYER_ID,
     visible: ui.visible,
