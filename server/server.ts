@@ -145,11 +145,13 @@ export async function startServer(
     });
     // Missed deadlines are charged as they pass, not only when someone opens the ledger.
     const jobs = jobProcesses();
-    let rounds = 0;
     const sweeper = setInterval(() => {
       runJobs(deps, config, jobs, log)
         .catch((err) => log(`scheduled jobs failed: ${(err as Error).message}`))
-        .finally(() => rounds++);
+        .finally(() => {
+          deps.jobs.rounds++;
+          deps.jobs.lastAt = new Date().toISOString();
+        });
     }, config.jobIntervalS * 1000);
     sweeper.unref();
     const { port } = server.address() as AddressInfo;
@@ -159,7 +161,7 @@ export async function startServer(
       url,
       store,
       deps,
-      jobRounds: () => rounds,
+      jobRounds: () => deps.jobs.rounds,
       close: async () => {
         clearInterval(sweeper);
         jobs.stop();

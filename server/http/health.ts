@@ -10,7 +10,15 @@ export const healthRoutes = (deps: Deps) =>
     // Unreachable, ping throws and the error handler answers 503 database_unavailable with Retry-After.
     await ping(deps.store.db);
     return c.json(
-      { status: 'ok' as const, database: deps.store.dialect, databaseState: 'ok' as const, demo: await isDemo(deps), time: deps.now().toISOString() },
+      {
+        status: 'ok' as const,
+        database: deps.store.dialect,
+        databaseState: 'ok' as const,
+        demo: await isDemo(deps),
+        time: deps.now().toISOString(),
+        // the overdue sweep, webhooks and Monday's briefing run in these rounds: a monitor sees them stop
+        jobs: { rounds: deps.jobs.rounds, lastRanAt: deps.jobs.lastAt },
+      },
       200,
     );
   });

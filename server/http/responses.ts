@@ -113,7 +113,16 @@ const file = (media: Record<string, string>, extra: number[] = []) => ({ media, 
 // body, 409 for a conflict, 413/415 for files, 422 for a request understood but refused, 429 for the worker pool's
 // per-person queue (analyses, imports, exports).
 export const ANSWERS = {
-  'GET /api/health': { json: o({ status: z.string(), database: z.enum(['sqlite', 'postgres']), databaseState: z.string(), demo: z.boolean(), time: instant }) },
+  'GET /api/health': {
+    json: o({
+      status: z.string(),
+      database: z.enum(['sqlite', 'postgres']),
+      databaseState: z.string(),
+      demo: z.boolean(),
+      time: instant,
+      jobs: o({ rounds: z.number().int().describe('rounds of the scheduled jobs this process has finished'), lastRanAt: nullable(instant) }),
+    }),
+  },
   'POST /api/auth/login': { json: o({ user: sessionUser }), extra: [422, 429] },
   'POST /api/auth/logout': { json: o({ ok: z.literal(true) }) },
   'GET /api/auth/me': { json: o({ user: nullable(sessionUser) }) },

@@ -16,6 +16,8 @@ export interface Deps {
   now: () => Date;
   cache: ServiceCache;
   options: DepsOptions;
+  /** The scheduled jobs of this process: rounds finished and when the last one ended (the health check says them). */
+  jobs: { rounds: number; lastAt: string | null };
 }
 
 export interface DepsOptions {
@@ -76,6 +78,7 @@ export function createDeps(
     store,
     now: opts.now ?? (() => new Date()),
     cache: { townships: new Map(), routers: new Map(), people: new Map() },
+    jobs: { rounds: 0, lastAt: null },
     options: { photosDir: opts.photosDir, publicMap: opts.publicMap ?? false, publicUrl: opts.publicUrl, tiles: opts.tiles ?? null, pmtilesFile: opts.pmtilesFile, privateWebhooks: opts.privateWebhooks ?? false, deskIdleMs: opts.deskIdleMs, gpsAcceptM: opts.gpsAcceptM },
   };
 }

@@ -1,4 +1,5 @@
 import { PNG } from 'pngjs';
+import { expect } from 'vitest';
 import { openPage, type Browser, type Page } from './helper.ts';
 
 // Speaks the user's language over the page: open the map, drop a pin, read what it says.
@@ -46,6 +47,44 @@ export class TownMap {
     else if (view !== 'ledger') await this.waitUntilDrawn();
   }
 
+  /** Clicks the map at a spot, whatever is there (nothing may open). */
+  async clickMapAt(lon: number, lat: number): Promise<void> {
+    const px = await this.page.evaluate(([x, y]) => window.__hotspots!.map.project([x, y]), [lon, lat] as const);
+    const box = await this.page.locator('[data-testid=map]').boundingBox();
+    await this.page.mouse.click(box!.x + px.x, box!.y + px.y);
+    await this.settle();
+  }
+
+  /** Moves the map to a spot at a zoom at once, and waits until it is drawn there. */
+  async jumpTo(lon: number, lat: number, zoom: number): Promise<void> {
+    await this.page.evaluate(([x, y, z]) => window.__hotspots!.map.jumpTo({ center: [x, y], zoom: z }), [lon, lat, zoom] as const);
+    await this.settle();
+  }
+
+  /** The leader's figures at the top (today-new, overdue …), once shown. */
+  async headlineFigure(name: string): Promise<string> {
+    await this.page.locator('[data-testid=headline]').waitFor();
+    return (await this.page.textContent(`[data-testid=headline-${name}]`)) ?? '';
+  }
+
+  /** Whether the hint that pins show from street zoom is shown (waits for it to be, or to go, when told). */
+  async pinsHint(wait?: 'shown' | 'gone'): Promise<boolean> {
+    const hint = this.page.locator('[data-testid=pins-hint]');
+    if (wait) await hint.waitFor({ state: wait === 'shown' ? 'visible' : 'detached' });
+    return (await hint.count()) > 0;
+  }
+
+  /** The filter panel's period, as its date fields hold it. */
+  async filterPeriod(): Promise<{ from: string; to: string }> {
+    return { from: await this.page.inputValue('[data-testid=filter-from]'), to: await this.page.inputValue('[data-testid=filter-to]') };
+  }
+
+  /** Narrows the map to a state ('open' or 'closed') and a zone or village (by its name). */
+  async filterBy(f: { state?: 'open' | 'closed' | ''; area?: string }): Promise<void> {
+    if (f.state !== undefined) await this.page.selectOption('[data-testid=filter-state]', f.state);
+    if (f.area) await this.page.selectOption('[data-testid=filter-area]', { label: f.area });
+  }
+
   /** Clicks a pin on the map and waits for its details. */
   async openPin(lon: number, lat: number): Promise<void> {
     const px = await this.page.evaluate(([x, y]) => window.__hotspots!.map.project([x, y]), [lon, lat] as const);
@@ -91,9 +130,15 @@ export class TownMap {
     await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=outbox-item][data-kind=rectify][data-state=sent]').length > n, before, { timeout: 60_000 });
   }
 
-  /** Takes an action from the open detail drawer, with a photo file when given. */
-  async act(action: string, opts: { photo?: string; note?: string } = {}): Promise<void> {
-    await this.page.click(`[data-testid=action-${action}]`);
+  /**
+   * Takes a step from the open item's panel: its photo, the zone it is sent to (by name), the day more time is asked
+   * until, and its note or reason, when given; waits until the step's form has gone.
+   */
+  async act(action: string, opts: { photo?: string; note?: string; area?: string; until?: string } = {}): Promise<void> {
+    await this.page.click(`[data-testid=detail-actions] [data-testid=action-${action}]`);
+    await this.page.locator('[data-testid=action-form]').waitFor();
+    if (opts.area) await this.page.selectOption('[data-testid=dispatch-area]', { label: opts.area });
+    if (opts.until) await this.page.fill('[data-testid=extend-until]', opts.until);
     if (opts.photo) {
       await this.page.setInputFiles('[data-testid=action-photo]', opts.photo);
       await this.page.locator('.action-form .thumb').first().waitFor();
@@ -101,6 +146,160 @@ export class TownMap {
     if (opts.note) await this.page.fill('[data-testid=action-note]', opts.note);
     await this.page.click('[data-testid=action-submit]');
     await this.page.locator('[data-testid=action-form]').waitFor({ state: 'detached' });
+  }
+
+  /** The text of a part of the open item's panel (case-no, status, assignee, history, deductions …), once it is shown. */
+  async detail(part: string): Promise<string> {
+    const el = this.page.locator(`[data-testid=detail-${part}]`);
+    await el.waitFor();
+    return (await el.textContent()) ?? '';
+  }
+
+  /** Waits until a part of the open item's panel says this (or, with `gone`, until the part is not shown). */
+  async waitForDetail(part: string, text: string | { gone: true }): Promise<void> {
+    if (typeof text !== 'string') {
+      await this.page.locator(`[data-testid=detail-${part}]`).waitFor({ state: 'detached' });
+      return;
+    }
+    await this.page.waitForFunction(([p, want]) => document.querySelector(`[data-testid=detail-${p}]`)?.textContent?.includes(want) === true, [part, text] as const, {
+      timeout: 15_000,
+    });
+  }
+
+  /** The open item's history, a line per step. */
+  async detailHistory(): Promise<string[]> {
+    await this.page.locator('[data-testid=detail-history]').waitFor();
+    return this.page.locator('[data-testid=detail-history] li').allTextContents();
+  }
+
+  async detailPhotoCount(): Promise<number> {
+    await this.page.locator('[data-testid=report-detail]').waitFor();
+    return this.page.locator('[data-testid=detail-photos] img').count();
+  }
+
+  /** Closes the open item's panel. */
+  async closeDetails(): Promise<void> {
+    await this.page.click('[data-testid=report-detail] button[aria-label]');
+    await this.page.locator('[data-testid=report-detail]').waitFor({ state: 'detached' });
+  }
+
+  /** Whether an item's panel is open. */
+  async detailsOpen(): Promise<boolean> {
+    return (await this.page.locator('[data-testid=report-detail]').count()) > 0;
+  }
+
+  /** Reloads the page and waits for the view it shows (the ledger's search, the tasks' list, or the map). */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitForView();
+  }
+
+  /** Reloads a page whose session has ended and signs in again, back on the view it showed. */
+  async reloadSignedOut(username: string, password?: string): Promise<void> {
+    await this.page.reload();
+    await this.signIn(username, password);
+    await this.waitForView();
+  }
+
+  /** Opens a path of the product in this page (a link someone was sent) and waits for its view. */
+  async visit(pathAndQuery: string): Promise<void> {
+    await this.page.goto(`${new URL(this.page.url()).origin}${pathAndQuery}`);
+    await this.waitForView();
+  }
+
+  private async waitForView(): Promise<void> {
+    const path = new URL(this.page.url()).pathname;
+    if (path === '/ledger') await this.page.locator('[data-testid=ledger-search]').waitFor({ timeout: 60_000 });
+    else if (path === '/tasks') await this.page.locator('[data-testid=tasks]').waitFor({ timeout: 60_000 });
+    else if (path === '/' || path === '/admin') await this.waitUntilDrawn();
+  }
+
+  // The ledger
+
+  /** Finds an item in the ledger by its case number and opens it. */
+  async findInLedger(caseNo: string, id: string): Promise<void> {
+    await this.page.fill('[data-testid=ledger-search]', caseNo);
+    await this.page.press('[data-testid=ledger-search]', 'Enter');
+    await this.page.locator(`[data-testid=ledger-row][data-report-id="${id}"]`).click();
+    await expect.poll(() => this.page.textContent('[data-testid=detail-case-no]')).toBe(caseNo);
+    await this.page.locator('[data-testid=detail-actions]').waitFor();
+  }
+
+  /** The ledger's rows once shown: how many, and the total it says it holds (its number and its words). */
+  async ledgerSize(): Promise<{ rows: number; total: string | null; said: string }> {
+    await this.page.locator('[data-testid=ledger-row]').first().waitFor();
+    return {
+      rows: await this.page.locator('[data-testid=ledger-row]').count(),
+      total: await this.page.getAttribute('[data-testid=ledger-total]', 'data-total'),
+      said: (await this.page.locator('[data-testid=ledger-total]').textContent()) ?? '',
+    };
+  }
+
+  /** Searches the ledger (an empty text clears the search). */
+  async searchLedger(text: string): Promise<void> {
+    await this.page.fill('[data-testid=ledger-search]', text);
+    if (text) await this.page.press('[data-testid=ledger-search]', 'Enter');
+  }
+
+  /** The state column of the ledger's rows, top to bottom ("逾期2天3小时" …). */
+  async ledgerStates(): Promise<string[]> {
+    return this.page.locator('[data-testid=ledger-state]').allTextContents();
+  }
+
+  /** The ids of the ledger's rows, top to bottom. */
+  async ledgerIds(): Promise<string[]> {
+    return this.page.locator('[data-testid=ledger-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-report-id')!));
+  }
+
+  /** Takes the ledger as shown out as a file ('xlsx' the export, 'csv' the ledger's CSV) into `file`. */
+  async downloadLedger(kind: 'xlsx' | 'csv', file: string): Promise<void> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.click(kind === 'xlsx' ? '[data-testid=export-xlsx]' : '[data-testid=ledger-csv]')]);
+    await download.saveAs(file);
+  }
+
+  /** Ticks these rows and urges them at once; returns what the ledger says it did. */
+  async urgeAtOnce(ids: readonly string[], said: string): Promise<void> {
+    for (const id of ids) await this.page.check(`[data-testid=ledger-row][data-report-id="${id}"] [data-testid=tick]`);
+    await this.page.click('[data-testid=bulk-urge]');
+    await expect.poll(() => this.page.textContent('[data-testid=bulk-said]')).toBe(said);
+  }
+
+  /** Shows only overdue items in the ledger. */
+  async ledgerOverdueOnly(): Promise<void> {
+    await this.page.locator('[data-testid=ledger-table]').waitFor();
+    await this.page.check('[data-testid=ledger-overdue]');
+  }
+
+  /** An item's row in the ledger, once shown: its text; with `open`, its details are opened too. */
+  async ledgerRow(id: string, opts: { open?: boolean } = {}): Promise<string> {
+    const row = this.page.locator(`[data-testid=ledger-row][data-report-id="${id}"]`);
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    if (opts.open) await row.click();
+    return text;
+  }
+
+  /** The cells of an area's row of the month's scores (the accountability tab), back on the ledger after. */
+  async scoresRow(month: string, area: string): Promise<string[]> {
+    await this.page.click('[data-testid=tab-accountability]');
+    await this.page.fill('[data-testid=acc-month]', month);
+    const row = this.page.locator('[data-testid=acc-row]', { hasText: area });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    await this.page.click('[data-testid=tab-ledger]');
+    return cells;
+  }
+
+  // The tasks view
+
+  /** Waits until an item is listed in a group of the tasks view (today, waiting …). */
+  async taskInGroup(group: string, id: string): Promise<void> {
+    await this.page.locator(`[data-testid=task-group-${group}] [data-testid=task-item][data-report-id="${id}"]`).waitFor();
+  }
+
+  /** How many times an item is listed in the tasks view. */
+  async taskListed(id: string): Promise<number> {
+    return this.page.locator(`[data-testid=task-item][data-report-id="${id}"]`).count();
   }
 
   async actionsOffered(): Promise<string[]> {
@@ -183,6 +382,131 @@ export class TownMap {
     if ((await state.jsonValue()) === 'failed') throw new Error(`analysis layer ${layer}: ${await this.page.locator('[data-testid=analysis-error]').textContent()}`);
   }
 
+  /** What the legend of the shown analysis layer says: all its text, its list items, and the spots it names. */
+  async analysisLegend(layer: string): Promise<{ text: string; items: string[]; spots: string[]; coldImpossible: string | null }> {
+    await this.analysisSettled(layer);
+    const legend = this.page.locator(`[data-testid=legend-${layer}]`);
+    const cold = legend.locator('[data-testid=cold-impossible]');
+    return {
+      text: (await legend.textContent()) ?? '',
+      items: (await legend.locator('li').allTextContents()).map((t) => t.trim()),
+      spots: await legend.locator('[data-testid=hotspot-spots] li').allTextContents(),
+      coldImpossible: (await cold.count()) ? await cold.textContent() : null,
+    };
+  }
+
+  /** The next answer of the API to a GET of this path (and, when given, these query parameters), as JSON with its query. */
+  async nextAnswer(pathname: string, when: (q: URLSearchParams) => boolean = () => true): Promise<() => Promise<{ query: URLSearchParams; body: any }>> {
+    const res = this.page.waitForResponse((r) => {
+      const u = new URL(r.url());
+      return u.pathname === pathname && r.request().method() === 'GET' && when(u.searchParams);
+    });
+    return async () => {
+      const r = await res;
+      return { query: new URL(r.url()).searchParams, body: await r.json() };
+    };
+  }
+
+  /** Starts the week-by-week replay (at the last complete week); returns the week's label. */
+  async replayWeeks(): Promise<string> {
+    await this.page.click('[data-testid=week-on]');
+    await this.page.locator('[data-testid=week-label]').waitFor();
+    return (await this.page.locator('[data-testid=week-label]').textContent()) ?? '';
+  }
+
+  /** Moves the replay's slider to a week (0 the earliest); returns the label shown. */
+  async replayWeek(index: number): Promise<string> {
+    await this.page.locator('[data-testid=week-slider]').fill(String(index));
+    return (await this.page.locator('[data-testid=week-label]').textContent()) ?? '';
+  }
+
+  async weekLabel(): Promise<string> {
+    return (await this.page.locator('[data-testid=week-label]').textContent()) ?? '';
+  }
+
+  /** The weekday × hour matrix's counts, Monday 0:00 first, and what its market-day line says. */
+  async timePatterns(): Promise<{ counts: number[]; market: string }> {
+    const counts = await this.page.locator('[data-testid=time-matrix] rect').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+    return { counts, market: (await this.page.locator('[data-testid=market-ratios]').textContent()) ?? '' };
+  }
+
+  /** Opens the map at a link to one item (/?report=<id>) and waits for its details. */
+  async openReportLink(id: string): Promise<void> {
+    await this.page.goto(`${new URL(this.page.url()).origin}/?report=${id}`);
+    await this.page.locator('[data-testid=report-detail]').waitFor();
+  }
+
+  async waitForDetails(): Promise<void> {
+    await this.page.locator('[data-testid=report-detail]').waitFor();
+  }
+
+  /** The open item's description as drawn: its text and how it is isolated from the page's direction. */
+  async detailDescription(): Promise<{ text: string | null; bidi: string }> {
+    return this.page.locator('[data-testid=detail-description] bdi').evaluate((el) => ({ text: el.textContent, bidi: getComputedStyle(el).unicodeBidi }));
+  }
+
+  /** The sizes of the responses the page has fetched from this path (what a range request read each time). */
+  async fetchedSizes(pathname: string): Promise<number[]> {
+    return this.page.evaluate(
+      (p) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === p).map((e) => (e as PerformanceResourceTiming).encodedBodySize),
+      pathname,
+    );
+  }
+
+  /** The basemap's attribution line. */
+  async attribution(): Promise<string> {
+    return (await this.page.locator('.maplibregl-ctrl-attrib').textContent()) ?? '';
+  }
+
+  async fitTownship(): Promise<void> {
+    await this.moveBy('[data-testid=fit-township]');
+  }
+
+  /** Whether the page offers these controls, by test id, and how many of each. */
+  async offered(...testIds: string[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const id of testIds) out[id] = await this.page.locator(id.endsWith('-') ? `[data-testid^=${id}]` : `[data-testid=${id}]`).count();
+    return out;
+  }
+
+  // The weekly briefing's page
+
+  /** The briefing shown: its heading, a figure of its headline, how many map figures it draws, and its week. */
+  async briefingShown(): Promise<{ title: string; newReports: number; figures: number; week: string }> {
+    const frame = this.page.frameLocator('[data-testid=briefing-frame]');
+    await frame.locator('h1').waitFor();
+    return {
+      title: (await frame.locator('h1').textContent()) ?? '',
+      newReports: Number(await frame.locator('[data-figure=newReports]').textContent()),
+      figures: await frame.locator('svg').count(),
+      week: await this.page.locator('[data-testid=briefing-week]').inputValue(),
+    };
+  }
+
+  /** A download as the page would fetch it: its media type and size. */
+  async download(path: string): Promise<{ type: string | null; size: number }> {
+    return this.page.evaluate(async (p) => {
+      const r = await fetch(p);
+      return { type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
+    }, path);
+  }
+
+  async screenshotTo(file: string): Promise<void> {
+    await this.page.screenshot({ path: file });
+  }
+
+  // The county's start page
+
+  async waitForCounty(state: 'empty' | 'table'): Promise<void> {
+    await this.page.locator(`[data-testid=county-${state}]`).waitFor();
+  }
+
+  /** Opens a township's map from the county table. */
+  async openTownshipMap(code: string): Promise<void> {
+    await this.page.click(`[data-testid=county-open-map-${code}]`);
+    await this.waitUntilDrawn();
+  }
+
   async toggleLayer(layer: 'areas' | 'pins' | 'labels'): Promise<void> {
     await this.page.click(`[data-testid=layer-${layer}]`);
     await this.settle();
@@ -253,6 +577,74 @@ export class TownMap {
       },
       [path, body] as const,
     );
+  }
+
+  /** Changes the page's size (a desk's window, a phone). */
+  async resize(width: number, height: number): Promise<void> {
+    await this.page.setViewportSize({ width, height });
+  }
+
+  /** The map's search box: finds an item by what is typed and opens it. */
+  async searchMapFor(text: string, id: string): Promise<void> {
+    await this.page.fill('[data-testid=map-search]', text);
+    await this.page.locator(`[data-testid=search-item][data-report-id="${id}"]`).click();
+    await this.waitForDetails();
+  }
+
+  /** The rows of the open item's panel that something of the map lies over (nothing should). */
+  async detailCovered(): Promise<(string | null)[]> {
+    return this.page.evaluate(() => {
+      const panel = document.querySelector('[data-testid=report-detail]')!;
+      const spots = [...panel.querySelectorAll('dd, dt, button, h2')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return { el, x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      });
+      // what shows of the panel (it scrolls within its own box): nothing of the map lies over it
+      const p = panel.getBoundingClientRect();
+      const shown = spots.filter((s) => s.y > p.top && s.y < Math.min(p.bottom, window.innerHeight) && s.x > p.left && s.x < p.right);
+      if (shown.length < 5) return [`only ${shown.length} rows of the panel show`];
+      return shown.filter((s) => !panel.contains(document.elementFromPoint(s.x, s.y))).map((s) => s.el.textContent);
+    });
+  }
+
+  // The admin view
+
+  async adminTab(tab: 'areas' | 'rules' | 'import' | 'people' | 'keys' | 'webhooks' | 'audit'): Promise<void> {
+    await this.page.click(`[data-testid=admin-tab-${tab}]`);
+  }
+
+  /** Fills the people tab's form (what is given) and adds the person; returns the form's refusal, if any, once answered. */
+  async addPerson(p: { username?: string; name?: string; password?: string }): Promise<void> {
+    if (p.username !== undefined) await this.page.fill('[data-testid=person-username]', p.username);
+    if (p.name !== undefined) await this.page.fill('[data-testid=person-name]', p.name);
+    if (p.password !== undefined) await this.page.fill('[data-testid=person-password]', p.password);
+    await this.page.click('[data-testid=person-add]');
+  }
+
+  /** What the people tab's form holds now, and what it says went wrong. */
+  async personForm(): Promise<{ username: string; password: string; error: string }> {
+    const error = this.page.locator('[data-testid=people-error]');
+    return {
+      username: await this.page.inputValue('[data-testid=person-username]'),
+      password: await this.page.inputValue('[data-testid=person-password]'),
+      error: (await error.count()) ? ((await error.textContent()) ?? '') : '',
+    };
+  }
+
+  /** Waits for the people tab's refusal and returns it. */
+  async personRefusal(): Promise<string> {
+    return (await this.page.locator('[data-testid=people-error]').textContent()) ?? '';
+  }
+
+  /** The audit tab: the newest entry of an action (its text and its changes), and the whole table's text. */
+  async auditEntry(action: string): Promise<{ text: string; changes: string; table: string }> {
+    const row = this.page.locator(`[data-testid=audit-row][data-action="${action}"]`).first();
+    await row.waitFor();
+    return {
+      text: (await row.textContent()) ?? '',
+      changes: (await row.locator('[data-testid=audit-changes]').textContent()) ?? '',
+      table: (await this.page.textContent('[data-testid=audit-table]')) ?? '',
+    };
   }
 
   async switchLanguage(): Promise<void> {

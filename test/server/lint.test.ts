@@ -32,6 +32,15 @@ describe('the import boundaries', () => {
     expect(await problems('server/services/planted.ts', "import type { Transaction } from 'kysely';\nexport type A = Transaction<unknown>;\n")).toEqual([]);
   });
 
+  it('let an end-to-end spec speak only through the driver, waiting for conditions', async () => {
+    expect(await problems('test/e2e/specs/planted.test.ts', "import { TownMap } from '../driver.ts';\nexport const a = (m: TownMap) => m.page.click('#x');\n")).toEqual([
+      expect.stringContaining('through the driver'),
+    ]);
+    expect(await problems('test/e2e/specs/planted.test.ts', "export const a = (m: { waitForTimeout(n: number): void }) => m.waitForTimeout(800);\n")).toEqual([expect.stringContaining('never a pause')]);
+    expect(await problems('test/e2e/specs/planted.test.ts', "import { openPage } from '../helper.ts';\nexport const a = openPage;\n")).toEqual([expect.stringContaining('not Playwright')]);
+    expect(await problems('test/e2e/specs/planted.test.ts', "import { TownMap } from '../driver.ts';\nexport const a = (m: TownMap) => m.showAnalysis('hotspots');\n")).toEqual([]);
+  });
+
   it('let the web import the server’s pure rules, and its API only as types', async () => {
     expect(await problems('web/views/Planted.tsx', "import { listUsers } from '../../server/store/users.ts';\nexport const a = listUsers;\n")).toEqual([expect.stringContaining('not server/store')]);
     expect(await problems('web/views/Planted.tsx', "import { createApp } from '../../server/app.ts';\nexport const a = createApp;\n")).toEqual([expect.stringContaining('only the type of the API')]);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PG_URL } from '../helpers/stores.ts';
 
 // Two servers, one PostgreSQL: what one writes the other reads, a session works on both, and the
@@ -96,7 +96,10 @@ describe('two servers on one PostgreSQL', () => {
       if (n > 0) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    await new Promise((r) => setTimeout(r, 3000)); // a few more rounds of both servers trying
+    // two more rounds of both servers trying, as each one's health check counts them
+    const rounds = async (url: string) => ((await (await fetch(`${url}/api/health`)).json()) as { jobs: { rounds: number } }).jobs.rounds;
+    const seen = await Promise.all([rounds(a), rounds(b)]);
+    await vi.waitFor(async () => expect((await Promise.all([rounds(a), rounds(b)])).every((n, i) => n >= seen[i]! + 2)).toBe(true), { timeout: 30_000, interval: 200 });
     const archived = await admin(dbName, (c) => c.query('SELECT week FROM briefings'));
     expect(archived.rows).toHaveLength(1);
     const announced = logs.flat().join('').match(/Archived the briefing for/g) ?? [];

@@ -24,16 +24,13 @@ describe('a local PMTiles basemap', { timeout: 120_000 }, () => {
     const map = await TownMap.open(town.browser, town.server.url, { as: 'leader' });
     try {
       // The whole township: around it, nothing of ours covers the tiles.
-      await map.page.click('[data-testid=fit-township]');
-      await map.settle();
+      await map.fitTownship();
       expect(await map.pixelsLike([TILE], 20)).toBeGreaterThan(20_000);
       // The file was read in pieces (header, directory, tiles), never whole: each piece is small.
-      const reads = await map.page.evaluate(() =>
-        performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/basemap/tiles.pmtiles')).map((e) => (e as PerformanceResourceTiming).encodedBodySize),
-      );
+      const reads = await map.fetchedSizes('/api/basemap/tiles.pmtiles');
       expect(reads.length).toBeGreaterThan(1);
       expect(Math.max(...reads)).toBeLessThan(fs.statSync(file).size);
-      expect(await map.page.locator('.maplibregl-ctrl-attrib').textContent()).toContain('县影像底图');
+      expect(await map.attribution()).toContain('县影像底图');
       expect(map.problems).toEqual([]);
     } finally {
       await map.close();

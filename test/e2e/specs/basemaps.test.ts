@@ -24,7 +24,7 @@ describe('an online basemap', { timeout: 120_000 }, () => {
       // The tiles' colour fills the map where nothing of ours is drawn over it.
       const visible = await map.pixelsLike([TILE], 20);
       expect(visible).toBeGreaterThan(20_000);
-      expect(await map.page.locator('.maplibregl-ctrl-attrib').textContent()).toContain('测试底图');
+      expect(await map.attribution()).toContain('测试底图');
       expect(map.problems).toEqual([]);
     } finally {
       await map.close();

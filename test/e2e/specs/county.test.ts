@@ -81,7 +81,7 @@ describe('a county sets up its townships in the browser', { timeout: 300_000 }, 
   it('adds both townships with their villages, basemaps and admins; each is served as its own place', async () => {
     const desk = await TownMap.open(town.browser, town.server.url, { as: 'county', password: PASSWORD, path: '/county', width: 1366, height: 768 });
     try {
-      await desk.page.locator('[data-testid=county-empty]').waitFor();
+      await desk.waitForCounty('empty');
       for (const p of places) {
         const summary = await desk.addTownship(beijingDistricts().path, { code: p.code, nameZh: p.nameZh, nameEn: p.nameEn, pick: p.pick });
         expect(summary).toContain(p.code);
@@ -90,7 +90,7 @@ describe('a county sets up its townships in the browser', { timeout: 300_000 }, 
         await desk.createTownshipAdmin(p.code, `${p.code}-admin`, PASSWORD);
       }
       expect((await desk.countyFigures()).map((f) => f.code)).toEqual(['dongcheng', 'xicheng']);
-      expect(await desk.page.locator('[data-testid^=county-map-]').count()).toBe(2);
+      expect((await desk.offered('county-map-'))['county-map-']).toBe(2);
       expect(desk.problems).toEqual([]);
     } finally {
       await desk.close();
@@ -126,18 +126,16 @@ describe('a county sets up its townships in the browser', { timeout: 300_000 }, 
 
     const lead = await TownMap.open(town.browser, town.server.url, { as: 'county-lead', password: PASSWORD, path: '/county', width: 1366, height: 768 });
     try {
-      await lead.page.locator('[data-testid=county-table]').waitFor();
+      await lead.waitForCounty('table');
       expect(await lead.countyFigures()).toEqual([
         { code: 'dongcheng', open: 1, overdue: 0 },
         { code: 'xicheng', open: 1, overdue: 0 },
       ]);
       // No write buttons for the county's leader, and no set-up.
-      expect(await lead.page.locator('[data-testid^=county-setup-]').count()).toBe(0);
-      expect(await lead.page.locator('[data-testid=add-township]').count()).toBe(0);
-      await lead.page.click('[data-testid=county-open-map-xicheng]');
-      await lead.waitUntilDrawn();
+      expect(await lead.offered('county-setup-', 'add-township')).toEqual({ 'county-setup-': 0, 'add-township': 0 });
+      await lead.openTownshipMap('xicheng');
       expect((await lead.drawnBasemap()).roads).toEqual(['西城大街']);
-      expect(await lead.page.locator('[data-testid=report-mode]').count()).toBe(0);
+      expect(await lead.offered('report-mode')).toEqual({ 'report-mode': 0 });
       expect(await lead.reportCountText()).toMatch(/1/);
       await lead.switchTownship('dongcheng');
       await lead.waitUntilDrawn();

@@ -78,7 +78,7 @@ describe('the living map of the demo town', { timeout: 120_000 }, () => {
       expect(detail.zone.nameZh).toBe('第三保洁区');
       expect(Math.abs(detail.lon - lon)).toBeLessThan(0.0002);
       expect(Math.abs(detail.lat - lat)).toBeLessThan(0.0002);
-      await map.page.locator('[data-testid=report-detail]').waitFor();
+      await map.waitForDetails();
       expect(map.problems).toEqual([]);
     });
   });

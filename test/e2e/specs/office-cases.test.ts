@@ -28,28 +28,25 @@ describe('the office and its case numbers', { timeout: 240_000 }, () => {
     expect(caseNo).toMatch(/^NJ-\d{4}-\d{6}$/);
 
     const map = await TownMap.open(town.browser, town.server.url, { as: 'office', path: '/ledger', width: 1366, height: 768 });
-    const page = map.page;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-'));
     try {
       // the true size of the ledger, not the page
-      await page.locator('[data-testid=ledger-row]').first().waitFor();
       const all = Number((await db().selectFrom('reports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       expect(all).toBeGreaterThan(1000);
-      await expect.poll(() => page.getAttribute('[data-testid=ledger-total]', 'data-total')).toBe(String(all));
-      expect(await page.locator('[data-testid=ledger-total]').textContent()).toContain(`共${all}条`);
+      await expect.poll(async () => (await map.ledgerSize()).total).toBe(String(all));
+      expect((await map.ledgerSize()).said).toContain(`共${all}条`);
 
       // the number as read out on the phone: lower case, without the prefix and its zeros
       const [, year, n] = caseNo.split('-');
-      await page.fill('[data-testid=ledger-search]', `${year}-${Number(n)}`);
-      await page.press('[data-testid=ledger-search]', 'Enter');
-      await expect.poll(() => page.locator('[data-testid=ledger-row]').count()).toBe(1);
-      await page.locator(`[data-testid=ledger-row][data-report-id="${made.body.id}"]`).click();
-      await expect.poll(() => page.textContent('[data-testid=detail-case-no]')).toBe(caseNo);
-      await page.click('[data-testid=report-detail] button[aria-label]');
-      await page.fill('[data-testid=ledger-search]', '');
+      await map.searchLedger(`${year}-${Number(n)}`);
+      await expect.poll(async () => (await map.ledgerSize()).rows).toBe(1);
+      await map.ledgerRow(made.body.id, { open: true });
+      await expect.poll(() => map.detail('case-no')).toBe(caseNo);
+      await map.closeDetails();
+      await map.searchLedger('');
 
       // the overdue list, longest late first, with days and hours; its total counted independently
-      await page.check('[data-testid=ledger-overdue]');
+      await map.ledgerOverdueOnly();
       const now = new Date().toISOString();
       const overdue = await db()
         .selectFrom('reports')
@@ -58,8 +55,8 @@ describe('the office and its case numbers', { timeout: 240_000 }, () => {
         .where('deadline_at', '<', now)
         .execute();
       expect(overdue.length).toBeGreaterThan(10);
-      await expect.poll(() => page.getAttribute('[data-testid=ledger-total]', 'data-total')).toBe(String(overdue.length));
-      const states = await page.locator('[data-testid=ledger-state]').allTextContents();
+      await expect.poll(async () => (await map.ledgerSize()).total).toBe(String(overdue.length));
+      const states = await map.ledgerStates();
       expect(states.length).toBe(overdue.length);
       for (const s of states) expect(s).toMatch(LATE);
       const hours = states.map((s) => {
@@ -69,51 +66,34 @@ describe('the office and its case numbers', { timeout: 240_000 }, () => {
       expect(hours).toEqual([...hours].sort((a, b) => b - a));
 
       // the file holds the rows on screen, not the whole ledger
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-xlsx]')]);
       const file = path.join(dir, 'overdue.xlsx');
-      await download.saveAs(file);
+      await map.downloadLedger('xlsx', file);
       const book = XLSX.read(fs.readFileSync(file), { type: 'buffer' });
       const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(book.Sheets[book.SheetNames[0]!]!);
       expect(new Set(rows.map((r) => r['编号 id']))).toEqual(new Set(overdue.map((r) => r.id)));
-      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ledger-csv]')]);
       const csvFile = path.join(dir, 'overdue.csv');
-      await csv.saveAs(csvFile);
+      await map.downloadLedger('csv', csvFile);
       expect(fs.readFileSync(csvFile, 'utf8').trim().split('\n').length - 1).toBe(overdue.length);
 
       // two of them urged at once
-      const two = await page.locator('[data-testid=ledger-row]').evaluateAll((rows) => rows.slice(0, 2).map((r) => r.getAttribute('data-report-id')!));
-      for (const id of two) await page.check(`[data-testid=ledger-row][data-report-id="${id}"] [data-testid=tick]`);
-      await page.click('[data-testid=bulk-urge]');
-      await expect.poll(() => page.textContent('[data-testid=bulk-said]')).toBe('已处理 2 条,未能处理 0 条');
+      const two = (await map.ledgerIds()).slice(0, 2);
+      await map.urgeAtOnce(two, '已处理 2 条,未能处理 0 条');
       const urged = await db().selectFrom('report_events').select('report_id').where('type', '=', 'urge').where('report_id', 'in', two).execute();
       expect(urged.map((u) => u.report_id).sort()).toEqual([...two].sort());
 
       // in English, the same lateness in English words
-      await page.click("[data-testid=lang-switch]");
-      await expect.poll(async () => (await page.locator('[data-testid=ledger-state]').first().textContent()) ?? '').toMatch(/h overdue$/);
+      await map.switchLanguage();
+      await expect.poll(async () => (await map.ledgerStates())[0] ?? '').toMatch(/h overdue$/);
 
       // on the map, on a phone: the search box finds it by number, and its panel lies above everything the map
       // draws (names, pins, the zoom buttons beside its ✕)
-      await page.click("[data-testid=lang-switch]");
-      await page.setViewportSize({ width: 360, height: 640 });
+      await map.switchLanguage();
+      await map.resize(360, 640);
       await map.openView('map');
-      await page.fill('[data-testid=map-search]', caseNo.toLowerCase());
-      await page.locator(`[data-testid=search-item][data-report-id="${made.body.id}"]`).click();
-      await expect.poll(() => page.textContent('[data-testid=detail-case-no]')).toBe(caseNo);
+      await map.searchMapFor(caseNo.toLowerCase(), made.body.id);
+      await expect.poll(() => map.detail('case-no')).toBe(caseNo);
       await map.settle();
-      const covered = await page.evaluate(() => {
-        const panel = document.querySelector('[data-testid=report-detail]')!;
-        const spots = [...panel.querySelectorAll('dd, dt, button, h2')].map((el) => {
-          const r = el.getBoundingClientRect();
-          return { el, x: r.left + r.width / 2, y: r.top + r.height / 2 };
-        });
-        // what shows of the panel (it scrolls within its own box): nothing of the map lies over it
-        const p = panel.getBoundingClientRect();
-        const shown = spots.filter((s) => s.y > p.top && s.y < Math.min(p.bottom, window.innerHeight) && s.x > p.left && s.x < p.right);
-        if (shown.length < 5) return [`only ${shown.length} rows of the panel show`];
-        return shown.filter((s) => !panel.contains(document.elementFromPoint(s.x, s.y))).map((s) => s.el.textContent);
-      });
-      expect(covered).toEqual([]);
+      expect(await map.detailCovered()).toEqual([]);
       expect(map.problems).toEqual([]);
     } finally {
       await map.close();
@@ -123,29 +103,23 @@ describe('the office and its case numbers', { timeout: 240_000 }, () => {
 
   it('keeps a refused form as typed, says why in Chinese, and shows the audit log in words', async () => {
     const map = await TownMap.open(town.browser, town.server.url, { as: 'admin', path: '/admin', width: 1366, height: 768 });
-    const page = map.page;
     try {
-      await page.click('[data-testid=admin-tab-people]');
-      await page.fill('[data-testid=person-username]', 'zhangsan');
-      await page.fill('[data-testid=person-password]', 'Qingjie-2026-Dongmen');
-      await page.click('[data-testid=person-add]');
-      const said = (await page.locator('[data-testid=people-error]').textContent()) ?? '';
+      await map.adminTab('people');
+      await map.addPerson({ username: 'zhangsan', password: 'Qingjie-2026-Dongmen' });
+      const said = await map.personRefusal();
       expect(said).toContain('姓名');
       expect(said).not.toMatch(/[A-Za-z]{3,}/);
-      expect(await page.inputValue('[data-testid=person-username]')).toBe('zhangsan');
-      expect(await page.inputValue('[data-testid=person-password]')).toBe('Qingjie-2026-Dongmen');
+      expect(await map.personForm()).toMatchObject({ username: 'zhangsan', password: 'Qingjie-2026-Dongmen' });
 
-      await page.fill('[data-testid=person-name]', '张三');
-      await page.click('[data-testid=person-add]');
-      await expect.poll(() => page.inputValue('[data-testid=person-username]')).toBe('');
+      await map.addPerson({ name: '张三' });
+      await expect.poll(async () => (await map.personForm()).username).toBe('');
       expect(await db().selectFrom('users').select('display_name').where('username', '=', 'zhangsan').executeTakeFirst()).toEqual({ display_name: '张三' });
 
-      await page.click('[data-testid=admin-tab-audit]');
-      const created = page.locator('[data-testid=audit-row][data-action="user.create"]').first();
-      await created.waitFor();
-      expect(await created.textContent()).toContain('新增人员');
-      expect(await created.locator('[data-testid=audit-changes]').textContent()).toContain('张三');
-      const table = (await page.textContent('[data-testid=audit-table]')) ?? '';
+      await map.adminTab('audit');
+      const created = await map.auditEntry('user.create');
+      expect(created.text).toContain('新增人员');
+      expect(created.changes).toContain('张三');
+      const table = created.table;
       // no raw action keys (user.create, auth.login, …) in the Chinese UI
       expect(table).not.toMatch(/\b(auth|user|area|category|webhook|township)\.[a-z_]+\b/);
       // the browser logs the refused form's answer (400); nothing else went wrong

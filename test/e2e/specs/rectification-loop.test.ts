@@ -44,10 +44,10 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
       // the rectification goes through the phone's outbox, as it would with no signal
       await map.rectifyTask(id, { photo: AFTER_PHOTO, note: '已清扫' });
       // …and the item moves to the list of those waiting for the office's verification
-      await map.page.locator(`[data-testid=task-group-waiting] [data-testid=task-item][data-report-id="${id}"]`).waitFor();
+      await map.taskInGroup('waiting', id);
       await map.openTask(id);
-      await expectText(map, '[data-testid=detail-status]', '已整改待复查');
-      expect(await map.page.locator('[data-testid=detail-photos] img').count()).toBe(1);
+      await map.waitForDetail('status', '已整改待复查');
+      expect(await map.detailPhotoCount()).toBe(1);
 
       // …and may not sign off their own work
       expect(await map.actionsOffered()).toEqual([]);
@@ -57,20 +57,18 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
 
       // the office sees it rectified (blue), verifies it, and the pin turns closed (green)
       await map.signOutAndIn('office');
-      await map.page.goto(`${town.server.url}/?report=${id}`);
-      await map.waitUntilDrawn();
+      await map.visit(`/?report=${id}`);
       await map.showAnalysis('none');
       await map.colourPinsBy('state');
-      await map.page.evaluate(([x, y]) => window.__hotspots!.map.jumpTo({ center: [x, y], zoom: 17 }), [lon, lat] as const);
-      await map.settle();
-      await map.page.locator('[data-testid=report-detail]').waitFor();
+      await map.jumpTo(lon, lat, 17);
+      await map.waitForDetails();
       expect(near(await map.colourAt(lon, lat), hexToRgb(STATE_COLORS.rectified))).toBe(true);
       expect(await map.actionsOffered()).toEqual(['verify', 'reopen', 'merge']);
       await map.act('verify', { note: '复查合格' });
-      await expectText(map, '[data-testid=detail-status]', '已销号');
+      await map.waitForDetail('status', '已销号');
       await map.settle();
       expect(near(await map.colourAt(lon, lat), hexToRgb(STATE_COLORS.closed))).toBe(true);
-      const history = await map.page.locator('[data-testid=detail-history] li').allTextContents();
+      const history = await map.detailHistory();
       expect(history.join('\n')).toMatch(/上报[\s\S]*通知整改[\s\S]*完成整改[\s\S]*复查合格销号/);
       expect(map.problems).toEqual([]);
     } finally {
@@ -92,16 +90,11 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
       const before = await zone3Yuan(map, month);
 
       clockOffset = 2 * DAY; // two days later: the same-day deadline has long passed
-      await map.page.reload();
       // Two days idle: the office's desk session has ended, and the office signs in again.
-      await map.signIn('office');
-      await map.page.locator('[data-testid=ledger-table]').waitFor();
-      await map.page.check('[data-testid=ledger-overdue]');
-      const row = map.page.locator(`[data-testid=ledger-row][data-report-id="${id}"]`);
-      await row.waitFor();
-      expect(await row.textContent()).toContain('逾期');
-      await row.click();
-      await expectText(map, '[data-testid=detail-deductions]', '扣款50元');
+      await map.reloadSignedOut('office');
+      await map.ledgerOverdueOnly();
+      expect(await map.ledgerRow(id, { open: true })).toContain('逾期');
+      await map.waitForDetail('deductions', '扣款50元');
 
       const after = await zone3Yuan(map, month);
       expect(after).toBeGreaterThanOrEqual(before + 50);
@@ -112,21 +105,7 @@ describe('the rectification loop in the browser', { timeout: 180_000 }, () => {
   });
 });
 
-async function expectText(map: TownMap, selector: string, text: string) {
-  await map.page.waitForFunction(
-    ([sel, want]) => document.querySelector(sel)?.textContent?.includes(want) === true,
-    [selector, text] as const,
-    { timeout: 10_000 },
-  );
-}
-
 /** The deduction (yuan) of zone 3 in the accountability table of a month. */
 async function zone3Yuan(map: TownMap, month: string): Promise<number> {
-  await map.page.click('[data-testid=tab-accountability]');
-  await map.page.fill('[data-testid=acc-month]', month);
-  const row = map.page.locator('[data-testid=acc-row]', { hasText: '第三保洁区' });
-  await row.waitFor();
-  const cells = await row.locator('td').allTextContents();
-  await map.page.click('[data-testid=tab-ledger]');
-  return Number(cells[4]);
+  return Number((await map.scoresRow(month, '第三保洁区'))[4]);
 }

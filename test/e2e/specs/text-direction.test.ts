@@ -12,9 +12,9 @@ describe('text in other directions', { timeout: 120_000 }, () => {
     try {
       const made = await map.postJson('/api/reports', { category: 'illegal_ad', lon: 105.934, lat: 26.142, description: '小广告\u202Eabc' });
       expect(made.status).toBe(201);
-      await map.page.goto(`${town.server.url}/?report=${made.body.id}`);
+      await map.openReportLink(made.body.id);
       await map.waitUntilDrawn();
-      const isolated = await map.page.locator('[data-testid=detail-description] bdi').evaluate((el) => ({ text: el.textContent, bidi: getComputedStyle(el).unicodeBidi }));
+      const isolated = await map.detailDescription();
       expect(isolated.text).toBe('小广告\u202Eabc');
       expect(isolated.bidi).toBe('isolate');
       expect(map.problems).toEqual([]);
