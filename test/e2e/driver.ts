@@ -134,10 +134,16 @@ export class TownMap {
    * Takes a step from the open item's panel: its photo, the zone it is sent to (by name), the day more time is asked
    * until, and its note or reason, when given; waits until the step's form has gone.
    */
-  async act(action: string, opts: { photo?: string; note?: string; area?: string; until?: string } = {}): Promise<void> {
+  async act(action: string, opts: { photo?: string; note?: string; area?: string; until?: string; person?: string; urgent?: boolean } = {}): Promise<void> {
     await this.page.click(`[data-testid=detail-actions] [data-testid=action-${action}]`);
     await this.page.locator('[data-testid=action-form]').waitFor();
     if (opts.area) await this.page.selectOption('[data-testid=dispatch-area]', { label: opts.area });
+    if (opts.person) {
+      // the people to send to arrive after the form opens
+      await this.page.locator(`[data-testid=dispatch-person] option[value="${opts.person}"]`).waitFor({ state: 'attached' });
+      await this.page.selectOption('[data-testid=dispatch-person]', opts.person);
+    }
+    if (opts.urgent) await this.page.check('[data-testid=urgency-urgent]');
     if (opts.until) await this.page.fill('[data-testid=extend-until]', opts.until);
     if (opts.photo) {
       await this.page.setInputFiles('[data-testid=action-photo]', opts.photo);
@@ -238,7 +244,7 @@ export class TownMap {
   /** Searches the ledger (an empty text clears the search). */
   async searchLedger(text: string): Promise<void> {
     await this.page.fill('[data-testid=ledger-search]', text);
-    if (text) await this.page.press('[data-testid=ledger-search]', 'Enter');
+    await this.page.press('[data-testid=ledger-search]', 'Enter');
   }
 
   /** The state column of the ledger's rows, top to bottom ("逾期2天3小时" …). */
@@ -262,6 +268,31 @@ export class TownMap {
     for (const id of ids) await this.page.check(`[data-testid=ledger-row][data-report-id="${id}"] [data-testid=tick]`);
     await this.page.click('[data-testid=bulk-urge]');
     await expect.poll(() => this.page.textContent('[data-testid=bulk-said]')).toBe(said);
+  }
+
+  /** Shows only urgent items in the ledger. */
+  async ledgerUrgentOnly(): Promise<void> {
+    await this.page.check('[data-testid=ledger-urgent]');
+  }
+
+  /** The 紧急 mark on an item's row in the ledger. */
+  async urgentMark(id: string): Promise<string> {
+    return (await this.page.textContent(`[data-testid=ledger-row][data-report-id="${id}"] [data-testid=urgent-mark]`)) ?? '';
+  }
+
+  /** Opens a tab of the ledger view (ledger, accountability, rates), waiting for its first table. */
+  async ledgerTab(tab: 'ledger' | 'accountability' | 'rates'): Promise<void> {
+    await this.page.click(`[data-testid=tab-${tab}]`);
+    if (tab === 'rates') await this.page.locator('[data-testid=inspection-table]').waitFor();
+  }
+
+  /** The rates tab: the returns table's text, the weights line, and the link to the month's report as a PDF. */
+  async ratesShown(): Promise<{ returns: string; weights: string; pdf: string }> {
+    return {
+      returns: (await this.page.textContent('[data-testid=returns-table]')) ?? '',
+      weights: (await this.page.textContent('[data-testid=rates-weights]')) ?? '',
+      pdf: (await this.page.getAttribute('[data-testid=period-report-pdf]', 'href')) ?? '',
+    };
   }
 
   /** Shows only overdue items in the ledger. */
@@ -483,11 +514,12 @@ export class TownMap {
     };
   }
 
-  /** A download as the page would fetch it: its media type and size. */
-  async download(path: string): Promise<{ type: string | null; size: number }> {
+  /** A download as the page would fetch it: its status, media type, size and first bytes (as Latin-1 text). */
+  async download(path: string): Promise<{ status: number; type: string | null; size: number; head: string }> {
     return this.page.evaluate(async (p) => {
       const r = await fetch(p);
-      return { type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      return { status: r.status, type: r.headers.get('content-type'), size: bytes.byteLength, head: String.fromCharCode(...bytes.subarray(0, 8)) };
     }, path);
   }
 
@@ -608,6 +640,112 @@ export class TownMap {
   }
 
   // The admin view
+
+  /** The areas tab: drags the vertex at this spot of the area being edited by (dx, dy) pixels, and saves; returns what it says. */
+  async dragVertexAndSave(at: [number, number], dx: number, dy: number): Promise<string> {
+    const px = await this.page.evaluate(([x, y]) => window.__hotspots!.map.project([x, y]), at);
+    const box = (await this.page.locator('[data-testid=map]').boundingBox())!;
+    await this.page.mouse.move(box.x + px.x, box.y + px.y);
+    await this.page.mouse.down();
+    for (let i = 1; i <= 10; i++) await this.page.mouse.move(box.x + px.x + (i * dx) / 10, box.y + px.y + (i * dy) / 10);
+    await this.page.mouse.up();
+    await this.page.click('[data-testid=area-save]');
+    await this.page.locator('[data-testid=area-message].ok').waitFor();
+    return (await this.page.locator('[data-testid=area-message]').textContent()) ?? '';
+  }
+
+  /** The import tab: checks a file; returns the file's lines the check refused (empty when it is right) and whether it may be imported. */
+  async checkImport(file: string): Promise<{ refusedLines: string[]; mayImport: boolean }> {
+    await this.page.setInputFiles('[data-testid=import-file]', file);
+    await this.page.click('[data-testid=import-check]');
+    await this.page.locator('[data-testid=import-problems], [data-testid=import-summary]').first().waitFor();
+    const refused = (await this.page.locator('[data-testid=import-problems]').count()) ? await this.page.locator('[data-testid=import-problems] tbody tr td:first-child').allTextContents() : [];
+    return { refusedLines: refused, mayImport: await this.page.locator('[data-testid=import-run]').isEnabled() };
+  }
+
+  /** The import tab: imports the file checked, and waits until it says how many were imported. */
+  async runImport(): Promise<void> {
+    await this.page.click('[data-testid=import-run]');
+    await this.page.locator('[data-testid=import-summary] strong').waitFor();
+  }
+
+  /** The ledger's Excel export: saves it to `file`; returns the name the browser was given. */
+  async exportLedgerXlsx(file: string): Promise<string> {
+    await this.page.locator('[data-testid=export-xlsx]').waitFor();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.click('[data-testid=export-xlsx]')]);
+    await download.saveAs(file);
+    return download.suggestedFilename();
+  }
+
+  /** The people tab: starts a second factor and confirms it with `code(secret)`; returns how many recovery codes were shown. */
+  async turnOnSecondFactor(code: (secret: string) => string): Promise<{ secret: string; recoveryCodes: number }> {
+    await this.page.click('[data-testid=second-factor-start]');
+    const secret = ((await this.page.locator('[data-testid=second-factor-secret]').textContent()) ?? '').replace(/\s/g, '');
+    await this.page.fill('[data-testid=second-factor-code]', code(secret));
+    await this.page.click('[data-testid=second-factor-confirm]');
+    await this.page.locator('[data-testid=second-factor-codes] li').first().waitFor();
+    return { secret, recoveryCodes: await this.page.locator('[data-testid=second-factor-codes] li').count() };
+  }
+
+  /** Signs out and in again with a password and, when asked for it, the code `code()` gives at that moment. */
+  async signInWithCode(username: string, password: string, code: () => string): Promise<void> {
+    await this.page.click('[data-testid=sign-out]');
+    await this.page.fill('[data-testid=login-username]', username);
+    await this.page.fill('[data-testid=login-password]', password);
+    await this.page.click('[data-testid=login-submit]');
+    await this.page.locator('[data-testid=login-code]').waitFor();
+    await this.page.fill('[data-testid=login-code]', code());
+    await this.page.click('[data-testid=login-submit]');
+    await this.page.locator('[data-testid=sign-out]').waitFor();
+  }
+
+  /** The rules tab: sets a category's limits (hours; urgent the urgent limit) and saves its row. */
+  async setLimit(category: string, limits: { urgent?: string }): Promise<void> {
+    const row = this.page.locator(`[data-testid=limit-${category}]`);
+    if (limits.urgent !== undefined) await row.locator('[data-testid=limit-urgent]').fill(limits.urgent);
+    await row.locator('[data-testid=limit-save]').click();
+  }
+
+  /** Whether a category's urgent limit can be changed here. */
+  async limitEditable(category: string): Promise<boolean> {
+    return !(await this.page.locator(`[data-testid=limit-${category}] [data-testid=limit-urgent]`).isDisabled());
+  }
+
+  /** The rules tab: types the score's weights (and the re-inspection limit) given; with `save`, saves them. */
+  async setWeights(w: Partial<Record<'close' | 'onTime' | 'rework' | 'verifyHours', string>>, opts: { save?: boolean } = { save: true }): Promise<void> {
+    for (const [k, v] of Object.entries(w)) await this.page.fill(`[data-testid=weight-${k}]`, v);
+    if (opts.save !== false) await this.page.click('[data-testid=weights-save]');
+  }
+
+  async weightsMessage(): Promise<string> {
+    return (await this.page.textContent('[data-testid=weights-message]')) ?? '';
+  }
+
+  async weight(name: 'close' | 'onTime' | 'rework' | 'verifyHours'): Promise<string> {
+    return this.page.inputValue(`[data-testid=weight-${name}]`);
+  }
+
+  /** The rules tab: marks a day of the township's own calendar (a day off, or a working day) and saves it. */
+  async markDay(day: string, kind: 'holiday' | 'workday', note: string): Promise<void> {
+    await this.page.fill('[data-testid=calendar-day]', day);
+    await this.page.selectOption('[data-testid=calendar-kind]', kind);
+    await this.page.fill('[data-testid=calendar-note]', note);
+    await this.page.click('[data-testid=calendar-save]');
+  }
+
+  /** The township's own days, as the rules tab lists them. */
+  async ownDays(): Promise<string> {
+    return (await this.page.textContent('[data-testid=calendar-own]')) ?? '';
+  }
+
+  /** Makes the network slow for one path of the API (each answer held this long) until the returned undo is called. */
+  async slowAnswers(pattern: string, ms: number): Promise<() => Promise<void>> {
+    await this.page.route(pattern, async (route) => {
+      await new Promise((r) => setTimeout(r, ms));
+      await route.continue();
+    });
+    return () => this.page.unroute(pattern);
+  }
 
   async adminTab(tab: 'areas' | 'rules' | 'import' | 'people' | 'keys' | 'webhooks' | 'audit'): Promise<void> {
     await this.page.click(`[data-testid=admin-tab-${tab}]`);

@@ -19,35 +19,24 @@ describe('the rules and an urgent case, in the browser', { timeout: 300_000 }, (
   it('sets the limits and weights, marks a day off, and notifies a named person of an urgent item', async () => {
     const admin = await TownMap.open(town.browser, town.server.url, { as: 'admin', path: '/admin', width: 1366, height: 768 });
     try {
-      await admin.page.click('[data-testid=admin-tab-rules]');
-      const stall = admin.page.locator('[data-testid=limit-road_stall]');
-      await stall.locator('[data-testid=limit-urgent]').fill('1');
-      await stall.locator('[data-testid=limit-save]').click();
+      await admin.adminTab('rules');
+      await admin.setLimit('road_stall', { urgent: '1' });
       await expect.poll(async () => (await db().selectFrom('categories').select('urgent_hours').where('code', '=', 'road_stall').executeTakeFirstOrThrow()).urgent_hours).toBe(1);
-      await admin.page.fill('[data-testid=weight-close]', '1');
-      await admin.page.fill('[data-testid=weight-onTime]', '1');
-      await admin.page.fill('[data-testid=weight-rework]', '0');
-      await admin.page.click('[data-testid=weights-save]');
+      await admin.setWeights({ close: '1', onTime: '1', rework: '0' });
       await expect.poll(async () => JSON.parse((await db().selectFrom('townships').select('evaluation').executeTakeFirstOrThrow()).evaluation ?? 'null')?.weights).toEqual({ close: 1, onTime: 1, rework: 0 });
-      await expect.poll(() => admin.page.textContent('[data-testid=weights-message]')).toBe('已保存');
+      await expect.poll(() => admin.weightsMessage()).toBe('已保存');
       // on a slow line, what is typed while the answer is on its way stays as typed
-      await admin.page.route('**/api/township/evaluation', async (route) => {
-        await new Promise((r) => setTimeout(r, 800));
-        await route.continue();
-      });
-      await admin.page.fill('[data-testid=weight-verifyHours]', '30');
-      await admin.page.click('[data-testid=weights-save]');
-      await admin.page.fill('[data-testid=weight-verifyHours]', '36');
+      const fast = await admin.slowAnswers('**/api/township/evaluation', 800);
+      await admin.setWeights({ verifyHours: '30' });
+      await admin.setWeights({ verifyHours: '36' }, { save: false });
       await expect.poll(async () => JSON.parse((await db().selectFrom('townships').select('evaluation').executeTakeFirstOrThrow()).evaluation ?? 'null')?.verifyHours).toBe(30);
-      await expect.poll(() => admin.page.textContent('[data-testid=weights-message]')).toBe('已保存');
-      expect(await admin.page.inputValue('[data-testid=weight-verifyHours]')).toBe('36');
-      await admin.page.unroute('**/api/township/evaluation');
+      await expect.poll(() => admin.weightsMessage()).toBe('已保存');
+      expect(await admin.weight('verifyHours')).toBe('36');
+      await fast();
       // a refused value is said in the UI's language, and the form keeps what was typed
-      await admin.page.fill('[data-testid=weight-close]', '0');
-      await admin.page.fill('[data-testid=weight-onTime]', '0');
-      await admin.page.click('[data-testid=weights-save]');
-      await expect.poll(() => admin.page.textContent('[data-testid=weights-message]')).toMatch(/权重/);
-      expect(await admin.page.inputValue('[data-testid=weight-close]')).toBe('0');
+      await admin.setWeights({ close: '0', onTime: '0' });
+      await expect.poll(() => admin.weightsMessage()).toMatch(/权重/);
+      expect(await admin.weight('close')).toBe('0');
       expect(admin.problems.filter((p) => !p.includes('400'))).toEqual([]);
     } finally {
       await admin.close();
@@ -55,14 +44,11 @@ describe('the rules and an urgent case, in the browser', { timeout: 300_000 }, (
 
     const office = await TownMap.open(town.browser, town.server.url, { as: 'office', path: '/admin', width: 1366, height: 768 });
     try {
-      await office.page.click('[data-testid=admin-tab-rules]');
+      await office.adminTab('rules');
       // the office reads the limits but may not change them
-      expect(await office.page.locator('[data-testid=limit-road_stall] [data-testid=limit-urgent]').isDisabled()).toBe(true);
-      await office.page.fill('[data-testid=calendar-day]', '2026-12-31');
-      await office.page.selectOption('[data-testid=calendar-kind]', 'holiday');
-      await office.page.fill('[data-testid=calendar-note]', '镇庆');
-      await office.page.click('[data-testid=calendar-save]');
-      await expect.poll(() => office.page.textContent('[data-testid=calendar-own]')).toContain('2026-12-31');
+      expect(await office.limitEditable('road_stall')).toBe(false);
+      await office.markDay('2026-12-31', 'holiday', '镇庆');
+      await expect.poll(() => office.ownDays()).toContain('2026-12-31');
       expect((await db().selectFrom('calendar_days').selectAll().where('day', '=', '2026-12-31').executeTakeFirstOrThrow()).kind).toBe('holiday');
 
       // an item its zone gave back: nobody answers for it now
@@ -74,40 +60,29 @@ describe('the rules and an urgent case, in the browser', { timeout: 300_000 }, (
       expect((await cleaner3.post(`/api/reports/${id}/transitions`, { action: 'return', note: '不属本区' })).status).toBe(200);
       const cleaner3Id = (await cleaner3.get('/api/auth/me')).body.user.id as string;
 
-      await office.page.goto(`${town.server.url}/ledger`);
-      await office.page.fill('[data-testid=ledger-search]', caseNo);
-      await office.page.press('[data-testid=ledger-search]', 'Enter');
-      await office.page.locator(`[data-testid=ledger-row][data-report-id="${id}"]`).click();
-      await office.page.locator('[data-testid=detail-actions] [data-testid=action-notify]').click();
-      await office.page.locator('[data-testid=dispatch-person] option', { hasText: '第三保洁区' }).first().waitFor({ state: 'attached' });
-      await office.page.selectOption('[data-testid=dispatch-person]', cleaner3Id);
-      await office.page.check('[data-testid=urgency-urgent]');
-      await office.page.click('[data-testid=action-submit]');
-      await office.page.locator('[data-testid=action-form]').waitFor({ state: 'detached' });
+      await office.visit('/ledger');
+      await office.findInLedger(caseNo, id);
+      await office.act('notify', { person: cleaner3Id, urgent: true });
       const row = await db().selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 'notified', urgency: 'urgent', assignee_id: cleaner3Id });
       const left = Date.parse(row.deadline_at!) - Date.parse(row.updated_at);
       expect(left).toBe(1 * HOUR);
-      await office.page.locator('[data-testid=detail-urgent]').waitFor();
-      expect(await office.page.textContent('[data-testid=detail-urgent]')).toBe('紧急');
+      expect(await office.detail('urgent')).toBe('紧急');
 
       // the ledger's urgent filter holds it, marked
-      await office.page.fill('[data-testid=ledger-search]', '');
-      await office.page.press('[data-testid=ledger-search]', 'Enter');
-      await office.page.check('[data-testid=ledger-urgent]');
-      await expect.poll(() => office.page.locator('[data-testid=ledger-row]').count()).toBe(1);
-      expect(await office.page.textContent(`[data-testid=ledger-row][data-report-id="${id}"] [data-testid=urgent-mark]`)).toBe('紧急');
+      await office.searchLedger('');
+      await office.ledgerUrgentOnly();
+      await expect.poll(async () => (await office.ledgerSize()).rows).toBe(1);
+      expect(await office.urgentMark(id)).toBe('紧急');
 
       // the rates: re-inspection on time, returns, and the month's report as a PDF
-      await office.page.click('[data-testid=tab-rates]');
-      await office.page.locator('[data-testid=inspection-table]').waitFor();
-      const returns = await office.page.textContent('[data-testid=returns-table]');
-      expect(returns).toContain('第三保洁区');
-      expect(await office.page.textContent('[data-testid=rates-weights]')).toContain('50%');
-      const href = await office.page.getAttribute('[data-testid=period-report-pdf]', 'href');
-      const pdf = await office.page.request.get(`${town.server.url}${href}`);
-      expect(pdf.status()).toBe(200);
-      expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+      await office.ledgerTab('rates');
+      const rates = await office.ratesShown();
+      expect(rates.returns).toContain('第三保洁区');
+      expect(rates.weights).toContain('50%');
+      const pdf = await office.download(rates.pdf);
+      expect(pdf.status).toBe(200);
+      expect(pdf.head.slice(0, 5)).toBe('%PDF-');
       expect(office.problems).toEqual([]);
     } finally {
       await office.close();
