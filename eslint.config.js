@@ -6,8 +6,6 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 const NODE_BUILTINS = ['fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http', 'https', 'net', 'stream', 'url', 'zlib', 'util'];
-// The end-to-end specs that still drive the page themselves: the phone's (they wait for a phone driver).
-const SPECS_NOT_YET_THROUGH_THE_DRIVER = ['field-lan-https', 'field-offline', 'field-outbox', 'field-weak-signal', 'tasks-offline'];
 const NO_SQL = { name: 'kysely', importNames: ['sql'], message: 'SQL lives in server/store: add a repository function there' };
 const restrict = (patterns, paths = []) => ({
   '@typescript-eslint/no-restricted-imports': ['error', { patterns, paths }],
@@ -58,17 +56,16 @@ export default tseslint.config(
     rules: restrict([{ group: ['../*', '../../*', './*'], message: 'migrations are frozen: they import no app code, only kysely and libraries' }]),
   },
   {
-    // End-to-end specs tell their story through the driver (test/e2e/driver.ts): no page, selector or Playwright
-    // of their own. The specs listed under ignores still reach the page themselves and are being moved over.
+    // End-to-end specs tell their story through the driver (test/e2e/driver.ts: TownMap for the desk, Phone for the
+    // field): no page, selector, pause or Playwright of their own.
     files: ['test/e2e/specs/**/*.ts'],
-    ignores: SPECS_NOT_YET_THROUGH_THE_DRIVER.map((s) => `test/e2e/specs/${s}.test.ts`),
     rules: {
       'no-restricted-syntax': [
         'error',
         { selector: "MemberExpression[property.name='page']", message: 'a spec speaks through the driver (test/e2e/driver.ts): add a method there for what it does' },
         { selector: "MemberExpression[property.name=/^(locator|waitForTimeout|waitForSelector|\\$|\\$\\$|\\$eval)$/]", message: 'a spec speaks through the driver (test/e2e/driver.ts), and waits for a condition, never a pause' },
       ],
-      ...restrict([{ group: ['**/helper.ts', 'playwright-core'], message: 'a spec speaks through the driver (test/e2e/driver.ts), not Playwright' }]),
+      ...restrict([{ group: ['**/helper.ts', '**/field-phone.ts', '**/phone.ts', 'playwright-core'], message: 'a spec speaks through the driver (test/e2e/driver.ts), not Playwright' }]),
     },
   },
   {

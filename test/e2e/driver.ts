@@ -2,6 +2,10 @@ import { PNG } from 'pngjs';
 import { expect } from 'vitest';
 import { openPage, type Browser, type Page } from './helper.ts';
 
+export { Phone } from './phone.ts';
+export { launchBrowser, type Browser } from './helper.ts';
+export type { PhoneOptions } from './field-phone.ts';
+
 // Speaks the user's language over the page: open the map, drop a pin, read what it says.
 
 export type RGB = [number, number, number];

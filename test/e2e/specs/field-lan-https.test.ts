@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTownServer } from '../town-server.ts';
-import { launchBrowser, type Browser } from '../helper.ts';
+import { launchBrowser, Phone, type Browser } from '../driver.ts';
 import { makeLanCert, type LanCert } from '../../../server/tls/lan-cert.ts';
 import { alongRoad, demoTown } from '../../helpers/town.ts';
 
@@ -37,40 +37,25 @@ describe('the field view over HTTPS on the LAN', { timeout: 180_000 }, () => {
     const port = new URL(town.server.url).port;
     const url = `https://${LAN_NAME}:${port}`;
     expect(town.server.url.startsWith('https://')).toBe(true);
-    const context = await phoneBrowser.newContext({
-      viewport: { width: 360, height: 640 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      geolocation: { longitude: SPOT[0], latitude: SPOT[1], accuracy: 6 },
-      permissions: ['geolocation'],
-      serviceWorkers: 'allow',
-    });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const p = await Phone.open(phoneBrowser, url, { geolocation: { longitude: SPOT[0], latitude: SPOT[1], accuracy: 6 }, serviceWorkers: 'allow' });
     try {
-      await page.goto(`${url}/field`);
-      await page.fill('[data-testid=login-username]', 'inspector');
-      await page.fill('[data-testid=login-password]', 'demo');
-      await page.click('[data-testid=login-submit]');
-      await page.locator('[data-testid=drop-pin]').waitFor({ timeout: 60_000 });
-      expect(await page.evaluate(() => ({ secure: isSecureContext, uuid: typeof crypto.randomUUID, proto: location.protocol }))).toEqual({ secure: true, uuid: 'function', proto: 'https:' });
-      await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 90_000 }).toBe(true);
+      expect(await p.secureContext()).toEqual({ secure: true, uuid: 'function', proto: 'https:' });
+      await p.serviceWorkerInCharge();
 
-      await page.click('[data-testid=drop-pin]');
+      await p.startReport();
       // the pin goes down at the phone's fix: the position is available over HTTPS
-      await page.locator('[data-testid=field-place]').waitFor();
-      expect(await page.locator('[data-testid=placed-by-hand]').count()).toBe(0);
-      await page.click('[data-testid=category-exposed_garbage]');
+      expect(await p.place()).toBeTruthy();
+      expect(await p.placedByHand()).toBe(false);
+      await p.pick('exposed_garbage');
       const note = `局域网HTTPS ${Date.now()}`;
-      await page.fill('[data-testid=field-note]', note);
-      await page.click('[data-testid=submit-report]');
-      await page.locator('[data-testid=outbox-item][data-state=sent]').waitFor({ timeout: 60_000 });
+      await p.note(note);
+      await p.submit();
+      await p.waitForOutbox({ state: 'sent' });
       const row = await town.server.deps.store.db.selectFrom('reports').select(['accuracy_m']).where('description', '=', note).executeTakeFirstOrThrow();
       expect(row.accuracy_m).toBe(6);
-      expect(errors).toEqual([]);
+      expect(p.errors).toEqual([]);
     } finally {
-      await context.close();
+      await p.close();
     }
   });
 });
