@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REPORT_SORTS, REPORT_STATUSES } from '../domain/reports.ts';
+import { BULK_MAX, NOTE_MAX, PHOTOS_MAX, SEARCH_MAX } from '../domain/limits.ts';
 import { ACTIONS } from '../domain/lifecycle.ts';
 import { AREA_KINDS } from '../domain/routing.ts';
 
@@ -84,9 +85,9 @@ export const newReportBody = z.strictObject({
   accuracyM: z.number().min(0).max(100_000).optional(),
   /** Where the spot came from: the phone's fix, or placed on the map by hand (then accuracyM is left out). */
   placedBy: z.enum(['gps', 'hand']).optional(),
-  description: z.string().max(2000, 'a description is at most 2000 characters').optional(),
+  description: z.string().max(NOTE_MAX, `a description is at most ${NOTE_MAX} characters`).optional(),
   capturedAt: z.iso.datetime({ offset: true, error: 'capturedAt must be an ISO date-time with offset' }).optional(),
-  photoIds: z.array(photoId).max(10, 'at most 10 photos per report').optional(),
+  photoIds: z.array(photoId).max(PHOTOS_MAX, `at most ${PHOTOS_MAX} photos per report`).optional(),
   sentAt: z.iso.datetime({ offset: true, error: 'sentAt must be an ISO date-time with offset (the phone clock when sending)' }).optional(),
   /** 紧急 'urgent' or 一般 'normal' (the default): an urgent item gets its category's urgent limit. */
   urgency: urgency.optional(),
@@ -100,8 +101,8 @@ export const nearbyQuery = z.object({
 
 export const transitionBody = z.strictObject({
   action: z.enum(ACTIONS, { error: `action must be one of ${ACTIONS.join(', ')}` }),
-  note: z.string().max(2000).optional(),
-  photoIds: z.array(photoId).max(10).optional(),
+  note: z.string().max(NOTE_MAX).optional(),
+  photoIds: z.array(photoId).max(PHOTOS_MAX).optional(),
   /** dispatch: the zone, village or unit it goes to. */
   toAreaId: z.uuid('toAreaId must be an area id').optional(),
   /** notify, dispatch: the person who is to answer for it, instead of the one found for the area. */
@@ -126,17 +127,17 @@ export const transitionBody = z.strictObject({
 });
 
 export const bulkTransitionBody = z.strictObject({
-  ids: z.array(z.uuid('report ids are UUIDs')).min(1).max(200, '一次最多处理 200 条。At most 200 items at a time.'),
+  ids: z.array(z.uuid('report ids are UUIDs')).min(1).max(BULK_MAX, `一次最多处理 ${BULK_MAX} 条。At most ${BULK_MAX} items at a time.`),
   action: z.enum(['notify', 'urge'], { error: '批量操作只能是通知整改或催办。The bulk action is notify or urge.' }),
-  note: z.string().max(2000).optional(),
+  note: z.string().max(NOTE_MAX).optional(),
 });
 
 export const sightingBody = z.strictObject({
-  note: z.string().max(2000).optional(),
-  photoIds: z.array(photoId).max(10).optional(),
+  note: z.string().max(NOTE_MAX).optional(),
+  photoIds: z.array(photoId).max(PHOTOS_MAX).optional(),
 });
 
-const searchText = z.string().trim().min(1, 'the search is empty').max(100, 'a search is at most 100 characters');
+const searchText = z.string().trim().min(1, 'the search is empty').max(SEARCH_MAX, `a search is at most ${SEARCH_MAX} characters`);
 
 export const ledgerQuery = reportQuery.extend({
   overdue: z.enum(['0', '1']).optional(),

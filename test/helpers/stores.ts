@@ -16,6 +16,9 @@ export interface TestStore {
 }
 
 export type DialectName = 'sqlite' | 'postgres';
+
+/** The advisory lock between the test files' migrations (shared) and their schemas' drops (exclusive). */
+const SCHEMA_LOCK = 7_274_201;
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
 
 /** A fresh, migrated, empty store: a temporary SQLite file, or a PostgreSQL schema of its own. */
@@ -51,17 +54,27 @@ export async function freshStore(dialect: DialectName, opts: { upTo?: string } =
       `Could not prepare PostGIS in ${PG_URL} (${(err as Error).message}). Install it with: apt-get install -y postgresql-15-postgis-3`,
     );
   }
-  await admin.end();
   const store = openStore({ databaseUrl: PG_URL, pgSchema: schema });
-  await migrate(store, opts);
+  // Kysely's migrator reads the tables of every schema it may use; a schema another test file drops meanwhile makes
+  // that read fail ("schema … does not exist"). Migrations hold a shared lock and drops wait for it.
+  try {
+    await admin.query('SELECT pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
+    await migrate(store, opts);
+  } finally {
+    await admin.end();
+  }
   return {
     store,
     drop: async () => {
       await store.close();
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      try {
+        await c.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
+        await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { NOTE_MAX } from '../../server/domain/limits.ts';
 import { randomId } from '../offline/ids.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, unwrap, type Category, type CreatedReport } from '../api.ts';
@@ -77,7 +78,7 @@ export function NewReportForm({ position, route, categories, category, onCategor
         {t('note')}
         <textarea
           value={note}
-          maxLength={2000}
+          maxLength={NOTE_MAX}
           rows={3}
           placeholder={t('notePlaceholder')}
           onChange={(e) => setNote(e.target.value)}

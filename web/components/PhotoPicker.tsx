@@ -1,3 +1,4 @@
+import { PHOTOS_MAX } from '../../server/domain/limits.ts';
 import { useState } from 'react';
 import { uploadPhoto } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
@@ -25,10 +26,11 @@ export function PhotoPicker({ photos, onChange, testId }: { photos: PickedPhoto[
           type="file"
           accept="image/*"
           capture="environment"
-          disabled={busy}
+          disabled={busy || photos.length >= PHOTOS_MAX}
           data-testid={testId}
           onChange={async (e) => {
-            const files = [...(e.target.files ?? [])];
+            // the server takes PHOTOS_MAX with one step: no more are uploaded
+            const files = [...(e.target.files ?? [])].slice(0, Math.max(0, PHOTOS_MAX - photos.length));
             e.target.value = '';
             if (!files.length) return;
             setBusy(true);
@@ -39,7 +41,7 @@ export function PhotoPicker({ photos, onChange, testId }: { photos: PickedPhoto[
                 const r = await uploadPhoto(f);
                 added.push({ id: r.id, thumbUrl: r.thumbUrl });
               }
-              onChange([...photos, ...added.filter((a) => !photos.some((p) => p.id === a.id))]);
+              onChange([...photos, ...added.filter((a) => !photos.some((p) => p.id === a.id))].slice(0, PHOTOS_MAX));
             } catch (err) {
               setError(said(err));
             } finally {

@@ -1,9 +1,10 @@
+import { PHOTOS_MAX } from '../../server/domain/limits.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import { shrinkPhoto } from '../offline/photo.ts';
 
 /** The server takes at most 10 photos with a report or an action. */
-export const MAX_PHOTOS = 10;
+export const MAX_PHOTOS = PHOTOS_MAX;
 
 /** A photo made small on the phone and held for the outbox, with its preview. */
 export interface QueuedPhoto {

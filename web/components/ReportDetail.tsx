@@ -1,3 +1,4 @@
+import { NOTE_MAX } from '../../server/domain/limits.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { api, unwrap, type Category, type ReportAction, type ReportDetail as Detail } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
@@ -309,7 +310,7 @@ function ActionForm({
       )}
       <label>
         {action === 'reject' ? t('rejectReason') : needsReason ? t('stepReason') : t('actionNote')}
-        <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="action-note" />
+        <textarea rows={2} maxLength={NOTE_MAX} value={note} onChange={(e) => setNote(e.target.value)} data-testid="action-note" />
       </label>
       {error && (
         <p className="error" role="alert">

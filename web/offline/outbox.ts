@@ -64,8 +64,8 @@ export interface Draft {
   photos: { blob: Blob; takenAt: string | null }[];
 }
 
-/** The server takes a description or a note of at most 2 000 characters: the phone's text fields stop there too. */
-export const NOTE_MAX = 2000;
+/** The server's limit of a description or a note: the phone's text fields stop there too. */
+export { NOTE_MAX } from '../../server/domain/limits.ts';
 
 /** Sent items are kept on the phone this long (the "my reports" list shows them), then removed with their photos. */
 export const SENT_KEPT_MS = 7 * 24 * 3600_000;
