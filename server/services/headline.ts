@@ -2,7 +2,7 @@ import type { Deps } from './context.ts';
 import { currentTownship } from './context.ts';
 import { sweepOverdue } from './lifecycle.ts';
 import { countSeenAndClosed, listDueItems } from '../store/case-facts.ts';
-import { countMatching } from '../store/reports.ts';
+import { countMatching } from '../store/report-query.ts';
 import { localDate, localMidnightUtc, weekStartUtc } from '../domain/calendar.ts';
 import { percent } from '../domain/case-rates.ts';
 

@@ -2,7 +2,7 @@ import type { Deps } from './context.ts';
 import { currentTownship } from './context.ts';
 import type { ReportListFilter } from './reports.ts';
 import { viewContext } from './report-views.ts';
-import { reportPointsPacked } from '../store/reports.ts';
+import { reportPointsPacked } from '../store/report-query.ts';
 import { latestReportEvent, latestReportSeq } from '../store/versions.ts';
 import { encodePackedPoints, gridFor } from '../domain/points.ts';
 import { bboxOf, type AreaGeometry } from '../domain/geo.ts';

@@ -9,17 +9,8 @@ import type { SessionUser } from './auth.ts';
 import { photoRef, requirePhotos } from './photos.ts';
 import { oncePerKey, type Done } from './once-per-key.ts';
 import { actorOf, areaRef, itemState, toView, viewContext, personRef, type ReportView } from './report-views.ts';
-import {
-  addSighting,
-  findReportById,
-  findReportByIdempotencyKey,
-  insertReportEvents,
-  listReportDeductions,
-  listReportEvents,
-  queryPins,
-  type ReportFilter,
-  type ReportRow,
-} from '../store/reports.ts';
+import { addSighting, findReportById, findReportByIdempotencyKey, insertReportEvents, listReportDeductions, listReportEvents, type ReportRow } from '../store/reports.ts';
+import { queryPins, type ReportFilter } from '../store/report-query.ts';
 import { insertReportPhotos, listReportPhotos } from '../store/photos.ts';
 import { writeNewReport } from '../store/report-create.ts';
 import { nearbyOf, NEARBY_SHOWN } from './nearby.ts';

@@ -2,7 +2,7 @@ import type { Deps } from './context.ts';
 import { currentTownship } from './context.ts';
 import { toView, viewContext } from './report-views.ts';
 import { listBasemapFeatures } from '../store/basemap.ts';
-import { queryReports, type ReportSearch } from '../store/reports.ts';
+import { queryReports, type ReportSearch } from '../store/report-query.ts';
 import type { TownshipRow } from '../store/townships.ts';
 import { defaultCasePrefix, normaliseCaseNo } from '../domain/case-numbers.ts';
 import { radiusInDegrees } from '../domain/responsibility.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boxPlan, queryPins, queryReports, reportPointsPacked, type ReportFilter } from '../../server/store/reports.ts';
+import { boxPlan, queryPins, queryReports, reportPointsPacked, type ReportFilter } from '../../server/store/report-query.ts';
 import { bulkInsertReports } from '../../server/store/report-bulk.ts';
 import { gridFor } from '../../server/domain/points.ts';
 import { currentTownship } from '../../server/services/context.ts';
