@@ -742,6 +742,14 @@ export class TownMap {
     return (await this.page.textContent('[data-testid=calendar-own]')) ?? '';
   }
 
+  /** The server refuses GETs of this path with this status and error (as a busy or broken server would) until undone. */
+  async refuseAnswers(pattern: string, status: number, error: { code: string; message: string }): Promise<() => Promise<void>> {
+    await this.page.route(pattern, (route) =>
+      route.request().method() === 'GET' ? route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ error }) }) : route.fallback(),
+    );
+    return () => this.page.unroute(pattern);
+  }
+
   /** Makes the network slow for one path of the API (each answer held this long) until the returned undo is called. */
   async slowAnswers(pattern: string, ms: number): Promise<() => Promise<void>> {
     await this.page.route(pattern, async (route) => {

@@ -58,13 +58,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
     to: today,
   });
   const [layers, setLayers] = useState<LayerToggles>({ areas: true, pins: true, labels: true });
-  const [analysis, setAnalysisState] = useState<AnalysisLayer>('heatmap');
-  // the analysis layers shown at least once stay in deck.gl (hidden), so showing one again is at once
-  const [shownLayers, setShownLayers] = useState<ReadonlySet<string>>(() => new Set(['heatmap']));
-  const setAnalysis = useCallback((a: AnalysisLayer) => {
-    setAnalysisState(a);
-    setShownLayers((s) => (s.has(a) ? s : new Set([...s, a])));
-  }, []);
+  const [analysis, setAnalysis] = useState<AnalysisLayer>('heatmap');
   const weeks = useMemo(() => lastWeeks(Date.now(), township.timezone, 12), [township.timezone]);
   const [week, setWeek] = useState<number | null>(null);
   const period = week !== null ? weeks[week]! : { from: filters.from, to: filters.to };
@@ -145,8 +139,9 @@ export function ReviewView({ data }: { data: ReferenceData }) {
 
   const deckLayers = useMemo(
     () => [
-      // only the layers shown so far: one never shown costs deck.gl nothing (no shaders, no buffers) on a slow PC
-      ...ANALYSIS_LAYERS.filter((l) => l.key === analysis || shownLayers.has(l.key)).map((l) =>
+      // the layer shown, and hidden ones that hold an answer (showing one again is at once); one never shown
+      // costs deck.gl nothing (no shaders, no buffers) on a slow PC
+      ...ANALYSIS_LAYERS.filter((l) => l.key === analysis || answers[l.key] !== undefined).map((l) =>
         l.layer((answers[l.key] as never) ?? null, { visible: analysis === l.key, points, zoom, colors }),
       ),
       // the leading group opens on where to focus: heat at township zoom, the items themselves from street zoom
@@ -154,7 +149,7 @@ export function ReviewView({ data }: { data: ReferenceData }) {
       labelsLayer(labels, { visible: layers.labels, zoom, fontFamily: FONT_FAMILY }),
       draftLayer(draft, draftCategory ? (colors[draftCategory] ?? [90, 90, 90]) : [90, 90, 90]),
     ],
-    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, answers, mayReport, shownLayers],
+    [points, features, layers, colors, selected, labels, zoom, draft, draftCategory, colorBy, analysis, answers, mayReport],
   );
 
   const onClick = useCallback(

@@ -32,7 +32,6 @@ export interface MapDataInput {
 export interface AnalysisState {
   key: AnalysisKey;
   state: 'loading' | 'loaded' | 'failed';
-  data: unknown;
   error: string | null;
 }
 
@@ -41,7 +40,8 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
   const [loadError, setLoadError] = useState<string | null>(null);
   // each layer's last answer stays drawn (hidden) while another is shown, as deck.gl keeps its layers
   const [answers, setAnswers] = useState<Record<AnalysisKey, unknown>>({});
-  const [analysisState, setAnalysisState] = useState<AnalysisState>({ key: analysis, state: 'loading', data: null, error: null });
+  // the last load of a layer's own answer (layers drawn from the points follow the points instead)
+  const [loaded, setLoaded] = useState<AnalysisState>({ key: analysis, state: 'loading', error: null });
   const [pointsLoaded, setPointsLoaded] = useState(false);
   const [pointsError, setPointsError] = useState<string | null>(null);
   const [patternsError, setPatternsError] = useState<string | null>(null);
@@ -73,20 +73,17 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
   useEffect(() => {
     let live = true;
     const def = analysisLayer(analysis);
-    if (!def?.load) {
-      setAnalysisState({ key: analysis, state: 'loaded', data: null, error: null });
-      return;
-    }
-    setAnalysisState({ key: analysis, state: 'loading', data: null, error: null });
+    if (!def?.load) return;
+    setLoaded({ key: analysis, state: 'loading', error: null });
     def
       .load({ categories: categoryQuery, period, display })
       .then((data) => {
         if (!live) return;
         setAnswers((a) => ({ ...a, [analysis]: data }));
-        setAnalysisState({ key: analysis, state: 'loaded', data, error: null });
+        setLoaded({ key: analysis, state: 'loaded', error: null });
       })
       // a failed layer says so in the legend rather than showing an empty map
-      .catch((e: Error) => live && setAnalysisState({ key: analysis, state: 'failed', data: null, error: e.message }));
+      .catch((e: Error) => live && setLoaded({ key: analysis, state: 'failed', error: e.message }));
     return () => {
       live = false;
     };
@@ -131,16 +128,14 @@ export function useMapData({ categories, allCategories, period, patternsPeriod, 
     };
   }, [categoryQuery, scopeQuery, period.from, period.to, none, reload, display]);
 
-  // layers drawn from the points are here when the points are, and fail when they do
-  const fromPoints = !analysisLayer(analysis)?.load && analysisState.state === 'loaded';
-  const shown: AnalysisState = analysisState.key !== analysis
-    ? { key: analysis, state: 'loading', data: null, error: null }
-    : !fromPoints
-    ? analysisState
-    : pointsError
-      ? { ...analysisState, state: 'failed', error: pointsError }
-      : pointsLoaded
-        ? analysisState
-        : { ...analysisState, state: 'loading' };
-  return { reports, setReports, loadError, answers, analysisState: shown, patterns, patternsError, points, setPoints };
+  const def = analysisLayer(analysis);
+  const analysisState: AnalysisState = !def
+    ? { key: analysis, state: 'loaded', error: null }
+    : !def.load
+      ? // layers drawn from the points are here when the points are, and fail when they do
+        { key: analysis, state: pointsError ? 'failed' : pointsLoaded ? 'loaded' : 'loading', error: pointsError }
+      : loaded.key === analysis
+        ? loaded
+        : { key: analysis, state: 'loading', error: null };
+  return { reports, setReports, loadError, answers, analysisState, patterns, patternsError, points, setPoints };
 }

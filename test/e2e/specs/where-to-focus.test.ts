@@ -118,6 +118,24 @@ describe('emerging hot spots', { timeout: 120_000 }, () => {
   }
 });
 
+describe('an analysis the server cannot give', { timeout: 120_000 }, () => {
+  it('says why in the legend, in the UI’s language, and draws the layer once the server answers again', async () => {
+    const map = await TownMap.open(town.browser, town.server.url, { as: 'leader' });
+    try {
+      const answerAgain = await map.refuseAnswers('**/api/analysis/areas*', 503, { code: 'busy', message: '分析服务繁忙,请稍后再试。The analyses are busy; try again shortly.' });
+      await expect(map.showAnalysis('areas')).rejects.toThrow(/分析图层加载失败:分析服务繁忙,请稍后再试。$/);
+      await answerAgain();
+      await map.showAnalysis('none');
+      await map.showAnalysis('areas');
+      expect((await map.analysisLegend('areas')).text).toContain('较上周显著上升');
+      // the refused answer is the only fault the page saw
+      expect(map.problems.filter((p) => !p.includes('503'))).toEqual([]);
+    } finally {
+      await map.close();
+    }
+  });
+});
+
 describe('the weekly briefing', { timeout: 120_000 }, () => {
   it('shows last week’s briefing as the page the leading group gets, with its PDF a click away', async () => {
     const map = await TownMap.open(town.browser, town.server.url, { as: 'office', path: '/briefing' });
