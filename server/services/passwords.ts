@@ -21,11 +21,15 @@ export const OWASP_N = 131072;
 // cost back (usePasswordCost) and check the hashes it writes and upgrades.
 let N = process.env.VITEST && process.env.NODE_ENV !== 'production' ? 16384 : OWASP_N;
 
+let dummy: Promise<string> | undefined;
+
 /** The scrypt cost new hashes are made at (and below which a stored hash is made again at sign-in). */
 export const passwordCost = (): number => N;
 /** For tests only: the cost to hash at from now on in this process. */
 export function usePasswordCost(n: number): void {
   N = n;
+  // the unknown user's hash must cost what a known user's does
+  dummy = undefined;
 }
 const R = 8;
 const P = 1;
@@ -40,7 +44,6 @@ function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOpti
   );
 }
 
-let dummy: Promise<string> | undefined;
 /** A hash to check a password against when the user name is unknown, so both answers take as long. */
 export function unknownUserHash(): Promise<string> {
   return (dummy ??= hashPassword(randomBytes(16).toString('hex')));

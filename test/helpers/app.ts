@@ -4,8 +4,8 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type Deps } from '../../server/services/context.ts';
-import { loadDemoIfEmpty } from '../../server/services/demo.ts';
 import { freshStore, type DialectName, type TestStore } from './stores.ts';
+import { demoStore } from './templates.ts';
 
 export const NOW = new Date('2026-11-30T02:00:00.000Z');
 
@@ -67,9 +67,13 @@ function client(app: ReturnType<typeof createApp>, cookie: string | null): Clien
   };
 }
 
-/** The real app over a fresh store of the given dialect, with the demo town loaded at a clock the test controls. */
+/**
+ * The real app over a store of its own of the given dialect, holding the demo town as loaded at NOW (a copy of this
+ * run's template of it), at a clock the test controls.
+ */
 export async function demoApp(dialect: DialectName, opts: { scale?: number; publicMap?: boolean; empty?: boolean; privateWebhooks?: boolean } = {}): Promise<TestApp> {
-  const db = await freshStore(dialect);
+  // empty: a real deployment's first start, with no township at all.
+  const db = opts.empty ? await freshStore(dialect) : await demoStore(dialect, opts.scale ?? 1, NOW);
   const photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-photos-'));
   const clock = {
     now: new Date(NOW),
@@ -78,8 +82,6 @@ export async function demoApp(dialect: DialectName, opts: { scale?: number; publ
     },
   };
   const deps = createDeps(db.store, { now: () => clock.now, photosDir, publicMap: opts.publicMap ?? false, privateWebhooks: opts.privateWebhooks ?? false });
-  // empty: a real deployment's first start, with no township at all.
-  if (!opts.empty) await loadDemoIfEmpty(deps, { end: NOW, scale: opts.scale ?? 1 });
   const app = createApp(deps);
   const anonymous = client(app, null);
   const sessions = new Map<string, Client>();
