@@ -388,7 +388,7 @@ export class Phone {
           if (still) await this.page.mouse.click(now.x + now.width / 2, now.y + now.height / 2);
           return picked();
         },
-        { timeout: 20_000, intervals: [100, 250, 500] },
+        { timeout: 20_000, interval: 250 },
       )
       .toBe(true);
   }
