@@ -10,6 +10,10 @@ const FLAGS = [
   '--no-sandbox',
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
+  // WebGL (the map) still draws through SwiftShader; the page itself is composited on the CPU instead of through
+  // emulated GPU calls, which kept the GPU process busy for seconds after each map was drawn (end-to-end files ran
+  // 15-19 % faster with it on this machine, and the colours they read off screenshots still match).
+  '--disable-gpu-compositing',
   '--ignore-gpu-blocklist',
   '--disable-background-networking',
   '--disable-component-update',
