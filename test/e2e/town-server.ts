@@ -24,7 +24,12 @@ export function useTownServer(opts: { now?: () => Date; env?: () => Record<strin
       throw new Error('The web app is not built: run "npm run build" (npm test does it first).');
     }
     ctx.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-e2e-'));
-    ctx.server = await startServer(loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: ctx.dataDir, HOTSPOTS_WEB_DIR: WEB_DIR, ...(opts.env?.() ?? {}) }), () => {}, opts);
+    // The scheduled jobs wait an hour, not a minute: a file that runs past its first minute would otherwise have last
+    // week's briefing composed in a process of its own, beside the browser, for nothing the file looks at (the
+    // briefing page composes its week when asked; the jobs have tests of their own in server.test.ts and
+    // scale-out.test.ts). A file that needs them sets HOTSPOTS_JOB_INTERVAL_S in env.
+    const config = loadConfig({ PORT: '0', HOTSPOTS_DATA_DIR: ctx.dataDir, HOTSPOTS_WEB_DIR: WEB_DIR, HOTSPOTS_JOB_INTERVAL_S: '3600', ...(opts.env?.() ?? {}) });
+    ctx.server = await startServer(config, () => {}, opts);
     ctx.browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -5,8 +5,12 @@
 
 export const PHOTO_MAX_SIDE = 1600;
 export const PHOTO_QUALITY = 0.8;
-/** A JPEG already this small and within the size is kept as taken. */
-const KEEP_BYTES = 500_000;
+/**
+ * A JPEG already this small and within the size is kept as taken, and a made-small photo is encoded again at a lower
+ * quality until it is this small: a busy scene (gravel, leaves, the rubbish itself) at 0.8 can take twice that.
+ */
+const PHOTO_BYTES = 500_000;
+const LOWER_QUALITIES = [0.7, 0.6, 0.5];
 
 export interface ShrunkPhoto {
   blob: Blob;
@@ -40,12 +44,15 @@ export function fitWithin(width: number, height: number, max = PHOTO_MAX_SIDE): 
   return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };
 }
 
-/** The photo upright, at most 1 600 px, as a JPEG of quality 0.8; the original when it is already small. */
+/**
+ * The photo upright, at most 1 600 px, as a JPEG of quality 0.8 (lower where that is still over 500 KB); the original
+ * when it is already small.
+ */
 export async function shrinkPhoto(file: Blob): Promise<ShrunkPhoto> {
   const takenAt = await cameraTime(file);
   const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   const size = fitWithin(bitmap.width, bitmap.height);
-  if (size.width === bitmap.width && file.type === 'image/jpeg' && file.size <= KEEP_BYTES) {
+  if (size.width === bitmap.width && file.type === 'image/jpeg' && file.size <= PHOTO_BYTES) {
     bitmap.close();
     return { blob: file, takenAt, ...size };
   }
@@ -55,6 +62,12 @@ export async function shrinkPhoto(file: Blob): Promise<ShrunkPhoto> {
   const ctx = canvas.getContext('2d')!;
   ctx.drawImage(bitmap, 0, 0, size.width, size.height);
   bitmap.close();
-  const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the photo could not be encoded'))), 'image/jpeg', PHOTO_QUALITY));
+  const encode = (quality: number) =>
+    new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the photo could not be encoded'))), 'image/jpeg', quality));
+  let blob = await encode(PHOTO_QUALITY);
+  for (const quality of LOWER_QUALITIES) {
+    if (blob.size <= PHOTO_BYTES) break;
+    blob = await encode(quality);
+  }
   return { blob, takenAt, ...size };
 }
