@@ -39,7 +39,8 @@ export function App() {
   const [user, setUser] = useState<Me | null | undefined>(undefined);
   const [demo, setDemo] = useState(false);
   const [data, setData] = useState<ReferenceData | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // the failure itself, put in words when shown: in the language the user has chosen by then
+  const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const [path, setPath] = useState(window.location.pathname);
 
@@ -55,7 +56,7 @@ export function App() {
       .catch(() => {});
     unwrap(api.auth.me.$get())
       .then((r) => setUser(r.user))
-      .catch((e: Error) => setError(said(e)));
+      .catch((e: unknown) => setError(e));
   }, []);
 
   // The county's people switch between townships; the list comes with each township's figures.
@@ -80,7 +81,7 @@ export function App() {
       unwrap(api.basemap.$get()),
     ])
       .then(([township, areas, categories, basemap]) => live && setData({ township, areas, categories, basemap }))
-      .catch((e: Error) => live && setError(said(e)));
+      .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
@@ -191,9 +192,9 @@ export function App() {
         </div>
       </header>
       <main>
-        {error && (
+        {error != null && (
           <div className="fatal" role="alert">
-            <p>{t('loadFailed', { msg: error })}</p>
+            <p>{t('loadFailed', { msg: said(error) })}</p>
             <button type="button" onClick={() => setAttempt((n) => n + 1)}>
               {t('retry')}
             </button>

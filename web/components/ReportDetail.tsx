@@ -19,14 +19,14 @@ interface Props {
 export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: Props) {
   const { t, name, formatTime, said } = useI18n();
   const [detail, setDetail] = useState<Detail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [acting, setActing] = useState<ReportAction | null>(null);
 
   const load = useCallback(() => {
     setError(null);
     return unwrap(api.reports[':id'].$get({ param: { id } }))
       .then((d) => setDetail(d))
-      .catch((e: Error) => setError(said(e)));
+      .catch((e: unknown) => setError(e));
   }, [id]);
 
   useEffect(() => {
@@ -52,8 +52,8 @@ export function ReportDetail({ id, categories, onClose, onChanged, onRectify }: 
           ✕
         </button>
       </header>
-      {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
-      {!detail && !error && <p>{t('loading')}</p>}
+      {error != null && <p className="error">{t('loadFailed', { msg: said(error) })}</p>}
+      {!detail && error == null && <p>{t('loading')}</p>}
       {detail && (
         <>
           <p className="detail-title">

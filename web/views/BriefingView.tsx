@@ -15,12 +15,12 @@ export function BriefingView({ data }: { data: ReferenceData }) {
   const [week, setWeek] = useState(weeks[0]!.label);
   const [version, setVersion] = useState(0);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     unwrap(api.briefings.$get())
       .then((r) => setArchive(r.briefings))
-      .catch((e: Error) => setError(said(e)));
+      .catch((e: unknown) => setError(e));
   }, [version]);
 
   const archived = new Map(archive.map((a) => [a.week, a.generatedAt]));
@@ -32,7 +32,7 @@ export function BriefingView({ data }: { data: ReferenceData }) {
       await unwrap(api.briefings[':week'].regenerate.$post({ param: { week } }));
       setVersion((v) => v + 1);
     } catch (e) {
-      setError(said(e));
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -65,7 +65,7 @@ export function BriefingView({ data }: { data: ReferenceData }) {
           </button>
         )}
         {archived.has(week) && <span className="muted">{t('archivedAt', { time: new Date(archived.get(week)!).toLocaleString() })}</span>}
-        {error && <span className="error">{error}</span>}
+        {error != null && <span className="error">{said(error)}</span>}
       </div>
       <iframe key={`${week}-${version}`} title={week} src={`/api/briefings/${week}.html`} className="briefing-frame" data-testid="briefing-frame" />
     </div>

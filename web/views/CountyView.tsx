@@ -16,7 +16,7 @@ export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTowns
   const { user } = useSession();
   const admin = user.role === 'county_admin';
   const [townships, setTownships] = useState<CountyTownship[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [setup, setSetup] = useState<string | null>(null);
 
   const load = useCallback(() => {
@@ -25,7 +25,7 @@ export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTowns
         setTownships(r.townships);
         setError(null);
       })
-      .catch((e: ApiFailure) => setError(said(e)));
+      .catch((e: ApiFailure) => setError(e));
   }, []);
   useEffect(load, [load]);
 
@@ -34,7 +34,7 @@ export function CountyView({ onViewTownship, onTownshipsChanged }: { onViewTowns
     <div className="county" data-testid="county-view">
       <section className="panel wide">
         <h2>{t('countyTitle')}</h2>
-        {error && (
+        {error != null && (
           <p className="error" role="alert">
             {t('loadFailed', { msg: said(error) })}{' '}
             <button type="button" className="link" onClick={load}>

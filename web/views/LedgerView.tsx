@@ -50,7 +50,7 @@ function LedgerTable({ data }: { data: ReferenceData }) {
   const [sort, setSort] = useState<{ by: Sort; dir?: 'asc' | 'desc' }>({ by: 'observed' });
   const [limit, setLimit] = useState(PAGE);
   const [result, setResult] = useState<LedgerResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   // rows ticked for a bulk action, and what the last one did
@@ -99,7 +99,7 @@ function LedgerTable({ data }: { data: ReferenceData }) {
     setError(null);
     unwrap(api.ledger.$get({ query: { ...query, limit: String(limit) } }))
       .then((r) => live && setResult(r))
-      .catch((e: Error) => live && setError(said(e)));
+      .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
@@ -200,7 +200,7 @@ function LedgerTable({ data }: { data: ReferenceData }) {
           </span>
         )}
       </div>
-      {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
+      {error != null && <p className="error">{t('loadFailed', { msg: said(error) })}</p>}
       {mayBulk && (ticked.size > 0 || bulkSaid) && (
         <div className="toolbar bulk" data-testid="ledger-bulk">
           {ticked.size > 0 && (
@@ -319,13 +319,13 @@ function AccountabilityTable({ timezone }: { timezone: string }) {
   const [month, setMonth] = useState(localDate(Date.now(), timezone).slice(0, 7));
   const [by, setBy] = useState<'area' | 'person'>('area');
   const [result, setResult] = useState<Accountability | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let live = true;
     setError(null);
     unwrap(api.accountability.$get({ query: { month } }))
       .then((r) => live && setResult(r))
-      .catch((e: Error) => live && setError(said(e)));
+      .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
     };
@@ -347,7 +347,7 @@ function AccountabilityTable({ timezone }: { timezone: string }) {
           {t('exportCsv')}
         </a>
       </div>
-      {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
+      {error != null && <p className="error">{t('loadFailed', { msg: said(error) })}</p>}
       <div className="table-wrap">
         <table data-testid="accountability-table">
           <thead>

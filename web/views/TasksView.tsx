@@ -28,7 +28,7 @@ export function TasksView({ data }: { data: ReferenceData }) {
   const [items, setItems] = useState<TaskItem[] | null>(null);
   const [rectifying, setRectifying] = useState<TaskItem | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState<string | null>(null);
   /** The item whose full detail (photos, history) is open: needs the network. */
   const [detailOf, setDetailOf] = useState<string | null>(null);
@@ -37,7 +37,7 @@ export function TasksView({ data }: { data: ReferenceData }) {
     // with a time limit: on a stalled line the service worker's copy answers within seconds
     withTimeLimit('/api/tasks', (signal) => unwrap(api.tasks.$get({}, { init: { signal } })))
       .then((r) => setItems(r.items))
-      .catch((e: Error) => setError(said(e)));
+      .catch((e: unknown) => setError(e));
   }, []);
   useEffect(load, [load]);
   // a rectification the outbox has delivered moves its item to "waiting for verification": read the list again
@@ -84,7 +84,7 @@ export function TasksView({ data }: { data: ReferenceData }) {
           {t('tasksTitle')}
           {myArea && <span className="muted"> · {name(myArea.properties)}</span>}
         </h2>
-        {error && <p className="error">{t('loadFailed', { msg: error })}</p>}
+        {error != null && <p className="error">{t('loadFailed', { msg: said(error) })}</p>}
         {items && items.length === 0 && <p>{t('noTasks')}</p>}
         {saved && (
           <p className="toast-inline" role="status" data-testid="tasks-saved">

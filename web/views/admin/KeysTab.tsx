@@ -10,8 +10,8 @@ export function KeysTab() {
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [nameText, setNameText] = useState('');
   const [fresh, setFresh] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void unwrap(api['api-keys'].$get()).then((r) => setKeys(r.keys), (e: Error) => setError(said(e))), []);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => void unwrap(api['api-keys'].$get()).then((r) => setKeys(r.keys), (e: unknown) => setError(e)), []);
   useEffect(load, [load]);
   const issue = async () => {
     try {
@@ -20,7 +20,7 @@ export function KeysTab() {
       setNameText('');
       load();
     } catch (e) {
-      setError(said(e));
+      setError(e);
     }
   };
   return (
@@ -36,7 +36,7 @@ export function KeysTab() {
           {t('keysShownOnce')} <code data-testid="key-fresh">{fresh}</code>
         </p>
       )}
-      {error && <p className="error">{error}</p>}
+      {error != null && <p className="error">{said(error)}</p>}
       <table>
         <tbody>
           {keys.map((k) => (
@@ -53,7 +53,7 @@ export function KeysTab() {
                 {k.revokedAt ? (
                   t('keysRevoked')
                 ) : (
-                  <button type="button" onClick={() => void unwrap(api['api-keys'][':id'].$delete({ param: { id: k.id } })).then(load, (e: Error) => setError(said(e)))}>
+                  <button type="button" onClick={() => void unwrap(api['api-keys'][':id'].$delete({ param: { id: k.id } })).then(load, (e: unknown) => setError(e))}>
                     {t('keysRevoke')}
                   </button>
                 )}

@@ -13,10 +13,10 @@ export function PeopleTab({ data }: { data: ReferenceData }) {
   const { t, name, said } = useI18n();
   const [people, setPeople] = useState<Person[]>([]);
   const [draft, setDraft] = useState({ username: '', displayName: '', role: 'inspector' as (typeof ROLES)[number], password: '', areaId: '' });
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const areaName = useMemo(() => new Map(data.areas.features.map((a) => [a.id as string, name(a.properties)])), [data.areas, name]);
-  const load = useCallback(() => void unwrap(api.users.$get()).then((r) => setPeople(r.users), (e: Error) => setError(said(e))), []);
+  const load = useCallback(() => void unwrap(api.users.$get()).then((r) => setPeople(r.users), (e: unknown) => setError(e)), []);
   useEffect(load, [load]);
   /** Does it; true when done. A refused form keeps what was typed, so it can be corrected. */
   const act = async (f: () => Promise<unknown>, message: string): Promise<boolean> => {
@@ -27,7 +27,7 @@ export function PeopleTab({ data }: { data: ReferenceData }) {
       load();
       return true;
     } catch (e) {
-      setError(said(e));
+      setError(e);
       setDone(null);
       return false;
     }
@@ -73,9 +73,9 @@ export function PeopleTab({ data }: { data: ReferenceData }) {
           {t('peopleAdd')}
         </button>
       </div>
-      {error && (
+      {error != null && (
         <p className="error" role="alert" data-testid="people-error">
-          {error}
+          {said(error)}
         </p>
       )}
       {done && <p className="ok">{done}</p>}

@@ -12,8 +12,8 @@ export function WebhooksTab() {
   const { t, said } = useI18n();
   const [hooks, setHooks] = useState<Hook[]>([]);
   const [draft, setDraft] = useState({ name: '', format: 'wecom' as Hook['format'], url: '', events: EVENTS, secret: '', keyword: '' });
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void unwrap(api.webhooks.$get()).then((r) => setHooks(r.webhooks), (e: Error) => setError(said(e))), []);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => void unwrap(api.webhooks.$get()).then((r) => setHooks(r.webhooks), (e: unknown) => setError(e)), []);
   useEffect(load, [load]);
   const add = async () => {
     try {
@@ -24,7 +24,7 @@ export function WebhooksTab() {
       setError(null);
       load();
     } catch (e) {
-      setError(said(e));
+      setError(e);
     }
   };
   const toggle = (ev: HookEvent) => setDraft({ ...draft, events: draft.events.includes(ev) ? draft.events.filter((x) => x !== ev) : [...draft.events, ev] });
@@ -56,7 +56,7 @@ export function WebhooksTab() {
           {t('hooksAdd')}
         </button>
       </div>
-      {error && <p className="error">{error}</p>}
+      {error != null && <p className="error">{said(error)}</p>}
       <table>
         <tbody>
           {hooks.map((h) => (
@@ -78,7 +78,7 @@ export function WebhooksTab() {
               </td>
               <td>
                 {h.active && (
-                  <button type="button" onClick={() => void unwrap(api.webhooks[':id'].$delete({ param: { id: h.id } })).then(load, (e: Error) => setError(said(e)))}>
+                  <button type="button" onClick={() => void unwrap(api.webhooks[':id'].$delete({ param: { id: h.id } })).then(load, (e: unknown) => setError(e))}>
                     {t('hooksRemove')}
                   </button>
                 )}
