@@ -21,6 +21,20 @@ export type DialectName = 'sqlite' | 'postgres';
 const SCHEMA_LOCK = 7_274_201;
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
 
+/** A connection to the test database for setting up, or an error that says what to install. */
+export async function connectAdmin(): Promise<pg.Client> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${PG_URL} (${(err as Error).message}). The tests need PostgreSQL 15 with PostGIS: ` +
+        `apt-get install -y postgresql-15-postgis-3, start the server, or set TEST_DATABASE_URL.`,
+    );
+  }
+  return admin;
+}
+
 /** A fresh, migrated, empty store: a temporary SQLite file, or a PostgreSQL schema of its own. */
 export async function freshStore(dialect: DialectName, opts: { upTo?: string } = {}): Promise<TestStore> {
   if (dialect === 'sqlite') {
@@ -36,15 +50,7 @@ export async function freshStore(dialect: DialectName, opts: { upTo?: string } =
     };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${PG_URL} (${(err as Error).message}). The tests need PostgreSQL 15 with PostGIS: ` +
-        `apt-get install -y postgresql-15-postgis-3, start the server, or set TEST_DATABASE_URL.`,
-    );
-  }
+  const admin = await connectAdmin();
   try {
     await admin.query('CREATE EXTENSION IF NOT EXISTS postgis');
     await admin.query(`CREATE SCHEMA ${schema}`);

@@ -8,7 +8,7 @@ import { openStore, migrate } from '../../server/store/connect.ts';
 import { createDeps } from '../../server/services/context.ts';
 import { loadDemoIfEmpty } from '../../server/services/demo.ts';
 import { passwordCost } from '../../server/services/passwords.ts';
-import { PG_URL, type DialectName, type TestStore } from './stores.ts';
+import { connectAdmin, PG_URL, type DialectName, type TestStore } from './stores.ts';
 
 // The demo town, built once per test run and copied for each test file (a template database): loading three months
 // of reports takes about a second a file and a dialect, a copy a few milliseconds (SQLite) or a tenth of a second
@@ -80,15 +80,7 @@ async function sqliteCopy(dir: string, scale: number, now: Date): Promise<TestSt
 
 async function postgresCopy(prefix: string, scale: number, now: Date): Promise<TestStore> {
   const template = `${prefix}_${templateName(scale, now)}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${PG_URL} (${(err as Error).message}). The tests need PostgreSQL 15 with PostGIS: ` +
-        `apt-get install -y postgresql-15-postgis-3, start the server, or set TEST_DATABASE_URL.`,
-    );
-  }
+  const admin = await connectAdmin();
   const copy = `${prefix}_${randomBytes(5).toString('hex')}`;
   try {
     // One builder per template; the others wait for it here and then copy what it built.
