@@ -5,6 +5,8 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 /** Statuses of items still waiting for someone to act. */
 export const OPEN_STATUSES: readonly ReportStatus[] = ['reported', 'notified', 'rectified'];
+/** Statuses of items still waiting for rectification: their deadline runs, and passing it costs the owner. */
+export const AWAITING_RECTIFICATION: readonly ReportStatus[] = ['reported', 'notified'];
 
 /** How far back a phone may claim to have captured a report (a week in an offline outbox). */
 export const MAX_CAPTURE_AGE_MS = 7 * 24 * 3600_000;

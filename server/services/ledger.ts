@@ -11,6 +11,7 @@ import type { TownshipRow } from '../store/townships.ts';
 import { countPhotosByReport } from '../store/photos.ts';
 import { listDeductions } from '../store/deductions.ts';
 import { daysOverdue } from '../domain/responsibility.ts';
+import { AWAITING_RECTIFICATION } from '../domain/reports.ts';
 import { localDate, localDateTime, localMidnightUtc } from '../domain/calendar.ts';
 import { accountabilityTable } from '../domain/accountability.ts';
 import { toCsv } from '../exchange/csv.ts';
@@ -70,7 +71,7 @@ export async function listLedger(deps: Deps, filter: LedgerFilter): Promise<{ ro
 function ledgerRow(r: ReportRow, ctx: ViewContext, photoCount: number): LedgerRow {
   const nowMs = Date.parse(ctx.now);
   const end = r.closed_at ? Date.parse(r.closed_at) : nowMs;
-  const waiting = ['reported', 'notified'].includes(r.status);
+  const waiting = AWAITING_RECTIFICATION.includes(r.status);
   const late = waiting && r.deadline_at !== null && Date.parse(r.deadline_at) < nowMs;
   return {
     ...toView(r, ctx),

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { ReportRow } from './reports.ts';
+import { AWAITING_RECTIFICATION } from '../domain/reports.ts';
 
 // The items a deadline job looks at: due soon, past their deadline and not yet charged, seen in a month.
 
@@ -12,7 +13,7 @@ export function findDueBetween(db: Db, townshipId: string, from: string, to: str
     .selectFrom('reports')
     .selectAll()
     .where('township_id', '=', townshipId)
-    .where('status', 'in', ['reported', 'notified'])
+    .where('status', 'in', AWAITING_RECTIFICATION)
     .where('deadline_at', '>=', from)
     .where('deadline_at', '<', to)
     .where('parked_at', 'is', null)
@@ -24,7 +25,7 @@ export function findOverdueUncharged(db: Db, townshipId: string, now: string): P
     .selectFrom('reports')
     .selectAll()
     .where('township_id', '=', townshipId)
-    .where('status', 'in', ['reported', 'notified'])
+    .where('status', 'in', AWAITING_RECTIFICATION)
     .where('deadline_at', '<', now)
     // an imported item whose deadline had passed before it arrived is not charged (the import's default)
     .where((eb) => eb.or([eb('source', '!=', 'import'), eb('deadline_at', '>=', eb.ref('received_at'))]))

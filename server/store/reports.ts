@@ -1,6 +1,7 @@
 import type { Kysely, Transaction, Insertable, Selectable } from 'kysely';
 import type { Database, ReportEventTable, ReportStatus, ReportTable } from './schema.ts';
 import { assignCaseNumbers } from './case-numbers.ts';
+import { AWAITING_RECTIFICATION } from '../domain/reports.ts';
 
 // The reports' rows and their events: written, found, changed. How a filter is read is report-query.ts.
 
@@ -107,7 +108,7 @@ export function listOpenReportsInBox(db: Db, townshipId: string, box: readonly [
     .selectFrom('reports')
     .selectAll()
     .where('township_id', '=', townshipId)
-    .where('status', 'in', ['reported', 'notified'])
+    .where('status', 'in', AWAITING_RECTIFICATION)
     .where('lon', '>=', box[0])
     .where('lon', '<=', box[2])
     .where('lat', '>=', box[1])

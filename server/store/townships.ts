@@ -1,6 +1,6 @@
 import type { Kysely, Transaction, Insertable, Selectable } from 'kysely';
 import type { Database, TownshipTable } from './schema.ts';
-import { OPEN_STATUSES } from '../domain/reports.ts';
+import { AWAITING_RECTIFICATION, OPEN_STATUSES } from '../domain/reports.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type TownshipRow = Selectable<TownshipTable>;
@@ -61,7 +61,7 @@ export async function townshipFigures(db: Db, now: string, weekStart: string): P
       'township_id',
       eb.fn.sum<number>(eb.case().when('status', 'in', OPEN_STATUSES).then(1).else(0).end()).as('open'),
       eb.fn
-        .sum<number>(eb.case().when(eb.and([eb('status', 'in', ['reported', 'notified']), eb('deadline_at', '<', now)])).then(1).else(0).end())
+        .sum<number>(eb.case().when(eb.and([eb('status', 'in', AWAITING_RECTIFICATION), eb('deadline_at', '<', now)])).then(1).else(0).end())
         .as('overdue'),
       eb.fn.sum<number>(eb.case().when(eb.and([eb('status', '=', 'closed'), eb('closed_at', '>=', weekStart)])).then(1).else(0).end()).as('closed_week'),
       eb.fn
