@@ -32,6 +32,7 @@ async function admin<T>(database: string, run: (c: pg.Client) => Promise<T>): Pr
 
 function startServerProcess(port: number, index: number): ChildProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-scale-'));
+  dirs.push(dir);
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, DATABASE_URL: adminUrl(dbName), PORT: String(port), HOST: '127.0.0.1', HOTSPOTS_DATA_DIR: dir, HOTSPOTS_JOB_INTERVAL_S: '1',
       // any hour: the test must not depend on the time of day it runs
@@ -53,9 +54,18 @@ async function waitHealthy(url: string) {
   throw new Error(`${url} did not start`);
 }
 
+const dirs: string[] = [];
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  await new Promise((r) => setTimeout(r, 300));
+  // each server gone before its folder is
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(
+    running.map((c) => {
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      return exited;
+    }),
+  );
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   await admin('postgres', (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => {});
 });
 

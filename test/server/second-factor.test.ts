@@ -54,7 +54,12 @@ describe.each(DIALECTS)('a second factor for administrators (%s)', (dialect) => 
 describe('npm run user -- reset-2fa', () => {
   it('answers for an unknown name with a message', async () => {
     const run = promisify(execFile);
-    const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'hotspots-2fa-'));
-    await expect(run(process.execPath, ['--import', 'tsx', 'server/cli/user.ts', 'reset-2fa', 'nobody'], { env: { ...process.env, HOTSPOTS_DATA_DIR: dir, DATABASE_URL: '' } })).rejects.toMatchObject({ stderr: expect.stringContaining('No user nobody') });
+    const fs = await import('node:fs');
+    const dir = fs.mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'hotspots-2fa-'));
+    try {
+      await expect(run(process.execPath, ['--import', 'tsx', 'server/cli/user.ts', 'reset-2fa', 'nobody'], { env: { ...process.env, HOTSPOTS_DATA_DIR: dir, DATABASE_URL: '' } })).rejects.toMatchObject({ stderr: expect.stringContaining('No user nobody') });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

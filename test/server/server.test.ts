@@ -151,7 +151,7 @@ describe('basemap tiles from the server', () => {
     const basemap = (await (await fetch(`${s.url}/api/basemap`)).json()) as { tiles: { kind: string; url: string } };
     expect(basemap.tiles).toMatchObject({ kind: 'pmtiles', url: '/api/basemap/tiles.pmtiles' });
 
-    const osm = await start({ HOTSPOTS_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-osm-')), HOTSPOTS_BASEMAP: 'osm' });
+    const osm = await start({ HOTSPOTS_DATA_DIR: tempDir(), HOTSPOTS_BASEMAP: 'osm' });
     const csp = (await fetch(`${osm.url}/api/health`)).headers.get('content-security-policy')!;
     expect(csp).toContain("connect-src 'self' https://tile.openstreetmap.org");
     expect(csp).toContain("img-src 'self' data: blob: https://tile.openstreetmap.org");

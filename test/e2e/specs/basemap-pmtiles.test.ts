@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { useTownServer } from '../town-server.ts';
 import { TownMap, type RGB } from '../driver.ts';
 import { writeUniformPmtiles } from '../../helpers/pmtiles.ts';
@@ -12,6 +12,7 @@ import { solidPng } from '../tiles.ts';
 
 const TILE: RGB = [30, 160, 200];
 const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hotspots-pmtiles-')), 'county.pmtiles');
+afterAll(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
 {
   // Metadata large enough that the archive is much bigger than the first read a client makes (16 KiB).
   writeUniformPmtiles(file, solidPng(TILE), { minZoom: 0, maxZoom: 16, bounds: [105.7, 25.9, 106.2, 26.4], metadata: { description: '县影像'.repeat(20_000) } });

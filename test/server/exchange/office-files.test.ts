@@ -15,6 +15,7 @@ import { readLocalTime } from '../../../server/exchange/reports-table.ts';
 // open items whose deadline passed before they were imported. Files made here by iconv and SheetJS, not by us.
 
 const dir = tmpDir('hotspots-office-files-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const iconv = (text: string, to: string) => {
   const src = path.join(dir, `in-${Date.now()}-${Math.random()}.txt`);
   fs.writeFileSync(src, text, 'utf8');
