@@ -29,7 +29,7 @@ declare module 'vitest' {
 const templateName = (scale: number, now: Date) => `tpl_${String(scale).replace(/\W/g, '_')}_${now.getTime()}_${passwordCost()}`;
 
 /** Where a database of the same cluster as the test database lives. */
-export function pgUrlOf(database: string): string {
+function pgUrlOf(database: string): string {
   const url = new URL(PG_URL);
   url.pathname = `/${database}`;
   return url.toString();
@@ -100,7 +100,7 @@ async function postgresCopy(prefix: string, scale: number, now: Date): Promise<T
     store,
     drop: async () => {
       await store.close();
-      await dropDatabases([copy]);
+      await dropDatabase(copy);
     },
   };
 }
@@ -128,13 +128,11 @@ async function buildPostgresTemplate(admin: pg.Client, template: string, scale: 
   await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
 }
 
-/** Drops databases of this cluster, cutting any connection still open to them. */
-export async function dropDatabases(names: string[]): Promise<void> {
-  if (names.length === 0) return;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
+/** Drops a database of this cluster, cutting any connection still open to it. */
+async function dropDatabase(name: string): Promise<void> {
+  const admin = await connectAdmin();
   try {
-    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } finally {
     await admin.end();
   }

@@ -38,6 +38,19 @@ describe.each(DIALECTS)('the demo town copied for a test file (%s)', (dialect) =
     }
   });
 
+  it('is built once and copied for each when several files ask at once for a template not built yet', async () => {
+    // a scale no other test uses, so the template does not exist yet
+    const apps = await Promise.all([0, 1, 2].map(() => demoApp(dialect, { scale: 0.07 })));
+    try {
+      const ids = await Promise.all(apps.map(async (a) => (await a.db.store.db.selectFrom('reports').select('id').orderBy('id').execute()).map((r) => r.id)));
+      expect(ids[0]!.length).toBeGreaterThan(0);
+      expect(ids[1]).toEqual(ids[0]);
+      expect(ids[2]).toEqual(ids[0]);
+    } finally {
+      for (const a of apps) await a.drop();
+    }
+  });
+
   it('is the file’s own: what one copy changes, another does not see, and a dropped copy is gone', async () => {
     const a = await demoApp(dialect, { scale: SCALE });
     const b = await demoApp(dialect, { scale: SCALE });
